@@ -1,0 +1,209 @@
+"""The deployable shape of Momentum, declared once.
+
+The CDK stack (infra/) and the local server (infra/local/) both read this module, so the
+functions, their HTTP routes and the sweep schedules can never drift apart between AWS
+and a laptop. Routes are declared by path prefix: a prefix claims the exact path and
+everything below it, the longest prefix wins (as API Gateway picks the most specific
+route), and the function's own Powertools resolver answers the exact routes, with a
+problem+json 404 for anything it does not know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Function:
+    name: str
+    handler: str  # module:attribute, relative to functions/
+    description: str
+    # Path prefixes this function serves behind the JWT authorizer, and public ones.
+    routes: tuple[str, ...] = ()
+    public_routes: tuple[str, ...] = ()
+    needs: tuple[Capability, ...] = ("table",)
+    memory_mb: int = 512
+    timeout_s: int = 10
+
+    @property
+    def module(self) -> str:
+        return self.handler.split(":")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.split(":")[1]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schedule:
+    """A sweep fired by EventBridge Scheduler with the scheduled time as the event's `time`."""
+
+    sweep: str  # the name used by POST /local/sweeps/{sweep}
+    expression: str  # EventBridge Scheduler expression, UTC
+    description: str
+    function: str = field(default="sweeps")
+
+
+API_FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="identity-api",
+        handler="momentum.handlers.identity_api:handler",
+        description="Organisation, users, companies, settings, activity",
+        routes=("/v1/me", "/v1/org", "/v1/users", "/v1/companies", "/v1/activity"),
+    ),
+    Function(
+        name="okrs-api",
+        handler="momentum.handlers.okrs_api:handler",
+        description="Objectives, key results, check-ins and roll-up",
+        routes=("/v1/goals",),
+    ),
+    Function(
+        name="action-plans-api",
+        handler="momentum.handlers.action_plans_api:handler",
+        description="Engage action plans linked to OKRs",
+        routes=("/v1/action-plans",),
+    ),
+    Function(
+        name="one-on-ones-api",
+        handler="momentum.handlers.one_on_ones_api:handler",
+        description="1:1 series, meetings, agenda, notes and the 1:1 report",
+        routes=("/v1/one-on-ones", "/v1/meetings", "/v1/reports/one-on-ones"),
+        needs=("table", "email"),
+    ),
+    Function(
+        name="calendar-api",
+        handler="momentum.handlers.calendar_api:handler",
+        description="Calendar connections, OAuth, event listing and import",
+        routes=("/v1/calendar", "/v1/one-on-ones/import"),
+        public_routes=("/v1/calendar/oauth/callback",),
+        needs=("table", "kms", "secrets", "calendar_queue"),
+        timeout_s=29,
+    ),
+    Function(
+        name="coaching-api",
+        handler="momentum.handlers.coaching_api:handler",
+        description="Coaching engagements, sessions, progress and report",
+        routes=("/v1/engagement-templates", "/v1/engagements", "/v1/reports/engagements"),
+    ),
+    Function(
+        name="accounts-api",
+        handler="momentum.handlers.accounts_api:handler",
+        description="Account action plans and plan templates",
+        routes=("/v1/accounts", "/v1/plan-templates"),
+    ),
+    Function(
+        name="docs-api",
+        handler="momentum.handlers.docs_api:handler",
+        description="OpenAPI 3.1 document and Swagger UI",
+        public_routes=("/v1/openapi.json", "/v1/docs"),
+        memory_mb=256,
+    ),
+    Function(
+        name="webhooks",
+        handler="momentum.handlers.webhooks:handler",
+        description="Google and Microsoft calendar change notifications: verify, enqueue",
+        public_routes=("/webhooks/google", "/webhooks/microsoft"),
+        needs=("table", "calendar_queue"),
+        memory_mb=256,
+        timeout_s=5,
+    ),
+)
+
+# Unmatched requests (API Gateway's $default route) land here, so an unknown path is
+# answered with problem+json rather than API Gateway's bare {"message": "Not Found"}.
+DEFAULT_ROUTE_FUNCTION = "identity-api"
+
+WORKER_FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="sweeps",
+        handler="momentum.handlers.sweeps:handler",
+        description="Every scheduled sweep; the event names which one",
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        memory_mb=1024,
+        timeout_s=300,
+    ),
+    Function(
+        name="sweep-continuation",
+        handler="momentum.handlers.sweeps:continue_handler",
+        description="Continues a sweep whose due work outgrew one invocation (SQS)",
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        memory_mb=1024,
+        timeout_s=300,
+    ),
+    Function(
+        name="calendar-sync",
+        handler="momentum.handlers.calendar_sync:handler",
+        description="Incremental calendar sync per connection (SQS FIFO)",
+        needs=("table", "kms", "secrets", "email"),
+        timeout_s=120,
+    ),
+)
+
+FUNCTIONS: tuple[Function, ...] = API_FUNCTIONS + WORKER_FUNCTIONS
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(
+        sweep="agenda-rollover",
+        expression="rate(15 minutes)",
+        description="Moves unfinished topics and items 3 h after a meeting ends",
+    ),
+    Schedule(
+        sweep="one-on-one-reminders",
+        expression="rate(5 minutes)",
+        description="One-hour-before 1:1 reminders",
+    ),
+    Schedule(
+        sweep="weekly-summary",
+        expression="cron(0 * ? * * *)",
+        description="Sunday 18:00 local 1:1 summaries, due per recipient time zone",
+    ),
+    Schedule(
+        sweep="checkin-reminders",
+        expression="cron(0 * ? * * *)",
+        description="Check-in reminders at each owner's local hour",
+    ),
+    Schedule(
+        sweep="engagement-progress",
+        expression="cron(0 * ? * * *)",
+        description="Flips coaching engagements whose due-by passed to off track",
+    ),
+    Schedule(
+        sweep="meeting-horizon",
+        expression="cron(30 2 * * ? *)",
+        description="Materialises series meetings as the horizon moves",
+    ),
+    Schedule(
+        sweep="calendar-renewal",
+        expression="rate(1 hour)",
+        description="Renews Google channels and Graph subscriptions before expiry",
+    ),
+    Schedule(
+        sweep="calendar-reconcile",
+        expression="rate(6 hours)",
+        description="Periodic full reconciliation per calendar connection",
+    ),
+)
+
+
+def function_named(name: str) -> Function:
+    for function in FUNCTIONS:
+        if function.name == name:
+            return function
+    raise KeyError(name)
+
+
+def route_owner(path: str) -> tuple[Function, bool] | None:
+    """The function serving `path` and whether the route is public (longest prefix wins)."""
+    best: tuple[int, Function, bool] | None = None
+    for function in API_FUNCTIONS:
+        for prefix, public in [(p, False) for p in function.routes] + [
+            (p, True) for p in function.public_routes
+        ]:
+            if (path == prefix or path.startswith(prefix + "/")) and (
+                best is None or len(prefix) > best[0]
+            ):
+                best = (len(prefix), function, public)
+    return None if best is None else (best[1], best[2])

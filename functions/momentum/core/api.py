@@ -1,0 +1,157 @@
+"""The HTTP edge shared by every API function: one resolver factory, one error mapper.
+
+Everything a client can send wrong is answered here as RFC 9457 problem+json before or
+instead of reaching a route: oversized, non-UTF-8 or malformed bodies, wrong media types,
+validation errors (with field paths), unknown routes and every domain Problem. Anything
+unexpected is logged and answered as a 500 problem without internals.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from momentum.core import principal as principal_module
+from momentum.core.problems import (
+    BadRequest,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+)
+
+PROBLEM_JSON = "application/problem+json"
+MAX_BODY_BYTES = 256 * 1024
+logger = Logger(service="momentum")
+
+
+def problem_response(problem: Problem) -> Response[Any]:
+    return Response(
+        status_code=problem.status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(problem.body()),
+    )
+
+
+def _lambda_problem(problem: Problem) -> dict[str, Any]:
+    """A problem as a raw API Gateway v2 result (for errors found before routing)."""
+    return {
+        "statusCode": problem.status,
+        "headers": {"Content-Type": PROBLEM_JSON},
+        "body": json.dumps(problem.body()),
+        "isBase64Encoded": False,
+    }
+
+
+def _field_path(location: Any) -> str:
+    parts = [str(part) for part in location if part not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def _validation_problem(error: RequestValidationError) -> Problem:
+    errors = [
+        {"path": _field_path(item.get("loc", ())), "message": item.get("msg", "invalid")}
+        for item in error.errors()
+    ]
+    from momentum.core.problems import Invalid
+
+    return Invalid("The request does not match the expected shape.", errors=errors)
+
+
+def check_request(event: dict[str, Any]) -> Problem | None:
+    """Reject bodies the routes must never see. Normalises base64 bodies to text."""
+    body = event.get("body")
+    if body is None or body == "":
+        return None
+    if event.get("isBase64Encoded"):
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            return BadRequest("The body is not valid base64.")
+    else:
+        raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+    if len(raw) > MAX_BODY_BYTES:
+        return PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return BadRequest("The body is not valid UTF-8.")
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "") and not content_type.endswith("+json"):
+        return UnsupportedMediaType("Send the body as application/json.")
+    try:
+        json.loads(text)
+    except ValueError as error:
+        return BadRequest(f"The body is not valid JSON: {error}.")
+    event["body"], event["isBase64Encoded"] = text, False
+    return None
+
+
+def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(Problem)
+    def _problem(error: Problem) -> Response[Any]:
+        return problem_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[Any]:
+        return problem_response(_validation_problem(error))
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[Any]:
+        path = app.current_event.path
+        return problem_response(NotFound(f"No route for {app.current_event.http_method} {path}."))
+
+    return app
+
+
+def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The body of every API Lambda handler."""
+    problem = check_request(event)
+    if problem is not None:
+        return _lambda_problem(problem)
+    principal_module.bind_event(event, context)
+    try:
+        return app.resolve(event, context)
+    except Exception:  # the last line of defence: never a stack trace to the client
+        logger.exception("unhandled error")
+        return _lambda_problem(_internal())
+
+
+def _internal() -> Problem:
+    problem = Problem("Something went wrong on our side; it has been logged.")
+    problem.status, problem.title, problem.slug = 500, "Internal error", "internal"
+    return problem
+
+
+def created(model: BaseModel | dict[str, Any]) -> Response[Any]:
+    """201 with the created resource (serialised and checked against the route's type)."""
+    return Response(status_code=201, content_type="application/json", body=model)
+
+
+def no_content() -> Response[Any]:
+    return Response(status_code=204, content_type="application/json", body="")
+
+
+def header(app_or_router: Any, name: str) -> str | None:
+    headers = app_or_router.current_event.headers or {}
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]

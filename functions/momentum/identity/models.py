@@ -1,0 +1,206 @@
+"""Organisation, users, settings, companies and locations as the API shows them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+from momentum.core.clock import is_time_zone
+
+Role = Literal["admin", "location_admin", "manager", "employee", "coach", "coachee", "customer"]
+Status = Literal["active", "inactive", "invited", "internal_record"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+OptionalId = Annotated[str | None, Field(default=None, max_length=64)]
+
+
+def _time_zone(value: str | None) -> str | None:
+    if value is not None and not is_time_zone(value):
+        raise ValueError(f"'{value}' is not an IANA time zone")
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NotificationSwitches(Strict):
+    one_on_one_reminder: StrictBool = True
+    engagement_off_track: StrictBool = True
+    checkin_reminder_email: StrictBool = True
+    checkin_reminder_slack: StrictBool = True
+
+
+class UserSettings(Strict):
+    time_zone: str | None = None
+    hide_private_notes: StrictBool = False
+    notifications: NotificationSwitches = NotificationSwitches()
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class NotificationSwitchesPatch(Strict):
+    one_on_one_reminder: StrictBool | None = None
+    engagement_off_track: StrictBool | None = None
+    checkin_reminder_email: StrictBool | None = None
+    checkin_reminder_slack: StrictBool | None = None
+
+
+class UserSettingsPatch(Strict):
+    time_zone: str | None = None
+    hide_private_notes: StrictBool | None = None
+    notifications: NotificationSwitchesPatch | None = None
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class User(BaseModel):
+    id: str
+    email: str
+    name: str
+    roles: list[Role]
+    manager_id: str | None = None
+    company_id: str | None = None
+    location_id: str | None = None
+    admin_location_ids: list[str] = []
+    account_ids: list[str] = []
+    status: Status
+    time_zone: str
+    created_at: str
+
+
+class Me(User):
+    settings: UserSettings
+
+
+class UserCreate(Strict):
+    email: Email
+    name: Name
+    roles: Annotated[list[Role], Field(min_length=1, max_length=7)] = ["employee"]
+    manager_id: OptionalId = None
+    company_id: OptionalId = None
+    location_id: OptionalId = None
+    admin_location_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] = []
+    account_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)] = []
+    status: Status = "active"
+    time_zone: str | None = None
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class UserPatch(Strict):
+    name: Name | None = None
+    roles: Annotated[list[Role], Field(min_length=1, max_length=7)] | None = None
+    manager_id: OptionalId = None
+    company_id: OptionalId = None
+    location_id: OptionalId = None
+    admin_location_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] | None = None
+    account_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)] | None = None
+    status: Status | None = None
+    time_zone: str | None = None
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class ModuleSettings(Strict):
+    enabled: StrictBool = True
+    display_name: Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class ModulesSettings(Strict):
+    okrs: ModuleSettings = ModuleSettings(display_name="OKRs")
+    action_plans: ModuleSettings = ModuleSettings(display_name="Action plans")
+    one_on_ones: ModuleSettings = ModuleSettings(display_name="1:1s")
+    coaching: ModuleSettings = ModuleSettings(display_name="Coaching")
+    accounts: ModuleSettings = ModuleSettings(display_name="Account plans")
+
+
+class CheckinReminders(Strict):
+    cadence: Literal["weekly", "biweekly", "monthly"] = "weekly"
+    weekday: Weekday = "monday"
+    hour: Annotated[StrictInt, Field(ge=0, le=23)] = 9
+    channels: Annotated[list[Literal["email", "slack"]], Field(max_length=2)] = ["email"]
+
+
+class SlackSettingsView(BaseModel):
+    configured: bool
+    webhook_url: str | None = None  # masked: only the last characters are shown
+
+
+class OrgSettings(BaseModel):
+    org_id: str
+    name: str
+    time_zone: str
+    modules: ModulesSettings
+    checkin_reminders: CheckinReminders
+    slack: SlackSettingsView
+    version: int
+
+
+class SlackSettingsPatch(Strict):
+    webhook_url: Annotated[str, Field(max_length=500, pattern=r"^https?://")] | None = None
+
+
+class ModulesPatch(Strict):
+    okrs: ModuleSettings | None = None
+    action_plans: ModuleSettings | None = None
+    one_on_ones: ModuleSettings | None = None
+    coaching: ModuleSettings | None = None
+    accounts: ModuleSettings | None = None
+
+
+class OrgSettingsPatch(Strict):
+    name: Name | None = None
+    time_zone: str | None = None
+    modules: ModulesPatch | None = None
+    checkin_reminders: CheckinReminders | None = None
+    slack: SlackSettingsPatch | None = None
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class CompanyCreate(Strict):
+    name: Name
+
+
+class Company(BaseModel):
+    id: str
+    name: str
+    created_at: str
+
+
+class LocationCreate(Strict):
+    name: Name
+    time_zone: str | None = None
+
+    _tz = field_validator("time_zone")(_time_zone)
+
+
+class Location(BaseModel):
+    id: str
+    company_id: str
+    name: str
+    time_zone: str | None = None
+    created_at: str
+
+
+class ActivityEntry(BaseModel):
+    id: str
+    entity_id: str
+    entity_kind: str
+    actor_id: str | None = None
+    action: str
+    at: str
+    changes: dict[str, dict[str, object]] = {}
+    summary: str | None = None
+
+
+class OrgCreate(Strict):
+    name: Name
+    admin_email: Email
+    admin_name: Name
+    time_zone: str = "UTC"
+
+    _tz = field_validator("time_zone")(_time_zone)

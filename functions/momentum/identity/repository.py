@@ -1,0 +1,95 @@
+"""Identity's items: the org, users (with their directory and reports index entries),
+email markers, companies and locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from momentum.core import cursors
+from momentum.identity import keys
+from momentum.store import table, transactions
+from momentum.store.codec import Item
+from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER
+
+
+def org(org_id: str) -> Item | None:
+    return table.get(keys.org_key(org_id))
+
+
+def user(org_id: str, user_id: str) -> Item | None:
+    item = table.get(keys.user_key(org_id, user_id))
+    return item if item and item.get("type") == "user" else None
+
+
+def user_and_org(org_id: str, user_id: str) -> tuple[Item | None, Item | None]:
+    """Both in one round trip."""
+    found = table.batch_get([keys.user_key(org_id, user_id), keys.org_key(org_id)])
+    by_sk = {item["sk"]: item for item in found}
+    return by_sk.get("PROFILE"), by_sk.get("ORG")
+
+
+def users(org_id: str, user_ids: list[str]) -> dict[str, Item]:
+    found = table.batch_get([keys.user_key(org_id, uid) for uid in dict.fromkeys(user_ids)])
+    return {item["id"]: item for item in found if item.get("type") == "user"}
+
+
+def user_item(org_id: str, body: dict[str, Any]) -> Item:
+    """A user's item with its index entries derived from its fields."""
+    item = {**body, **keys.user_key(org_id, body["id"]), "type": "user"}
+    item["gsi1pk"] = keys.directory_partition(org_id)
+    item["gsi1sk"] = keys.name_sort_key(body["name"], body["id"])
+    item.pop("gsi2pk", None)
+    item.pop("gsi2sk", None)
+    if body.get("manager_id"):
+        item["gsi2pk"] = keys.reports_partition(org_id, body["manager_id"])
+        item["gsi2sk"] = item["gsi1sk"]
+    return item
+
+
+def email_marker(org_id: str, email: str, user_id: str) -> Item:
+    return {**keys.email_marker_key(org_id, email), "type": "email_marker", "user_id": user_id}
+
+
+def user_by_email(org_id: str, email: str) -> Item | None:
+    marker = table.get(keys.email_marker_key(org_id, email))
+    return user(org_id, marker["user_id"]) if marker else None
+
+
+def directory_page(
+    org_id: str, prefix: str | None, limit: int, cursor: str | None
+) -> tuple[list[Item], str | None]:
+    scope = f"users:{org_id}:{prefix or ''}"
+    page = table.query(
+        keys.directory_partition(org_id),
+        index=GSI_BY_OWNER,
+        sk_prefix=prefix or None,
+        limit=limit,
+        start_key=cursors.decode(cursor, scope=scope),
+    )
+    return page.items, cursors.encode(page.last_key, scope=scope)
+
+
+def direct_reports(org_id: str, manager_id: str) -> list[Item]:
+    return table.query_all(keys.reports_partition(org_id, manager_id), index=GSI_BY_LOOKUP)
+
+
+def companies(org_id: str) -> list[Item]:
+    items = table.query_all(keys.org_key(org_id)["pk"], sk_prefix="COMPANY#")
+    return [item for item in items if item.get("type") == "company"]
+
+
+def company(org_id: str, company_id: str) -> Item | None:
+    return table.get(keys.company_key(org_id, company_id))
+
+
+def locations(org_id: str, company_id: str) -> list[Item]:
+    prefix = keys.location_key(org_id, company_id, "")["sk"]
+    return table.query_all(keys.org_key(org_id)["pk"], sk_prefix=prefix)
+
+
+def location(org_id: str, company_id: str, location_id: str) -> Item | None:
+    return table.get(keys.location_key(org_id, company_id, location_id))
+
+
+def write(ops: list[transactions.Op]) -> None:
+    transactions.write(ops)

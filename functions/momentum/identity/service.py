@@ -1,0 +1,357 @@
+"""Identity use cases: orgs, users, settings, companies, locations, activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from momentum.core import clock
+from momentum.core.ids import is_id, new_id
+from momentum.core.principal import Principal, forget_cached
+from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.core.text import fold
+from momentum.identity import keys, repository, rules
+from momentum.identity.models import (
+    CheckinReminders,
+    Company,
+    CompanyCreate,
+    Location,
+    LocationCreate,
+    Me,
+    ModulesSettings,
+    OrgCreate,
+    OrgSettings,
+    OrgSettingsPatch,
+    SlackSettingsView,
+    User,
+    UserCreate,
+    UserPatch,
+    UserSettings,
+    UserSettingsPatch,
+)
+from momentum.store import activity, transactions
+from momentum.store.codec import Item
+
+PUBLIC_USER_FIELDS = set(User.model_fields)
+
+
+def _email_taken() -> Conflict:
+    return Conflict("A user with this email already exists in the organisation.")
+
+
+def _user_view(item: Item) -> User:
+    return User.model_validate({k: v for k, v in item.items() if k in PUBLIC_USER_FIELDS})
+
+
+# --- organisations -------------------------------------------------------------------
+
+
+def create_org(request: OrgCreate) -> tuple[str, str]:
+    """A new org with its first admin (local mode and onboarding). Returns (org, admin)."""
+    org_id, admin_id, now = new_id(), new_id(), clock.now()
+    org_item = {
+        **keys.org_key(org_id),
+        "type": "org",
+        "org_id": org_id,
+        "name": request.name,
+        "time_zone": request.time_zone,
+        "modules": ModulesSettings().model_dump(),
+        "checkin_reminders": CheckinReminders().model_dump(),
+        "version": 1,
+        "created_at": clock.api_instant(now),
+    }
+    admin = _new_user_body(
+        admin_id,
+        UserCreate(email=request.admin_email, name=request.admin_name, roles=["admin"]),
+        time_zone=request.time_zone,
+        chain=[],
+        now=now,
+    )
+    transactions.write(
+        [
+            transactions.put_new(org_item),
+            transactions.put_new(repository.user_item(org_id, admin)),
+            transactions.put_new(repository.email_marker(org_id, admin["email"], admin_id)),
+        ]
+    )
+    return org_id, admin_id
+
+
+def _org_or_404(org_id: str) -> Item:
+    item = repository.org(org_id)
+    if item is None:
+        raise NotFound("Organisation not found.")
+    return item
+
+
+def _org_settings_view(item: Item) -> OrgSettings:
+    return OrgSettings(
+        org_id=item["org_id"],
+        name=item["name"],
+        time_zone=item.get("time_zone", "UTC"),
+        modules=ModulesSettings.model_validate(item.get("modules") or {}),
+        checkin_reminders=CheckinReminders.model_validate(item.get("checkin_reminders") or {}),
+        slack=SlackSettingsView(
+            configured=bool(item.get("slack_webhook_url")),
+            webhook_url=rules.mask_secret_url(item.get("slack_webhook_url")),
+        ),
+        version=item.get("version", 1),
+    )
+
+
+def org_settings(principal: Principal) -> OrgSettings:
+    return _org_settings_view(_org_or_404(principal.org_id))
+
+
+def patch_org_settings(principal: Principal, patch: OrgSettingsPatch) -> OrgSettings:
+    principal.require_admin()
+    current = _org_or_404(principal.org_id)
+    changes = patch.model_dump(exclude_none=True)
+    slack = changes.pop("slack", None)
+    updated = rules.merge(current, changes)
+    if slack is not None:
+        updated["slack_webhook_url"] = slack.get("webhook_url")
+        if not updated["slack_webhook_url"]:
+            updated.pop("slack_webhook_url")
+    # A PATCH of one module leaves the others as they were.
+    ModulesSettings.model_validate(updated.get("modules") or {})
+    audit = activity.changed_fields(
+        {k: current.get(k) for k in changes}, {k: updated.get(k) for k in changes}
+    )
+    if slack is not None:
+        audit["slack"] = {"before": "…", "after": "…"}  # never log the webhook secret
+    transactions.write(
+        [
+            transactions.put_versioned(updated, current.get("version", 1)),
+            activity.record(
+                org_id=principal.org_id,
+                entity_id=principal.org_id,
+                entity_kind="org",
+                actor_id=principal.user_id,
+                action="org_settings_updated",
+                at=clock.now(),
+                changes=audit,
+            ),
+        ]
+    )
+    updated["version"] = current.get("version", 1) + 1
+    return _org_settings_view(updated)
+
+
+# --- the caller ------------------------------------------------------------------------
+
+
+def me(principal: Principal) -> Me:
+    user_item, org_item = repository.user_and_org(principal.org_id, principal.user_id)
+    if user_item is None:
+        raise NotFound("User not found.")
+    settings = UserSettings.model_validate(user_item.get("settings") or {})
+    if settings.time_zone is None:
+        settings.time_zone = user_item.get("time_zone") or (org_item or {}).get("time_zone", "UTC")
+    return Me(**_user_view(user_item).model_dump(), settings=settings)
+
+
+def patch_my_settings(principal: Principal, patch: UserSettingsPatch) -> Me:
+    current = repository.user(principal.org_id, principal.user_id)
+    if current is None:
+        raise NotFound("User not found.")
+    changes = patch.model_dump(exclude_none=True)
+    updated = dict(current)
+    updated["settings"] = rules.merge(current.get("settings") or {}, changes)
+    if "time_zone" in changes:
+        updated["time_zone"] = changes["time_zone"]  # sweeps read the user's zone here
+    transactions.write(
+        [
+            transactions.put_versioned(updated, current.get("version", 1)),
+            activity.record(
+                org_id=principal.org_id,
+                entity_id=principal.user_id,
+                entity_kind="user",
+                actor_id=principal.user_id,
+                action="settings_updated",
+                at=clock.now(),
+                changes=activity.changed_fields(current.get("settings") or {}, changes),
+            ),
+        ]
+    )
+    forget_cached(principal.org_id, principal.user_id)
+    return me(principal)
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+def _new_user_body(
+    user_id: str, request: UserCreate, *, time_zone: str, chain: list[str], now: Any
+) -> dict[str, Any]:
+    body = request.model_dump(exclude_none=True)
+    body.update(
+        id=user_id,
+        email=request.email.lower(),
+        time_zone=request.time_zone or time_zone,
+        manager_chain=chain,
+        settings=UserSettings().model_dump(exclude_none=True),
+        version=1,
+        created_at=clock.api_instant(now),
+    )
+    return body
+
+
+def _manager(org_id: str, manager_id: str | None) -> Item | None:
+    if manager_id is None:
+        return None
+    manager = repository.user(org_id, manager_id) if is_id(manager_id) else None
+    if manager is None:
+        raise Invalid("The manager is not a user of this organisation.",
+                      errors=[field_error("manager_id", "unknown user")])
+    return manager
+
+
+def _check_placement(org_id: str, company_id: str | None, location_id: str | None) -> None:
+    if company_id and repository.company(org_id, company_id) is None:
+        raise Invalid("Unknown company.", errors=[field_error("company_id", "unknown company")])
+    if location_id and (
+        not company_id or repository.location(org_id, company_id, location_id) is None
+    ):
+        raise Invalid(
+            "The location must be one of the user's company's locations.",
+            errors=[field_error("location_id", "unknown location for this company")],
+        )
+
+
+def create_user(principal: Principal, request: UserCreate) -> User:
+    principal.require_admin()
+    org_item = _org_or_404(principal.org_id)
+    manager = _manager(principal.org_id, request.manager_id)
+    _check_placement(principal.org_id, request.company_id, request.location_id)
+    now, user_id = clock.now(), new_id()
+    chain = rules.manager_chain(request.manager_id, (manager or {}).get("manager_chain", []))
+    body = _new_user_body(user_id, request, time_zone=org_item.get("time_zone", "UTC"),
+                          chain=chain, now=now)
+    transactions.write(
+        [
+            transactions.put_new(repository.user_item(principal.org_id, body)),
+            transactions.put_new(
+                repository.email_marker(principal.org_id, body["email"], user_id),
+                on_condition_failed=_email_taken,
+            ),
+            activity.record(
+                org_id=principal.org_id,
+                entity_id=user_id,
+                entity_kind="user",
+                actor_id=principal.user_id,
+                action="user_created",
+                at=now,
+                changes={k: {"before": None, "after": body.get(k)} for k in ("name", "roles")},
+            ),
+        ]
+    )
+    return _user_view(body)
+
+
+def get_user(principal: Principal, user_id: str) -> User:
+    item = repository.user(principal.org_id, user_id) if is_id(user_id) else None
+    if item is None:
+        raise NotFound("User not found.")
+    return _user_view(item)
+
+
+def list_users(
+    principal: Principal, q: str | None, limit: int, cursor: str | None
+) -> tuple[list[User], str | None]:
+    prefix = fold(q) if q else None
+    if prefix and "@" in prefix:
+        found = repository.user_by_email(principal.org_id, prefix)
+        return ([_user_view(found)] if found else []), None
+    items, next_cursor = repository.directory_page(principal.org_id, prefix, limit, cursor)
+    return [_user_view(item) for item in items], next_cursor
+
+
+def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
+    principal.require_admin()
+    current = repository.user(principal.org_id, user_id) if is_id(user_id) else None
+    if current is None:
+        raise NotFound("User not found.")
+    changes = patch.model_dump(exclude_unset=True)
+    if "status" in changes and changes["status"] is None:
+        raise Invalid("status cannot be null.", errors=[field_error("status", "required")])
+    if changes.get("roles") is None:
+        changes.pop("roles", None)
+    updated = {**current, **changes}
+    _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
+    ops: list[transactions.Op] = []
+    if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):
+        manager = _manager(principal.org_id, changes["manager_id"])
+        manager_chain = (manager or {}).get("manager_chain", [])
+        rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
+        updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
+        ops += _reports_chain_updates(principal.org_id, user_id, updated["manager_chain"])
+    audit = activity.changed_fields(current, changes)
+    ops = [
+        transactions.put_versioned(repository.user_item(principal.org_id, updated),
+                                   current.get("version", 1)),
+        activity.record(org_id=principal.org_id, entity_id=user_id, entity_kind="user",
+                        actor_id=principal.user_id, action="user_updated", at=clock.now(),
+                        changes=audit),
+        *ops,
+    ]
+    if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
+        raise Conflict("This reorganisation moves too many people at once; move sub-teams first.")
+    transactions.write(ops)
+    forget_cached(principal.org_id, user_id)
+    return _user_view(updated)
+
+
+def _reports_chain_updates(org_id: str, user_id: str, chain: list[str]) -> list[transactions.Op]:
+    """Everyone below `user_id` gets the new chain above them (same transaction)."""
+    ops: list[transactions.Op] = []
+    frontier = [(user_id, chain)]
+    while frontier:
+        manager_id, manager_chain = frontier.pop()
+        for report in repository.direct_reports(org_id, manager_id):
+            report_chain = rules.manager_chain(manager_id, manager_chain)
+            ops.append(transactions.update(
+                keys.user_key(org_id, report["id"]), "SET manager_chain = :chain",
+                values={":chain": report_chain}))
+            frontier.append((report["id"], report_chain))
+            if len(ops) >= transactions.MAX_TRANSACTION_ITEMS:
+                return ops
+    return ops
+
+
+# --- companies and locations -------------------------------------------------------------
+
+
+def create_company(principal: Principal, request: CompanyCreate) -> Company:
+    principal.require_admin()
+    company = Company(id=new_id(), name=request.name, created_at=clock.api_instant(clock.now()))
+    item = {**keys.company_key(principal.org_id, company.id), "type": "company",
+            **company.model_dump()}
+    transactions.write([transactions.put_new(item)])
+    return company
+
+
+def list_companies(principal: Principal) -> list[Company]:
+    return [Company.model_validate(item) for item in repository.companies(principal.org_id)]
+
+
+def create_location(principal: Principal, company_id: str, request: LocationCreate) -> Location:
+    principal.require_admin()
+    if not is_id(company_id) or repository.company(principal.org_id, company_id) is None:
+        raise NotFound("Company not found.")
+    location = Location(id=new_id(), company_id=company_id, name=request.name,
+                        time_zone=request.time_zone, created_at=clock.api_instant(clock.now()))
+    item = {**keys.location_key(principal.org_id, company_id, location.id), "type": "location",
+            **location.model_dump(exclude_none=True)}
+    transactions.write([transactions.put_new(item)])
+    return location
+
+
+def list_locations(principal: Principal, company_id: str) -> list[Location]:
+    if not is_id(company_id) or repository.company(principal.org_id, company_id) is None:
+        raise NotFound("Company not found.")
+    return [Location.model_validate(i) for i in repository.locations(principal.org_id, company_id)]
+
+
+def require_self_or_admin(principal: Principal, user_id: str) -> None:
+    if principal.user_id != user_id and not principal.is_admin:
+        raise Forbidden("Only the user or an admin may read this.")

@@ -1,0 +1,58 @@
+"""Key builders shared across contexts. Every partition key starts with the org."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from momentum.core.clock import key_instant
+from momentum.store.schema import DUE_SHARDS, PARTITION_KEY, SORT_KEY
+
+
+def org_prefix(org_id: str) -> str:
+    return f"ORG#{org_id}"
+
+
+def key(pk: str, sk: str) -> dict[str, str]:
+    return {PARTITION_KEY: pk, SORT_KEY: sk}
+
+
+def user_key(org_id: str, user_id: str) -> dict[str, str]:
+    """The user's profile item (identity owns it; the principal loader reads it)."""
+    return key(f"{org_prefix(org_id)}#USER#{user_id}", "PROFILE")
+
+
+def org_key(org_id: str) -> dict[str, str]:
+    """The org item: name and org settings."""
+    return key(org_prefix(org_id), "ORG")
+
+
+def activity_partition(org_id: str, entity_id: str) -> str:
+    return f"{org_prefix(org_id)}#ACTIVITY#{entity_id}"
+
+
+def ledger_key(
+    org_id: str, kind: str, recipient: str, subject: str, occurrence: str
+) -> dict[str, str]:
+    return key(f"{org_prefix(org_id)}#LEDGER#{kind}#{recipient}", f"{subject}#{occurrence}")
+
+
+def idempotency_partition(org_id: str) -> str:
+    return f"{org_prefix(org_id)}#IDEMPOTENCY"
+
+
+def due_shard(pk: str) -> int:
+    # A stable, cheap spread (Python's hash() is salted per process).
+    return sum(pk.encode()) % DUE_SHARDS
+
+
+def due_partition(sweep: str, shard: int) -> str:
+    return f"DUE#{sweep}#{shard}"
+
+
+def due_attributes(sweep: str, at: datetime, pk: str) -> dict[str, str]:
+    """The attributes that put an item in the due index for `sweep` at instant `at`.
+
+    The due partition is global (sweeps run for every org) but the item itself, and the
+    due sort key's suffix, still carry the org, so nothing read from it crosses tenants.
+    """
+    return {"due_pk": due_partition(sweep, due_shard(pk)), "due_sk": f"{key_instant(at)}#{pk}"}

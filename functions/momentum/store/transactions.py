@@ -1,0 +1,166 @@
+"""Multi-item writes as one TransactWriteItems: all of them or none.
+
+Each operation carries the domain error to raise if its own condition fails, so a
+cancelled transaction says *which* rule was broken ("a series already exists for this
+pair"), not just that something was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from momentum.core import aws
+from momentum.core.problems import Conflict, Problem
+from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store.table import table_name
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _stale() -> Problem:
+    return Conflict("The item changed since it was read; reload and try again.")
+
+
+@dataclass
+class Op:
+    kind: str  # Put | Update | Delete | ConditionCheck
+    params: dict[str, Any]
+    on_condition_failed: Callable[[], Problem] = field(default=_stale)
+
+    def request(self) -> dict[str, Any]:
+        return {self.kind: {"TableName": table_name(), **self.params}}
+
+
+def _expression_params(
+    condition: str | None, names: dict[str, str] | None, values: dict[str, Any] | None
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if condition:
+        params["ConditionExpression"] = condition
+    if names:
+        params["ExpressionAttributeNames"] = names
+    if values:
+        params["ExpressionAttributeValues"] = {k: serialize_value(v) for k, v in values.items()}
+    return params
+
+
+def put(
+    item: Item,
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    on_condition_failed: Callable[[], Problem] = _stale,
+) -> Op:
+    return Op(
+        "Put",
+        {"Item": serialize(item), **_expression_params(condition, names, values)},
+        on_condition_failed,
+    )
+
+
+def put_new(item: Item, *, on_condition_failed: Callable[[], Problem] = _stale) -> Op:
+    """Put that fails if an item with the same key exists (uniqueness markers, creates)."""
+    return put(item, condition="attribute_not_exists(pk)", on_condition_failed=on_condition_failed)
+
+
+def put_versioned(
+    item: Item, expected_version: int, *, on_condition_failed: Callable[[], Problem] = _stale
+) -> Op:
+    """Replace an item only if nobody wrote it since `expected_version` was read."""
+    item = {**item, "version": expected_version + 1}
+    return put(
+        item,
+        condition="#version = :expected",
+        names={"#version": "version"},
+        values={":expected": expected_version},
+        on_condition_failed=on_condition_failed,
+    )
+
+
+def update(
+    key: dict[str, str],
+    expression: str,
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    on_condition_failed: Callable[[], Problem] = _stale,
+) -> Op:
+    return Op(
+        "Update",
+        {
+            "Key": serialize(key),
+            "UpdateExpression": expression,
+            **_expression_params(condition, names, values),
+        },
+        on_condition_failed,
+    )
+
+
+def delete(
+    key: dict[str, str],
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    on_condition_failed: Callable[[], Problem] = _stale,
+) -> Op:
+    return Op(
+        "Delete",
+        {"Key": serialize(key), **_expression_params(condition, names, values)},
+        on_condition_failed,
+    )
+
+
+def check(
+    key: dict[str, str],
+    condition: str,
+    *,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    on_condition_failed: Callable[[], Problem] = _stale,
+) -> Op:
+    return Op(
+        "ConditionCheck",
+        {"Key": serialize(key), **_expression_params(condition, names, values)},
+        on_condition_failed,
+    )
+
+
+def write(ops: Sequence[Op], *, token: str | None = None) -> None:
+    """Apply every op or none, in one round trip; a failed condition raises its error."""
+    if not ops:
+        return
+    if len(ops) > MAX_TRANSACTION_ITEMS:
+        raise ValueError(f"{len(ops)} operations exceed one transaction")
+    params: dict[str, Any] = {"TransactItems": [op.request() for op in ops]}
+    if token:
+        params["ClientRequestToken"] = token
+    try:
+        aws.dynamodb().transact_write_items(**params)
+    except ClientError as error:
+        raise _domain_error(error, ops) from error
+
+
+def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        for op, reason in zip(ops, reasons, strict=False):
+            if reason.get("Code") == "ConditionalCheckFailed":
+                return op.on_condition_failed()
+        if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+            return Conflict("Another change to the same items was in progress; try again.")
+        # Some emulators omit per-item reasons; name the only condition if there is one.
+        message = error.response.get("Error", {}).get("Message", "")
+        if "ConditionalCheckFailed" in message:
+            conditioned = [op for op in ops if "ConditionExpression" in op.params]
+            return conditioned[0].on_condition_failed() if len(conditioned) == 1 else _stale()
+    if code == "ConditionalCheckFailedException":
+        return ops[0].on_condition_failed()
+    return error
