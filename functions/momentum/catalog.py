@@ -44,6 +44,7 @@ class Schedule:
     sweep: str  # the name used by POST /local/sweeps/{sweep}
     expression: str  # EventBridge Scheduler expression, UTC
     description: str
+    runs: str  # "module:function" taking (now, budget) and returning a sweep Summary
     function: str = field(default="sweeps")
 
 
@@ -147,41 +148,49 @@ FUNCTIONS: tuple[Function, ...] = API_FUNCTIONS + WORKER_FUNCTIONS
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         sweep="agenda-rollover",
+        runs="momentum.one_on_ones.sweeps:rollover_agendas",
         expression="rate(15 minutes)",
         description="Moves unfinished topics and items 3 h after a meeting ends",
     ),
     Schedule(
         sweep="one-on-one-reminders",
+        runs="momentum.one_on_ones.sweeps:send_meeting_reminders",
         expression="rate(5 minutes)",
         description="One-hour-before 1:1 reminders",
     ),
     Schedule(
         sweep="weekly-summary",
+        runs="momentum.one_on_ones.sweeps:send_weekly_summaries",
         expression="cron(0 * ? * * *)",
         description="Sunday 18:00 local 1:1 summaries, due per recipient time zone",
     ),
     Schedule(
         sweep="checkin-reminders",
+        runs="momentum.okrs.sweeps:send_checkin_reminders",
         expression="cron(0 * ? * * *)",
         description="Check-in reminders at each owner's local hour",
     ),
     Schedule(
         sweep="engagement-progress",
+        runs="momentum.coaching.sweeps:track_engagement_progress",
         expression="cron(0 * ? * * *)",
         description="Flips coaching engagements whose due-by passed to off track",
     ),
     Schedule(
         sweep="meeting-horizon",
+        runs="momentum.one_on_ones.sweeps:extend_series_horizon",
         expression="cron(30 2 * * ? *)",
         description="Materialises series meetings as the horizon moves",
     ),
     Schedule(
         sweep="calendar-renewal",
+        runs="momentum.calendar.sweeps:renew_subscriptions",
         expression="rate(1 hour)",
         description="Renews Google channels and Graph subscriptions before expiry",
     ),
     Schedule(
         sweep="calendar-reconcile",
+        runs="momentum.calendar.sweeps:reconcile_connections",
         expression="rate(6 hours)",
         description="Periodic full reconciliation per calendar connection",
     ),
@@ -193,6 +202,13 @@ def function_named(name: str) -> Function:
         if function.name == name:
             return function
     raise KeyError(name)
+
+
+def schedule_named(sweep: str) -> Schedule:
+    for schedule in SCHEDULES:
+        if schedule.sweep == sweep:
+            return schedule
+    raise KeyError(sweep)
 
 
 def route_owner(path: str) -> tuple[Function, bool] | None:

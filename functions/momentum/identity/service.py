@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.core import clock
+from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -134,6 +135,7 @@ def patch_org_settings(principal: Principal, patch: OrgSettingsPatch) -> OrgSett
         ]
     )
     updated["version"] = current.get("version", 1) + 1
+    org_cache.clear_cache()
     return _org_settings_view(updated)
 
 
@@ -355,3 +357,12 @@ def list_locations(principal: Principal, company_id: str) -> list[Location]:
 def require_self_or_admin(principal: Principal, user_id: str) -> None:
     if principal.user_id != user_id and not principal.is_admin:
         raise Forbidden("Only the user or an admin may read this.")
+
+
+def users_by_id(org_id: str, user_ids: list[str]) -> dict[str, Item]:
+    """User items by id (one round trip for up to 100): names, emails, zones, settings."""
+    return repository.users(org_id, [uid for uid in user_ids if uid and is_id(uid)])
+
+
+def user_item(org_id: str, user_id: str) -> Item | None:
+    return repository.user(org_id, user_id) if is_id(user_id) else None

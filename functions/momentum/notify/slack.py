@@ -1,0 +1,16 @@
+"""Slack messages through an incoming webhook (slack_sdk), configured per org."""
+
+from __future__ import annotations
+
+
+class SlackDeliveryError(Exception):
+    pass
+
+
+def post_slack(webhook_url: str, text: str) -> str:
+    from slack_sdk.webhook import WebhookClient  # imported only by senders that use Slack
+
+    response = WebhookClient(webhook_url, timeout=5).send(text=text)
+    if response.status_code != 200:
+        raise SlackDeliveryError(f"Slack answered {response.status_code}: {response.body}")
+    return f"slack-{response.status_code}"

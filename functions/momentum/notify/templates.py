@@ -1,0 +1,43 @@
+"""Email and Slack bodies rendered from Jinja2 templates in notify/templates/.
+
+A kind `k` has `k.html.j2` and `k.txt.j2` (both extend the base layout, which adds the
+"why you got this" line and, where the user may turn the email off, how), and may have
+`k.slack.j2` for Slack.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, context: dict[str, Any]) -> str:
+    return _environment().get_template(name).render(**context)
+
+
+def render_email(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(html, text) for a notification kind."""
+    return render(f"{kind}.html.j2", context), render(f"{kind}.txt.j2", context)
+
+
+def render_slack(kind: str, context: dict[str, Any]) -> str:
+    name = f"{kind}.slack.j2"
+    if (TEMPLATES / name).exists():
+        return render(name, context).strip()
+    return render(f"{kind}.txt.j2", context).strip()

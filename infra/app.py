@@ -1,0 +1,67 @@
+"""Entry point: `python -m infra.app` synthesizes to cdk.out, no CDK CLI needed.
+
+cdk-nag's AwsSolutions pack runs as a CDK policy-validation plugin, so synthesis fails
+(non-zero exit) on any finding that is not acknowledged with a reason in the constructs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from infra import FUNCTIONS_DIR, LAYER_DIR, REPO_ROOT  # also puts functions/ on sys.path
+
+from aws_cdk import App, Validations  # isort: skip
+from cdk_nag import AwsSolutionsChecks  # isort: skip
+
+from infra.stack import MomentumStack, StackConfig  # isort: skip
+
+STACK_NAME = "Momentum"
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """cdk.json's context, so a plain `python -m infra.app` synthesizes what `cdk synth` does."""
+    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return context
+
+
+def ensure_dependencies_layer() -> None:
+    """Build layers/dependencies/build when absent or stale (a no-op when up to date)."""
+    spec = importlib.util.spec_from_file_location("layer_build", LAYER_DIR / "build.py")
+    assert spec is not None and spec.loader is not None
+    layer_build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layer_build)
+    layer_build.build()
+
+
+def add_compliance_checks(app: App) -> None:
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+
+
+def build_app(
+    *, outdir: str | None = None, context: Mapping[str, Any] | None = None
+) -> tuple[App, MomentumStack]:
+    ensure_dependencies_layer()
+    # Values passed by the CDK CLI (-c) still win: App applies CDK_CONTEXT_JSON on top.
+    app = App(outdir=outdir, context={**cdk_json_context(), **(context or {})})
+    stack = MomentumStack(
+        app,
+        STACK_NAME,
+        config=StackConfig.from_context(app),
+        code_dir=FUNCTIONS_DIR,
+        layer_dir=LAYER_DIR / "build",
+        description="Momentum: people-and-goals serverless backend",
+    )
+    add_compliance_checks(app)
+    return app, stack
+
+
+def main() -> None:
+    app, _ = build_app()
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

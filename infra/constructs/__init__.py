@@ -1,0 +1,1 @@
+"""Logical constructs composed by `infra.stack.MomentumStack`, one concern each."""

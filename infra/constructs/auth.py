@@ -1,0 +1,65 @@
+"""Cognito sign-in: the user pool whose JWTs carry the tenant as `custom:org_id`."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+from infra.constructs.compliance import acknowledge
+
+ORG_ID_ATTRIBUTE = "org_id"  # arrives in tokens as custom:org_id
+
+
+class SignIn(Construct):
+    """A user pool with an `org_id` custom attribute and the web app's client."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            # Members are invited into an organisation; nobody joins a tenant on their own.
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            # Mutable so an admin can place an existing member in an organisation.
+            custom_attributes={ORG_ID_ATTRIBUTE: cognito.StringAttribute(mutable=True)},
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.ESSENTIALS,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # The tenant is readable by the app but never writable by the user it describes.
+        readable = cognito.ClientAttributes().with_standard_attributes(
+            email=True, email_verified=True, fullname=True
+        )
+        writable = cognito.ClientAttributes().with_standard_attributes(fullname=True)
+        self.client = self.user_pool.add_client(
+            "WebClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            prevent_user_existence_errors=True,
+            read_attributes=readable.with_custom_attributes(ORG_ID_ATTRIBUTE),
+            write_attributes=writable,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+        )
+        acknowledge(
+            self.user_pool,
+            "AwsSolutions-COG2",
+            "MFA is offered (TOTP) but optional so invited members can complete first "
+            "sign-in; enforcing it is a product decision per organisation.",
+        )

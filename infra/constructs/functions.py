@@ -1,0 +1,160 @@
+"""Lambda functions from `momentum.catalog`: one role each, granted only what `needs` says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import get_args
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+from momentum import catalog
+
+from infra.constructs.email import Email
+from infra.constructs.keys import KeysAndSecrets
+from infra.constructs.queues import WorkQueues
+from infra.constructs.table import MomentumTable
+from infra.constructs.compliance import acknowledge
+
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.ARM_64
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+CODE_EXCLUDES = ["**/__pycache__", "**/*.pyc", "*.egg-info"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Deployment-wide values every function reads from its environment."""
+
+    app_url: str
+    sender_email: str
+
+
+@dataclass(frozen=True)
+class _Capability:
+    grant: Callable[[iam.IGrantable], object]
+    environment: Mapping[str, str]
+
+
+def pascal_case(name: str) -> str:
+    """`calendar-sync` -> `CalendarSync`, so logical ids read like the catalog."""
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def lambda_handler(function: catalog.Function) -> str:
+    return f"{function.module}.{function.attribute}"
+
+
+class MomentumFunctions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code_dir: Path,
+        layer_dir: Path,
+        settings: Settings,
+        table: MomentumTable,
+        email: Email,
+        keys: KeysAndSecrets,
+        queues: WorkQueues,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        capabilities: dict[str, _Capability] = {
+            "table": _Capability(table.grant_item_access, {}),
+            "email": _Capability(
+                email.grant_send, {"SES_CONFIGURATION_SET": email.configuration_set_name}
+            ),
+            "kms": _Capability(
+                keys.grant_calendar_token_crypto,
+                {"KMS_KEY_ID": keys.calendar_token_key.key_id},
+            ),
+            "sweep_queue": _Capability(
+                queues.sweep_continuation.grant_send_messages,
+                {"SWEEP_QUEUE_URL": queues.sweep_continuation.queue_url},
+            ),
+            "calendar_queue": _Capability(
+                queues.calendar_sync.grant_send_messages,
+                {"CALENDAR_QUEUE_URL": queues.calendar_sync.queue_url},
+            ),
+            "secrets": _Capability(
+                keys.calendar_oauth_secret.grant_read,
+                {"CALENDAR_SECRETS_ARN": keys.calendar_oauth_secret.secret_arn},
+            ),
+        }
+        unwired = set(get_args(catalog.Capability)) - capabilities.keys()
+        if unwired:
+            raise ValueError(f"catalog capabilities without infrastructure: {sorted(unwired)}")
+
+        common_environment = {
+            "POWERTOOLS_SERVICE_NAME": "momentum",
+            "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
+            "LOG_LEVEL": "INFO",
+            "TABLE_NAME": table.table_name,
+            "APP_URL": settings.app_url,
+            "SENDER_EMAIL": settings.sender_email,
+            "CURSOR_SECRET_ARN": keys.cursor_secret.secret_arn,
+        }
+        code = lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES)
+        dependencies = lambda_.LayerVersion(
+            self,
+            "Dependencies",
+            code=lambda_.Code.from_asset(str(layer_dir), exclude=[".dependencies.json"]),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Momentum third-party packages (from pyproject dependencies)",
+        )
+
+        self.by_name: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
+        for function in catalog.FUNCTIONS:
+            scope_id = pascal_case(function.name)
+            needed = [capabilities[need] for need in function.needs]
+            role = iam.Role(
+                self,
+                f"{scope_id}Role",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description=f"Momentum {function.name}: {', '.join(function.needs)}",
+            )
+            log_group = logs.LogGroup(self, f"{scope_id}Logs", retention=LOG_RETENTION)
+            log_group.grant_write(role)
+            keys.cursor_secret.grant_read(role)
+            for capability in needed:
+                capability.grant(role)
+
+            environment = dict(common_environment)
+            for capability in needed:
+                environment.update(capability.environment)
+            self.by_name[function.name] = lambda_.Function(
+                self,
+                scope_id,
+                description=function.description,
+                code=code,
+                handler=lambda_handler(function),
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                memory_size=function.memory_mb,
+                timeout=Duration.seconds(function.timeout_s),
+                layers=[dependencies],
+                role=role,
+                log_group=log_group,
+                tracing=lambda_.Tracing.ACTIVE,
+                environment=environment,
+            )
+            self.roles[function.name] = role
+            acknowledge(
+                role,
+                "AwsSolutions-IAM5[Resource::*]",
+                "X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords "
+                "support no resource-level permissions.",
+            )
+            acknowledge(
+                self.by_name[function.name],
+                "AwsSolutions-L1",
+                "Pinned to python3.12 on purpose: the dependencies layer is built for "
+                "cp312 manylinux aarch64 wheels.",
+            )

@@ -1,0 +1,74 @@
+"""EventBridge Scheduler: one schedule per catalog sweep, each invoking the sweeps function."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack, TimeZone
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+from momentum import catalog
+
+from infra.constructs.functions import pascal_case
+
+DELIVERY_RETRIES = 3
+# A sweep reads "now" from the event, so a late delivery is still correct; past this it is moot.
+MAX_DELIVERY_AGE = Duration.hours(1)
+
+
+def scheduled_event(sweep: str) -> dict[str, object]:
+    """The EventBridge-shaped event the sweeps handler receives; `time` is the scheduled time."""
+    return {
+        "version": "0",
+        "source": "momentum.scheduler",
+        "detail-type": "Scheduled Event",
+        "time": scheduler.ContextAttribute.scheduled_time.to_string(),
+        "detail": {"sweep": sweep},
+    }
+
+
+class SweepSchedules(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "FailedDeliveries",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        account = Stack.of(self).account
+        self.role = iam.Role(
+            self,
+            "InvokeRole",
+            description="Momentum: EventBridge Scheduler invokes the sweeps function",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": account}},
+            ),
+        )
+        self.schedules: dict[str, scheduler.Schedule] = {}
+        for sweep in catalog.SCHEDULES:
+            target = targets.LambdaInvoke(
+                functions[sweep.function],
+                role=self.role,
+                dead_letter_queue=self.dead_letter_queue,
+                retry_attempts=DELIVERY_RETRIES,
+                max_event_age=MAX_DELIVERY_AGE,
+                input=scheduler.ScheduleTargetInput.from_object(scheduled_event(sweep.sweep)),
+            )
+            self.schedules[sweep.sweep] = scheduler.Schedule(
+                self,
+                pascal_case(sweep.sweep),
+                description=sweep.description,
+                schedule=scheduler.ScheduleExpression.expression(sweep.expression, TimeZone.ETC_UTC),
+                target=target,
+            )

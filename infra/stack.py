@@ -1,0 +1,111 @@
+"""MomentumStack: the whole backend, composed from logical constructs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+from momentum import catalog
+
+from infra.constructs.api import MomentumApi
+from infra.constructs.auth import SignIn
+from infra.constructs.email import Email
+from infra.constructs.functions import MomentumFunctions, Settings
+from infra.constructs.keys import KeysAndSecrets
+from infra.constructs.monitoring import Alarms
+from infra.constructs.queues import WorkQueues
+from infra.constructs.schedules import SweepSchedules
+from infra.constructs.table import MomentumTable
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackConfig:
+    """Per-deployment values, read from CDK context (defaults live in cdk.json)."""
+
+    app_url: str
+    email_identity: str
+    sender_email: str
+    api_throttle_rate: float
+    api_throttle_burst: int
+
+    @classmethod
+    def from_context(cls, scope: Construct) -> StackConfig:
+        def value(key: str) -> object:
+            found = scope.node.try_get_context(key)
+            if found is None:
+                raise ValueError(f"missing CDK context value {key!r} (see cdk.json)")
+            return found
+
+        return cls(
+            app_url=str(value("app_url")),
+            email_identity=str(value("email_identity")),
+            sender_email=str(value("sender_email")),
+            api_throttle_rate=float(str(value("api_throttle_rate"))),
+            api_throttle_burst=int(str(value("api_throttle_burst"))),
+        )
+
+
+class MomentumStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StackConfig,
+        code_dir: Path,
+        layer_dir: Path,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        table = MomentumTable(self, "Data")
+        sign_in = SignIn(self, "SignIn")
+        email = Email(self, "Email", identity=config.email_identity)
+        keys = KeysAndSecrets(self, "Keys")
+        queues = WorkQueues(
+            self,
+            "Queues",
+            sweep_consumer=catalog.function_named("sweep-continuation"),
+            calendar_consumer=catalog.function_named("calendar-sync"),
+        )
+        functions = MomentumFunctions(
+            self,
+            "Functions",
+            code_dir=code_dir,
+            layer_dir=layer_dir,
+            settings=Settings(app_url=config.app_url, sender_email=config.sender_email),
+            table=table,
+            email=email,
+            keys=keys,
+            queues=queues,
+        )
+        queues.feed(
+            sweep_continuation=functions.by_name["sweep-continuation"],
+            calendar_sync=functions.by_name["calendar-sync"],
+        )
+        api = MomentumApi(
+            self,
+            "Api",
+            user_pool=sign_in.user_pool,
+            user_pool_client=sign_in.client,
+            functions={f.name: functions.by_name[f.name] for f in catalog.API_FUNCTIONS},
+            allowed_origin=config.app_url,
+            throttle_rate=config.api_throttle_rate,
+            throttle_burst=config.api_throttle_burst,
+        )
+        schedules = SweepSchedules(self, "Schedules", functions=dict(functions.by_name))
+        Alarms(
+            self,
+            "Alarms",
+            functions=functions.by_name,
+            dead_letter_queues={
+                **queues.dead_letter_queues,
+                "ScheduledSweeps": schedules.dead_letter_queue,
+            },
+        )
+
+        CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the HTTP API")
+        CfnOutput(self, "UserPoolId", value=sign_in.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=sign_in.client.user_pool_client_id)
+        CfnOutput(self, "TableName", value=table.table_name)

@@ -1,0 +1,21 @@
+"""Shared test set-up: a fake AWS account for every test process, and the helpers."""
+
+from __future__ import annotations
+
+import os
+
+# Set before any momentum module reads its configuration.
+os.environ.update(
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    TABLE_NAME="momentum-test",
+    CURSOR_SECRET="test-cursor-secret",
+    APP_URL="https://app.momentum.test",
+    SENDER_EMAIL="momentum@momentum.example",
+    POWERTOOLS_SERVICE_NAME="momentum",
+    POWERTOOLS_METRICS_NAMESPACE="Momentum",
+    POWERTOOLS_DEV="false",
+)
+for name in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
+    del os.environ[name]
