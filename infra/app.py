@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +47,11 @@ def build_app(
 ) -> tuple[App, MomentumStack]:
     ensure_dependencies_layer()
     # Values passed by the CDK CLI (-c) still win: App applies CDK_CONTEXT_JSON on top.
-    app = App(outdir=outdir, context={**cdk_json_context(), **(context or {})})
+    app = App(
+        # The CLI passes CDK_OUTDIR; run alone, write where `cdk deploy --app cdk.out` looks.
+        outdir=outdir or os.environ.get("CDK_OUTDIR") or str(REPO_ROOT / "cdk.out"),
+        context={**cdk_json_context(), **(context or {})},
+    )
     stack = MomentumStack(
         app,
         STACK_NAME,
@@ -58,10 +64,15 @@ def build_app(
     return app, stack
 
 
-def main() -> None:
+def main() -> int:
     app, _ = build_app()
-    app.synth()
+    try:
+        app.synth()
+    except RuntimeError as error:  # jsii surfaces the failed validation as a RuntimeError
+        print(f"synthesis failed: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

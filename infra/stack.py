@@ -59,17 +59,17 @@ class MomentumStack(Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        table = MomentumTable(self, "Data")
-        sign_in = SignIn(self, "SignIn")
-        email = Email(self, "Email", identity=config.email_identity)
-        keys = KeysAndSecrets(self, "Keys")
-        queues = WorkQueues(
+        self.table = table = MomentumTable(self, "Data")
+        self.sign_in = sign_in = SignIn(self, "SignIn")
+        self.email = email = Email(self, "Email", identity=config.email_identity)
+        self.keys = keys = KeysAndSecrets(self, "Keys")
+        self.queues = queues = WorkQueues(
             self,
             "Queues",
             sweep_consumer=catalog.function_named("sweep-continuation"),
             calendar_consumer=catalog.function_named("calendar-sync"),
         )
-        functions = MomentumFunctions(
+        self.functions = functions = MomentumFunctions(
             self,
             "Functions",
             code_dir=code_dir,
@@ -84,7 +84,7 @@ class MomentumStack(Stack):
             sweep_continuation=functions.by_name["sweep-continuation"],
             calendar_sync=functions.by_name["calendar-sync"],
         )
-        api = MomentumApi(
+        self.api = api = MomentumApi(
             self,
             "Api",
             user_pool=sign_in.user_pool,
@@ -94,8 +94,10 @@ class MomentumStack(Stack):
             throttle_rate=config.api_throttle_rate,
             throttle_burst=config.api_throttle_burst,
         )
-        schedules = SweepSchedules(self, "Schedules", functions=dict(functions.by_name))
-        Alarms(
+        self.schedules = schedules = SweepSchedules(
+            self, "Schedules", functions=dict(functions.by_name)
+        )
+        self.alarms = Alarms(
             self,
             "Alarms",
             functions=functions.by_name,

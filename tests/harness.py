@@ -53,8 +53,17 @@ def parse_email(raw: bytes | str) -> dict[str, Any]:
         "channel": "email",
         "to": [address.strip() for address in (message["To"] or "").split(",") if address],
         "subject": str(message["Subject"] or ""),
+        "sent_at": _iso(message["Date"]),
         **parts,
     }
+
+
+def _iso(date_header: str | None) -> str | None:
+    if not date_header:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    return parsedate_to_datetime(date_header).isoformat()
 
 
 class Api:
@@ -95,9 +104,12 @@ class Api:
     def add_user(self, admin: Actor, name: str, **fields: Any) -> Actor:
         """A user created through POST /v1/users by `admin`."""
         slug = name.lower().replace(" ", ".")
-        body = {"email": f"{slug}@example.test", "name": name, **fields}
+        # Unique per org, so tests sharing one stack's outbox can tell their mail apart.
+        email_address = f"{slug}@{admin.org_id[-8:].lower()}.example.test"
+        body = {"email": email_address, "name": name, **fields}
         user = self.post(admin, "/v1/users", body).ok()
-        return self.actor(admin.org_id, user["id"])
+        actor = self.actor(admin.org_id, user["id"])
+        return Actor(actor.org_id, actor.user_id, actor.token, user["email"], user["name"])
 
     def run_sweep(self, sweep: str, time: str) -> dict[str, Any]:
         raise NotImplementedError
@@ -150,7 +162,7 @@ class InProcessApi(Api):
             OrgCreate(name=name, admin_email=f"admin@{slug}.test", admin_name=f"{name} Admin",
                       time_zone=time_zone)
         )
-        return Actor(org_id, admin_id, email=f"admin@{slug}.test")
+        return Actor(org_id, admin_id, email=f"admin@{slug}.test", name=f"{name} Admin")
 
     def actor(self, org_id: str, user_id: str) -> Actor:
         return Actor(org_id, user_id)

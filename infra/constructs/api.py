@@ -95,7 +95,8 @@ class MomentumApi(Construct):
             for prefix in function.public_routes:
                 self._add_routes(function.name, prefix, authorizer=None)
         acknowledge(
-            self.http_api,
+            # Only the $default route: an acknowledgement on the API would cover every route.
+            self.http_api.node.find_child("DefaultRoute"),
             "AwsSolutions-APIG4",
             "The $default route only answers problem+json 404/401 for unknown paths; "
             "it exposes no data, so it carries no authorizer.",

@@ -63,3 +63,9 @@ class SignIn(Construct):
             "MFA is offered (TOTP) but optional so invited members can complete first "
             "sign-in; enforcing it is a product decision per organisation.",
         )
+        acknowledge(
+            self.user_pool,
+            "AwsSolutions-COG8",
+            "Essentials plan: Plus-tier threat protection is billed per active user; sign-in "
+            "is invite-only with a strong password policy and TOTP MFA on offer.",
+        )

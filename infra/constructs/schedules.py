@@ -11,6 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from momentum import catalog
 
+from infra.constructs.compliance import acknowledge
 from infra.constructs.functions import pascal_case
 
 DELIVERY_RETRIES = 3
@@ -24,7 +25,7 @@ def scheduled_event(sweep: str) -> dict[str, object]:
         "version": "0",
         "source": "momentum.scheduler",
         "detail-type": "Scheduled Event",
-        "time": scheduler.ContextAttribute.scheduled_time.to_string(),
+        "time": scheduler.ContextAttribute.scheduled_time,
         "detail": {"sweep": sweep},
     }
 
@@ -44,6 +45,12 @@ class SweepSchedules(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),
+        )
+        acknowledge(
+            self.dead_letter_queue,
+            "AwsSolutions-SQS3",
+            "This queue is itself the dead-letter queue of the Scheduler targets; "
+            "Scheduler's DeadLetterConfig is not a redrive policy cdk-nag can see.",
         )
         account = Stack.of(self).account
         self.role = iam.Role(
@@ -71,4 +78,13 @@ class SweepSchedules(Construct):
                 description=sweep.description,
                 schedule=scheduler.ScheduleExpression.expression(sweep.expression, TimeZone.ETC_UTC),
                 target=target,
+            )
+        for function in {functions[sweep.function] for sweep in catalog.SCHEDULES}:
+            # LambdaInvoke grants the function and its qualified ARNs (versions, aliases).
+            function_id = Stack.of(self).get_logical_id(function.node.default_child)
+            acknowledge(
+                self.role,
+                f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]",
+                "Scheduler may invoke the sweeps function's versions and aliases; the "
+                "wildcard is the qualifier of that one function, not other resources.",
             )

@@ -7,14 +7,16 @@ together exactly as rendered (and the local outbox can show both).
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 
-from momentum.core import aws
+from momentum.core import aws, clock
 from momentum.core.config import settings
 
 
 def mime_message(sender: str, to: list[str], subject: str, html: str, text: str) -> bytes:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, ", ".join(to), subject
+    message["Date"], message["Message-ID"] = format_datetime(clock.now()), make_msgid("momentum")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message.as_bytes()

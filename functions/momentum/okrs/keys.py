@@ -1,0 +1,66 @@
+"""Where OKR items live.
+
+- A goal's item collection `ORG#o#GOAL#g`: the goal (sk GOAL, carrying its children's
+  entries and roll-up aggregates), its check-ins (sk CHECKIN#instant#id, newest last)
+  and its type-ahead tokens (sk SEARCH#word).
+- Goals by owner (gsi1): `ORG#o#GOALOWNER#u`, sorted by due date.
+- Goals by parent (gsi2 on the goal item): `ORG#o#GOALPARENT#p` (ROOT for top level).
+- Type-ahead tokens (gsi2 on token items): `ORG#o#GOALSEARCH#{first letter}`, sorted by
+  word then goal id, so any typed prefix is one Query with begins_with.
+- Reminder wake-ups (due index): shard and sort key derived from the owner, so one
+  owner's goals due at one instant are adjacent and read together.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from momentum.core.clock import key_instant
+from momentum.store.keys import due_partition, due_shard, key, org_prefix
+
+GOAL_SK = "GOAL"
+CHECKIN_PREFIX = "CHECKIN#"
+SEARCH_PREFIX = "SEARCH#"
+REMINDER_SWEEP = "checkin-reminders"
+
+
+def goal_partition(org_id: str, goal_id: str) -> str:
+    return f"{org_prefix(org_id)}#GOAL#{goal_id}"
+
+
+def goal_key(org_id: str, goal_id: str) -> dict[str, str]:
+    return key(goal_partition(org_id, goal_id), GOAL_SK)
+
+
+def checkin_key(org_id: str, goal_id: str, at: datetime, checkin_id: str) -> dict[str, str]:
+    return key(goal_partition(org_id, goal_id), f"{CHECKIN_PREFIX}{key_instant(at)}#{checkin_id}")
+
+
+def search_token_key(org_id: str, goal_id: str, word: str) -> dict[str, str]:
+    return key(goal_partition(org_id, goal_id), f"{SEARCH_PREFIX}{word}")
+
+
+def owner_partition(org_id: str, owner_id: str) -> str:
+    return f"{org_prefix(org_id)}#GOALOWNER#{owner_id}"
+
+
+def parent_partition(org_id: str, parent_id: str | None) -> str:
+    return f"{org_prefix(org_id)}#GOALPARENT#{parent_id or 'ROOT'}"
+
+
+def search_partition(org_id: str, word: str) -> str:
+    return f"{org_prefix(org_id)}#GOALSEARCH#{word[:1]}"
+
+
+def reminder_due(org_id: str, owner_id: str, goal_id: str, at: datetime) -> dict[str, str]:
+    """Due-index attributes waking the reminder sweep for this goal at `at`."""
+    owner = owner_partition(org_id, owner_id)
+    return {
+        "due_pk": due_partition(REMINDER_SWEEP, due_shard(owner)),
+        "due_sk": f"{key_instant(at)}#{owner}#{goal_id}",
+    }
+
+
+def reminder_group(due_sk: str) -> str:
+    """The (instant, owner) part of a reminder wake-up: one message per group."""
+    return due_sk.rsplit("#", 1)[0]

@@ -1,0 +1,3 @@
+from infra.local.server import main
+
+main()

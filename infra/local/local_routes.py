@@ -1,0 +1,125 @@
+"""The /local/* routes of API.md: orgs, tokens, sweeps, outbox, and the fake Slack webhook.
+
+They exist only in the local server (never deployed) so a person or a test can drive the
+whole system on one machine.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from infra.local import outbox
+
+if TYPE_CHECKING:
+    from infra.local.server import LocalStack
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def _json(status: int, body: Any) -> Answer:
+    return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+def _problem(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> Answer:
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
+              422: "Unprocessable content"}
+    body: dict[str, Any] = {"type": f"https://momentum.example/problems/local-{status}",
+                            "title": titles.get(status, "Error"), "status": status,
+                            "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
+
+
+def _body(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def handle(stack: LocalStack, method: str, target: str, raw: bytes,
+           headers: dict[str, str]) -> Answer:
+    path = target.split("?")[0]
+    body = _body(raw)
+    if body is None:
+        return _problem(400, "The body must be a JSON object.")
+    route = (method, path)
+    if route == ("POST", "/local/orgs"):
+        return _create_org(stack, body)
+    if route == ("POST", "/local/tokens"):
+        return _issue_token(stack, body)
+    if route == ("GET", "/local/outbox"):
+        return _json(200, {"items": outbox.read(stack.moto_url, stack.slack_log)})
+    if route == ("GET", "/local/.well-known/jwks.json"):
+        return _json(200, stack.authority.jwks())
+    if route == ("POST", "/local/slack/webhook"):
+        return _slack(stack, raw)
+    if method == "POST" and path.startswith("/local/sweeps/"):
+        return _run_sweep(stack, path.removeprefix("/local/sweeps/"), body)
+    if path.startswith("/local/calendar/"):
+        from infra.local import calendar_fakes
+
+        return calendar_fakes.handle(stack, method, target, raw, headers)
+    return _problem(404, f"No local route for {method} {path}.")
+
+
+def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
+    from pydantic import ValidationError
+
+    from momentum.identity import service
+    from momentum.identity.models import OrgCreate
+
+    try:
+        request = OrgCreate.model_validate(body)
+    except ValidationError as error:
+        errors = [{"path": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                  for e in error.errors()]
+        return _problem(422, "The org request is not valid.", errors)
+    org_id, admin_id = service.create_org(request)
+    token = stack.authority.issue(org_id, admin_id)
+    return _json(201, {"org_id": org_id, "admin_user_id": admin_id, "token": token})
+
+
+def _issue_token(stack: LocalStack, body: dict[str, Any]) -> Answer:
+    org_id, user_id = body.get("org_id"), body.get("user_id")
+    if not isinstance(org_id, str) or not isinstance(user_id, str):
+        return _problem(422, "Give org_id and user_id as strings.")
+    seconds = body.get("expires_in", 7 * 24 * 3600)
+    audience = body.get("audience", "momentum-local")
+    if not isinstance(seconds, int) or not isinstance(audience, str):
+        return _problem(422, "expires_in must be an integer and audience a string.")
+    return _json(201, {"token": stack.authority.issue(org_id, user_id, seconds=seconds,
+                                                      audience=audience)})
+
+
+def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
+    from momentum import catalog
+
+    try:
+        catalog.schedule_named(sweep)
+    except KeyError:
+        return _problem(404, f"There is no sweep named '{sweep}'.")
+    raw_time = body.get("time")
+    try:
+        instant = (datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
+                   if isinstance(raw_time, str) else datetime.now(UTC))
+    except ValueError:
+        return _problem(400, "time must be an ISO 8601 instant.")
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return _json(200, stack.fire_sweep(sweep, instant))
+
+
+def _slack(stack: LocalStack, raw: bytes) -> Answer:
+    """A fake Slack incoming webhook: records the message for the outbox, answers 'ok'."""
+    payload = _body(raw) or {}
+    entry = {"channel": "slack", "to": ["slack-webhook"], "subject": "",
+             "text": str(payload.get("text", "")), "html": "",
+             "sent_at": datetime.now(UTC).isoformat()}
+    with stack.slack_log.open("a") as log:
+        log.write(json.dumps(entry) + "\n")
+    return 200, {"Content-Type": "text/plain"}, b"ok"

