@@ -13,12 +13,11 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from infra import FUNCTIONS_DIR, LAYER_DIR, REPO_ROOT  # also puts functions/ on sys.path
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
 
-from aws_cdk import App, Validations  # isort: skip
-from cdk_nag import AwsSolutionsChecks  # isort: skip
-
-from infra.stack import MomentumStack, StackConfig  # isort: skip
+from infra import FUNCTIONS_DIR, LAYER_DIR, REPO_ROOT
+from infra.stack import MomentumStack, StackConfig
 
 STACK_NAME = "Momentum"
 
@@ -32,10 +31,12 @@ def cdk_json_context() -> dict[str, Any]:
 def ensure_dependencies_layer() -> None:
     """Build layers/dependencies/build when absent or stale (a no-op when up to date)."""
     spec = importlib.util.spec_from_file_location("layer_build", LAYER_DIR / "build.py")
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(LAYER_DIR / "build.py")
     layer_build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(layer_build)
-    layer_build.build()
+    if layer_build.build():
+        print(f"built the dependencies layer in {layer_build.BUILD_DIR}", file=sys.stderr)
 
 
 def add_compliance_checks(app: App) -> None:

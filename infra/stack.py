@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-from constructs import Construct
-from momentum import catalog
 
+from constructs import Construct
 from infra.constructs.api import MomentumApi
 from infra.constructs.auth import SignIn
 from infra.constructs.email import Email
@@ -18,6 +18,7 @@ from infra.constructs.monitoring import Alarms
 from infra.constructs.queues import WorkQueues
 from infra.constructs.schedules import SweepSchedules
 from infra.constructs.table import MomentumTable
+from momentum import catalog
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,9 +57,9 @@ class MomentumStack(Stack):
         config: StackConfig,
         code_dir: Path,
         layer_dir: Path,
-        **kwargs: object,
+        **stack_props: Any,
     ) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        super().__init__(scope, construct_id, **stack_props)
         self.table = table = MomentumTable(self, "Data")
         self.sign_in = sign_in = SignIn(self, "SignIn")
         self.email = email = Email(self, "Email", identity=config.email_identity)
@@ -94,9 +95,7 @@ class MomentumStack(Stack):
             throttle_rate=config.api_throttle_rate,
             throttle_burst=config.api_throttle_burst,
         )
-        self.schedules = schedules = SweepSchedules(
-            self, "Schedules", functions=dict(functions.by_name)
-        )
+        self.schedules = schedules = SweepSchedules(self, "Schedules", functions=functions.by_name)
         self.alarms = Alarms(
             self,
             "Alarms",

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 
 import jsii
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -14,11 +14,11 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from constructs import Construct
-from momentum import catalog
 
-from infra.constructs.functions import pascal_case
+from constructs import Construct
 from infra.constructs.compliance import acknowledge
+from infra.constructs.naming import pascal_case
+from momentum import catalog
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
@@ -65,6 +65,7 @@ class MomentumApi(Construct):
         self.http_api = apigwv2.HttpApi(
             self,
             "HttpApi",
+            api_name=Stack.of(self).stack_name,
             description="Momentum API",
             create_default_stage=False,
             # Unknown paths reach a function so the answer is problem+json, not a bare 404.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
+
 from constructs import Construct
 from infra.constructs.compliance import acknowledge
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
+
 from constructs import Construct
 
 
@@ -24,9 +25,7 @@ class Email(Construct):
             self,
             "Identity",
             identity=(
-                ses.Identity.email(identity)
-                if "@" in identity
-                else ses.Identity.domain(identity)
+                ses.Identity.email(identity) if "@" in identity else ses.Identity.domain(identity)
             ),
             configuration_set=self.configuration_set,
         )

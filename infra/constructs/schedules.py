@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Duration, Stack, TimeZone
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
-from constructs import Construct
-from momentum import catalog
 
+from constructs import Construct
 from infra.constructs.compliance import acknowledge
-from infra.constructs.functions import pascal_case
+from infra.constructs.naming import pascal_case
+from momentum import catalog
 
 DELIVERY_RETRIES = 3
 # A sweep reads "now" from the event, so a late delivery is still correct; past this it is moot.
@@ -36,7 +38,7 @@ class SweepSchedules(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        functions: dict[str, lambda_.IFunction],
+        functions: Mapping[str, lambda_.IFunction],
     ) -> None:
         super().__init__(scope, construct_id)
         self.dead_letter_queue = sqs.Queue(
@@ -76,7 +78,9 @@ class SweepSchedules(Construct):
                 self,
                 pascal_case(sweep.sweep),
                 description=sweep.description,
-                schedule=scheduler.ScheduleExpression.expression(sweep.expression, TimeZone.ETC_UTC),
+                schedule=scheduler.ScheduleExpression.expression(
+                    sweep.expression, TimeZone.ETC_UTC
+                ),
                 target=target,
             )
         for function in {functions[sweep.function] for sweep in catalog.SCHEDULES}:

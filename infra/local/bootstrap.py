@@ -50,7 +50,7 @@ def prepare(port: int) -> None:
                 "Arn": f"arn:aws:lambda:us-east-1:000000000000:function:{schedule.function}",
                 "RoleArn": "arn:aws:iam::000000000000:role/momentum-scheduler",
                 "Input": json.dumps({
-                    "source": "momentum.scheduler", "detail-type": "Scheduled Event",
+                    "version": "0", "source": "momentum.scheduler", "detail-type": "Scheduled Event",
                     "time": "<aws.scheduler.scheduled-time>", "detail": {"sweep": schedule.sweep},
                 }),
             },

@@ -170,7 +170,11 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 out_headers[name] = ", ".join(values)
             return int(result.get("statusCode", 200)), out_headers, raw
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+        def __getattr__(self, name: str) -> Any:
+            # Every method (GET ... TRACE, QUERY) goes to the function, as ANY routes do.
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
     return Handler
 

@@ -80,7 +80,7 @@ def build(*, force: bool = False) -> bool:
         *dependencies,
         *RUNTIME_COMPATIBILITY,
     ]  # fmt: skip
-    subprocess.run(command, check=True)
+    subprocess.run(command, check=True)  # noqa: S603 - arguments come from pyproject.toml
     STAMP_FILE.write_text(stamp_for(dependencies))
     return True
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from momentum import catalog
-
 from infra.stack import MomentumStack
+
+from momentum import catalog
 
 pytestmark = pytest.mark.infra
 
@@ -54,7 +54,9 @@ def test_jwt_authorizer_trusts_the_user_pool_and_its_client(
     stack: MomentumStack,
     logical_id: Callable[..., str],
 ) -> None:
-    (authorizer,) = (r["Properties"] for r in resources_of_type("AWS::ApiGatewayV2::Authorizer").values())
+    (authorizer,) = (
+        r["Properties"] for r in resources_of_type("AWS::ApiGatewayV2::Authorizer").values()
+    )
     assert authorizer["AuthorizerType"] == "JWT"
     assert authorizer["IdentitySource"] == ["$request.header.Authorization"]
     jwt = authorizer["JwtConfiguration"]
@@ -126,7 +128,9 @@ def test_user_pool_carries_the_org_id_attribute_users_cannot_write(
     (pool,) = (r["Properties"] for r in resources_of_type("AWS::Cognito::UserPool").values())
     custom = {a["Name"]: a for a in pool["Schema"] if a.get("AttributeDataType") == "String"}
     assert "org_id" in custom
-    (client,) = (r["Properties"] for r in resources_of_type("AWS::Cognito::UserPoolClient").values())
+    (client,) = (
+        r["Properties"] for r in resources_of_type("AWS::Cognito::UserPoolClient").values()
+    )
     assert "custom:org_id" in client["ReadAttributes"]
     assert "custom:org_id" not in client["WriteAttributes"]
 

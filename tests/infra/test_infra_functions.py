@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from momentum import catalog
-
 from infra.stack import MomentumStack
+
+from momentum import catalog
 
 pytestmark = pytest.mark.infra
 
@@ -87,7 +87,8 @@ def role_statements(
 
 def grants(statements: list[dict[str, Any]], action: str, resource_id: str) -> bool:
     return any(
-        action in actions_of(statement) and resource_id in set(referenced_ids(statement["Resource"]))
+        action in actions_of(statement)
+        and resource_id in set(referenced_ids(statement["Resource"]))
         for statement in statements
     )
 
@@ -156,9 +157,7 @@ def test_role_grants_follow_needs(
     assert grants(statements, "sqs:SendMessage", sweep_queue) == ("sweep_queue" in needs)
     assert grants(statements, "sqs:SendMessage", calendar_queue) == ("calendar_queue" in needs)
     oauth_secret = logical_id(stack.keys.calendar_oauth_secret)
-    assert grants(statements, "secretsmanager:GetSecretValue", oauth_secret) == (
-        "secrets" in needs
-    )
+    assert grants(statements, "secretsmanager:GetSecretValue", oauth_secret) == ("secrets" in needs)
     cursor_secret = logical_id(stack.keys.cursor_secret)
     assert grants(statements, "secretsmanager:GetSecretValue", cursor_secret)
 
@@ -193,6 +192,8 @@ def test_only_kms_functions_may_decrypt_calendar_tokens(
 ) -> None:
     key = logical_id(stack.keys.calendar_token_key)
     decrypters = {
-        name for name, statements in role_statements.items() if grants(statements, "kms:Decrypt", key)
+        name
+        for name, statements in role_statements.items()
+        if grants(statements, "kms:Decrypt", key)
     }
     assert decrypters == {f.name for f in catalog.FUNCTIONS if "kms" in f.needs}

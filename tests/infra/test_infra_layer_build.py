@@ -19,7 +19,8 @@ pytestmark = pytest.mark.infra
 def layer_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The build script, pointed at a scratch build folder and a pyproject of our own."""
     spec = importlib.util.spec_from_file_location("layer_build_under_test", LAYER_DIR / "build.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     pyproject = tmp_path / "pyproject.toml"

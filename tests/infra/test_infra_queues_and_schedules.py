@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from momentum import catalog
-
 from infra.stack import MomentumStack
+
+from momentum import catalog
 
 pytestmark = pytest.mark.infra
 
@@ -87,7 +87,9 @@ def test_schedule_invokes_the_sweeps_function_with_the_scheduled_time(
     assert schedule["ScheduleExpressionTimezone"] == "Etc/UTC"
     assert schedule["State"] == "ENABLED"
     target = schedule["Target"]
-    assert target["Arn"] == {"Fn::GetAtt": [logical_id(stack.functions.by_name[sweep.function]), "Arn"]}
+    assert target["Arn"] == {
+        "Fn::GetAtt": [logical_id(stack.functions.by_name[sweep.function]), "Arn"]
+    }
     assert json.loads(target["Input"]) == {
         "version": "0",
         "source": "momentum.scheduler",

@@ -127,8 +127,8 @@ class ActionPatch(Strict):
 class Account(BaseModel):
     id: str
     name: str
-    description: str | None | MISSING = MISSING
-    owner_id: str | None | MISSING = MISSING
+    description: str | MISSING | None = MISSING
+    owner_id: str | MISSING | None = MISSING
     created_at: str
     version: int
 
@@ -152,7 +152,7 @@ class ActionNode(BaseModel):
     objective_id: str
     title: str
     description: str | None = None
-    internal_description: str | None | MISSING = MISSING
+    internal_description: str | MISSING | None = MISSING
     owner: Owner | None = None
     due_date: date | None = None
     status: ActionStatus
@@ -168,7 +168,7 @@ class ObjectiveNode(BaseModel):
     plan_id: str
     title: str
     description: str | None = None
-    internal_description: str | None | MISSING = MISSING
+    internal_description: str | MISSING | None = MISSING
     show_customer: bool
     missing_actions: bool
     position: float
@@ -180,7 +180,7 @@ class PlanNode(BaseModel):
     id: str
     title: str
     description: str | None = None
-    internal_description: str | None | MISSING = MISSING
+    internal_description: str | MISSING | None = MISSING
     show_customer: bool
     missing_objective: bool
     position: float

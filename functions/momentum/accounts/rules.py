@@ -77,6 +77,24 @@ def position_after(siblings: list[Item], after_id: str | None) -> float | None:
     return position_between(positions[index], following)
 
 
+def placement(
+    siblings: list[Item], node_id: str, after_id: str | None
+) -> tuple[float, dict[str, float]]:
+    """The moved item's position, and new positions for siblings when midpoints ran out.
+
+    Moving writes one item; only when floats leave no room between two neighbours are
+    the siblings renumbered (rare: after ~50 moves into the same gap).
+    """
+    position = position_after(siblings, after_id)
+    if position is not None:
+        return position, {}
+    order = [s["id"] for s in siblings]
+    order.insert(0 if after_id is None else order.index(after_id) + 1, node_id)
+    fresh = renumbered(order)
+    current = {s["id"]: float(s.get("position", 0)) for s in siblings}
+    return fresh.pop(node_id), {sid: p for sid, p in fresh.items() if current[sid] != p}
+
+
 def last_position(siblings: Iterable[Item]) -> float:
     return max((float(s.get("position", 0)) for s in siblings), default=0.0) + 1.0
 
@@ -291,9 +309,7 @@ def choose_from_template(
         if aid not in objective_of_action:
             errors.append({"path": f"action_ids.{i}", "message": "not an action of this template"})
         elif objective_of_action[aid] not in wanted_objectives:
-            errors.append(
-                {"path": f"action_ids.{i}", "message": "its objective is not chosen"}
-            )
+            errors.append({"path": f"action_ids.{i}", "message": "its objective is not chosen"})
     chosen: list[ChosenPlan] = []
     for plan in template_plans:
         picked = [

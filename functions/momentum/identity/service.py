@@ -33,6 +33,7 @@ from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
 PUBLIC_USER_FIELDS = set(User.model_fields)
+NULLABLE_USER_FIELDS = {"manager_id", "company_id", "location_id"}
 
 
 def _email_taken() -> Conflict:
@@ -274,10 +275,11 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     if current is None:
         raise NotFound("User not found.")
     changes = patch.model_dump(exclude_unset=True)
-    if "status" in changes and changes["status"] is None:
-        raise Invalid("status cannot be null.", errors=[field_error("status", "required")])
-    if changes.get("roles") is None:
-        changes.pop("roles", None)
+    not_nullable = [name for name, value in changes.items()
+                    if value is None and name not in NULLABLE_USER_FIELDS]
+    if not_nullable:
+        raise Invalid("These fields cannot be cleared.",
+                      errors=[field_error(name, "may not be null") for name in not_nullable])
     updated = {**current, **changes}
     _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
     ops: list[transactions.Op] = []

@@ -21,7 +21,7 @@ STATUSES = ("at_risk", "behind", "on_track", "not_started")
 # Worst first: a parent shows the worst status among its started children.
 SEVERITY = {"at_risk": 0, "behind": 1, "on_track": 2}
 MAX_DEPTH = 12  # alignment levels above a goal: bounds the roll-up transaction
-FORMULA = "progress = Σ(weight × child progress) / Σ(weight)"
+FORMULA = "progress = sum(weight * child progress) / sum(weight)"
 
 
 def _round(value: float, places: int = 2) -> float:
@@ -43,8 +43,10 @@ def metric_progress(metric: Mapping[str, Any]) -> float:
 
 def check_metric(metric: Mapping[str, Any], path: str = "metric") -> None:
     if metric["type"] not in ("milestone",) and metric["start"] == metric["target"]:
-        raise Invalid("A metric's target must differ from its start.",
-                      errors=[field_error(f"{path}.target", "equals start")])
+        raise Invalid(
+            "A metric's target must differ from its start.",
+            errors=[field_error(f"{path}.target", "equals start")],
+        )
 
 
 def default_progress_mode(kind: str, metric_type: str) -> str:
@@ -55,11 +57,15 @@ def default_progress_mode(kind: str, metric_type: str) -> str:
 
 def check_progress_mode(kind: str, mode: str, metric_type: str) -> None:
     if (mode == "custom_kpi") != (metric_type == "custom_kpi"):
-        raise Invalid("progress_mode custom_kpi goes with a custom_kpi metric, and only with it.",
-                      errors=[field_error("progress_mode", "does not match metric.type")])
+        raise Invalid(
+            "progress_mode custom_kpi goes with a custom_kpi metric, and only with it.",
+            errors=[field_error("progress_mode", "does not match metric.type")],
+        )
     if kind == "key_result" and mode == "rollup":
-        raise Invalid("A key result has no children to roll up; use manual.",
-                      errors=[field_error("progress_mode", "rollup is for objectives")])
+        raise Invalid(
+            "A key result has no children to roll up; use manual.",
+            errors=[field_error("progress_mode", "rollup is for objectives")],
+        )
 
 
 # --- roll-up ------------------------------------------------------------------------------
@@ -156,8 +162,7 @@ def roll_up_chain(
 
 
 def rollup_summary(goal: Mapping[str, Any], child_title: str) -> str:
-    return (f"rolled up from {child_title}: progress {goal['progress']}, "
-            f"status {goal['status']}")
+    return f"rolled up from {child_title}: progress {goal['progress']}, status {goal['status']}"
 
 
 # --- explanations -------------------------------------------------------------------------
@@ -187,9 +192,12 @@ def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, An
     mode = goal.get("progress_mode", "manual")
     if rolls_up(goal):
         agg = aggregate(children)
-        terms = " + ".join(f"{_number(c['weight'])} × {_number(c['progress'])}" for c in shown)
-        text = (f"({terms}) / {_number(agg['total_weight'])} = {_number(goal['progress'])}"
-                if agg["total_weight"] else "every child has weight 0: progress 0")
+        terms = " + ".join(f"{_number(c['weight'])} * {_number(c['progress'])}" for c in shown)
+        text = (
+            f"({terms}) / {_number(agg['total_weight'])} = {_number(goal['progress'])}"
+            if agg["total_weight"]
+            else "every child has weight 0: progress 0"
+        )
         source = "rollup"
     else:
         agg = None
@@ -203,7 +211,9 @@ def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, An
         "source": source,
         "formula": FORMULA if source == "rollup" else None,
         "status_rule": "worst of at_risk < behind < on_track among started open children; "
-        "not_started if none has started" if source == "rollup" else None,
+        "not_started if none has started"
+        if source == "rollup"
+        else None,
         "children": shown,
         "total_weight": agg["total_weight"] if agg else None,
         "weighted_sum": agg["weighted_sum"] if agg else None,
@@ -219,18 +229,25 @@ def check_parent(goal_id: str | None, kind: str, parent: Mapping[str, Any] | Non
     """A key result needs its objective; a parent is always an objective; no cycles."""
     if parent is None:
         if kind == "key_result":
-            raise Invalid("A key result always belongs to an objective.",
-                          errors=[field_error("parent_id", "required for a key result")])
+            raise Invalid(
+                "A key result always belongs to an objective.",
+                errors=[field_error("parent_id", "required for a key result")],
+            )
         return
     if parent["kind"] != "objective":
-        raise Invalid("Goals align under objectives only.",
-                      errors=[field_error("parent_id", "not an objective")])
-    if goal_id is not None and (parent["id"] == goal_id
-                                or goal_id in (parent.get("ancestor_ids") or [])):
+        raise Invalid(
+            "Goals align under objectives only.",
+            errors=[field_error("parent_id", "not an objective")],
+        )
+    if goal_id is not None and (
+        parent["id"] == goal_id or goal_id in (parent.get("ancestor_ids") or [])
+    ):
         raise Conflict("That objective is aligned under this goal; the chain cannot loop.")
     if len(parent.get("ancestor_ids") or []) + 1 > MAX_DEPTH:
-        raise Invalid(f"Alignment chains are limited to {MAX_DEPTH} levels.",
-                      errors=[field_error("parent_id", "too deep")])
+        raise Invalid(
+            f"Alignment chains are limited to {MAX_DEPTH} levels.",
+            errors=[field_error("parent_id", "too deep")],
+        )
 
 
 def ancestors_under(parent: Mapping[str, Any] | None) -> list[str]:

@@ -1,0 +1,224 @@
+"""Coaching as the API shows it: templates, engagements, sessions, progress, report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+
+from momentum.coaching.rules import (
+    EngagementStatus,
+    EngagementType,
+    ProgressStatus,
+    ReferenceKind,
+    SessionStatus,
+)
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=4000)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible(day: date) -> date:
+    # Far-off years would overflow date arithmetic (reference + threshold) later on.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"dates must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
+
+
+Day = Annotated[date, AfterValidator(_plausible)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+class ProgressTrackingRequest(Strict):
+    """Tracking off, or a threshold in days or in weeks (stored as days)."""
+
+    enabled: StrictBool = False
+    threshold_days: Annotated[StrictInt, Field(ge=1, le=730)] | None = None
+    threshold_weeks: Annotated[StrictInt, Field(ge=1, le=104)] | None = None
+    notify_off_track: StrictBool = True
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> ProgressTrackingRequest:
+        if self.threshold_days is not None and self.threshold_weeks is not None:
+            raise ValueError("give threshold_days or threshold_weeks, not both")
+        if self.enabled and self.days() is None:
+            raise ValueError("tracking needs threshold_days or threshold_weeks")
+        return self
+
+    def days(self) -> int | None:
+        if self.threshold_weeks is not None:
+            return self.threshold_weeks * 7
+        return self.threshold_days
+
+
+class ProgressTracking(BaseModel):
+    enabled: bool
+    threshold_days: int | None = None
+    notify_off_track: bool
+
+
+class TemplateCreate(Strict):
+    name: Name
+    type: EngagementType
+    description: Description = ""
+    progress_tracking: ProgressTrackingRequest = ProgressTrackingRequest()
+
+
+class TemplatePatch(Strict):
+    name: Name | None = None
+    description: Description | None = None
+    progress_tracking: ProgressTrackingRequest | None = None
+
+
+class Template(BaseModel):
+    id: str
+    name: str
+    type: EngagementType
+    description: str
+    progress_tracking: ProgressTracking
+    created_at: str
+    version: int
+
+
+# --- engagements ----------------------------------------------------------------------
+
+
+class EngagementCreate(Strict):
+    template_id: Id
+    coachee_id: Id
+    coach_id: Id | None = None  # none yet for coach matching
+    owner_id: Id | None = None  # default: the caller
+    company_id: Id | None = None  # default: the coachee's company
+    location_id: Id | None = None  # default: the coachee's location
+
+
+class EngagementPatch(Strict):
+    coach_id: Id | None = None
+    owner_id: Id | None = None
+    progress_tracking: ProgressTrackingRequest | None = None
+
+
+class Reference(BaseModel):
+    kind: ReferenceKind
+    date: date
+
+
+class ProgressView(BaseModel):
+    """Every answer explains itself: what the reference was, the threshold, the due-by."""
+
+    status: ProgressStatus
+    off_track_since: date | None = None
+    reference: Reference | None = None
+    due_by: date | None = None
+    threshold_days: int | None = None
+
+
+class Engagement(BaseModel):
+    id: str
+    template_id: str
+    template_name: str
+    type: EngagementType
+    status: EngagementStatus
+    coachee_id: str
+    coach_id: str | None = None
+    owner_id: str
+    company_id: str | None = None
+    location_id: str | None = None
+    time_zone: str
+    activated_at: str | None = None
+    coach_selected_on: date | None = None
+    progress_tracking: ProgressTracking
+    progress: ProgressView
+    created_at: str
+    version: int
+
+
+class SessionCreate(Strict):
+    date: Day
+    status: SessionStatus = "scheduled"
+
+
+class SessionPatch(Strict):
+    date: Day | None = None
+    status: SessionStatus | None = None
+
+
+class Session(BaseModel):
+    id: str
+    date: date
+    status: SessionStatus
+    created_at: str
+    created_by: str
+
+
+class DiscoveryCallCreate(Strict):
+    date: Day
+    coach_id: Id | None = None  # the candidate coach met on the call
+
+
+class DiscoveryCall(BaseModel):
+    id: str
+    date: date
+    coach_id: str | None = None
+    created_at: str
+    created_by: str
+
+
+class CoachSelection(Strict):
+    coach_id: Id
+    date: Day | None = None  # default: today in the engagement's time zone
+
+
+class EngagementDetail(Engagement):
+    sessions: list[Session]
+    discovery_calls: list[DiscoveryCall]
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+class ReportRow(BaseModel):
+    id: str
+    template_name: str
+    type: EngagementType
+    status: EngagementStatus
+    coachee_id: str
+    coachee_name: str | None = None
+    coach_id: str | None = None
+    coach_name: str | None = None
+    owner_id: str
+    company_id: str | None = None
+    location_id: str | None = None
+    activated_at: str | None = None
+    progress: ProgressStatus
+    off_track_since: date | None = None
+    reference_kind: ReferenceKind | None = None
+    reference_date: date | None = None
+    threshold_days: int | None = None
+    due_by: date | None = None
+
+
+class Report(BaseModel):
+    items: list[ReportRow]
+    next_cursor: str | None = None
+
+
+ProgressFilter = Literal["on_track", "off_track", "not_tracking"]
+ReportFormat = Literal["json", "csv"]

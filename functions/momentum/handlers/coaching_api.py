@@ -1,0 +1,12 @@
+"""Lambda entry point: coaching engagements, sessions, progress and the report."""
+
+from typing import Any
+
+from momentum.coaching.routes import router
+from momentum.core.api import build_resolver, handle
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)

@@ -1,0 +1,12 @@
+"""Lambda entry point: objectives, key results, check-ins and roll-up."""
+
+from typing import Any
+
+from momentum.core.api import build_resolver, handle
+from momentum.okrs.routes import router
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)

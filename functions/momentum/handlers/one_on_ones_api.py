@@ -1,0 +1,12 @@
+"""Lambda entry point: 1:1 series, meetings, agendas, notes and the 1:1 report."""
+
+from typing import Any
+
+from momentum.core.api import build_resolver, handle
+from momentum.one_on_ones.routes import router
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)

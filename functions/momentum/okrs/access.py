@@ -1,0 +1,102 @@
+"""Who may see and change which goal, and loading goals through those rules.
+
+Permissions read only the goal item: the owner's manager chain is copied onto the goal
+when it is written (see `owner_facts`), so deciding costs no extra round trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from momentum.core import org as org_cache
+from momentum.core.ids import is_id
+from momentum.core.principal import Principal
+from momentum.core.problems import Forbidden, Invalid, NotFound, field_error
+from momentum.identity import service as identity
+from momentum.okrs import repository, rules
+from momentum.store.codec import Item
+
+INACTIVE = ("inactive", "internal_record")
+
+
+def require_okrs(principal: Principal) -> None:
+    org_cache.require_module(principal, "okrs")
+
+
+def may_view(principal: Principal, goal: Item) -> bool:
+    return rules.can_view(principal.user_id, principal.is_admin, goal)
+
+
+def may_edit(principal: Principal, goal: Item) -> bool:
+    return rules.can_edit(principal.user_id, principal.is_admin, goal)
+
+
+def visible_goal(principal: Principal, goal_id: str) -> Item:
+    """The goal, or 404 if it does not exist, is another org's or may not be viewed."""
+    goal = repository.goal(principal.org_id, goal_id) if is_id(goal_id) else None
+    if goal is None or not may_view(principal, goal):
+        raise NotFound("Goal not found.")
+    return goal
+
+
+def editable_goal(principal: Principal, goal_id: str) -> Item:
+    goal = visible_goal(principal, goal_id)
+    if not may_edit(principal, goal):
+        raise Forbidden("Only the goal's owner, the owner's managers and admins may change it.")
+    return goal
+
+
+def parent_to_contribute(principal: Principal, parent_id: str) -> Item:
+    """A parent the caller may add to: visible (else 422 unknown) and contributable (403)."""
+    parent = repository.goal(principal.org_id, parent_id) if is_id(parent_id) else None
+    if parent is None or not may_view(principal, parent):
+        raise Invalid(
+            "The parent goal does not exist.", errors=[field_error("parent_id", "unknown goal")]
+        )
+    if not may_edit(principal, parent):
+        raise Forbidden(
+            "Only the parent's owner, the owner's managers and admins may add goals under it."
+        )
+    return parent
+
+
+@dataclass(frozen=True)
+class OwnerFacts:
+    """What a goal keeps about its owner: permissions, type-ahead and reminders need it."""
+
+    owner_id: str
+    owner_name: str
+    owner_chain: list[str]
+    owner_time_zone: str
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "owner_id": self.owner_id,
+            "owner_name": self.owner_name,
+            "owner_chain": self.owner_chain,
+            "owner_time_zone": self.owner_time_zone,
+        }
+
+
+def owner_facts(
+    principal: Principal, owner_id: str | None, *, acting_for: bool = True
+) -> OwnerFacts:
+    """The owner (default: the caller). Giving a goal to someone else takes being one of
+    their managers or an admin (`acting_for` False skips that, for callers that checked)."""
+    if owner_id is None or owner_id == principal.user_id:
+        return OwnerFacts(
+            principal.user_id, principal.name, list(principal.manager_chain), principal.time_zone
+        )
+    user = identity.user_item(principal.org_id, owner_id)
+    if user is None or user.get("status") in INACTIVE:
+        raise Invalid(
+            "The owner is not an active user of this organisation.",
+            errors=[field_error("owner_id", "unknown user")],
+        )
+    chain = list(user.get("manager_chain") or [])
+    if acting_for and not principal.is_admin and principal.user_id not in chain:
+        raise Forbidden("Only the owner's managers and admins may give them a goal.")
+    return OwnerFacts(
+        owner_id, user.get("name", ""), chain, user.get("time_zone") or principal.time_zone
+    )

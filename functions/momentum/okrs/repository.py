@@ -1,0 +1,217 @@
+"""OKR items: goals (with their index entries), check-ins and type-ahead tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from momentum.core import aws, cursors
+from momentum.core.problems import Conflict, Problem
+from momentum.core.text import words
+from momentum.okrs import keys
+from momentum.store import table, transactions
+from momentum.store.codec import Item, deserialize, serialize
+from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER
+
+MAX_TITLE_TOKENS = 20  # words of a title that type-ahead finds (bounds the transaction)
+MAX_OWNER_TOKENS = 5
+KEY_FIELDS = ("pk", "sk")
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def goal(org_id: str, goal_id: str) -> Item | None:
+    item = table.get(keys.goal_key(org_id, goal_id), consistent=True)
+    return item if item and item.get("type") == "goal" else None
+
+
+def goals(org_id: str, goal_ids: list[str]) -> dict[str, Item]:
+    """Goals by id, strongly consistent (roll-ups recompute from what was just written)."""
+    found: dict[str, Item] = {}
+    unique = list(dict.fromkeys(goal_ids))
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {
+            table.table_name(): {
+                "Keys": [
+                    serialize(keys.goal_key(org_id, gid)) for gid in unique[start : start + 100]
+                ],
+                "ConsistentRead": True,
+            }
+        }
+        while request:
+            answer = aws.dynamodb().batch_get_item(RequestItems=request)
+            for raw in answer["Responses"].get(table.table_name(), []):
+                item = deserialize(raw)
+                if item.get("type") == "goal":
+                    found[item["id"]] = item
+            request = answer.get("UnprocessedKeys") or {}
+    return found
+
+
+def checkins_page(
+    org_id: str, goal_id: str, limit: int, cursor: str | None
+) -> tuple[list[Item], str | None]:
+    scope = f"checkins:{org_id}:{goal_id}"
+    page = table.query(
+        keys.goal_partition(org_id, goal_id),
+        sk_prefix=keys.CHECKIN_PREFIX,
+        newest_first=True,
+        limit=limit,
+        start_key=cursors.decode(cursor, scope=scope),
+    )
+    return page.items, cursors.encode(page.last_key, scope=scope)
+
+
+def goals_page(
+    org_id: str,
+    *,
+    owner_id: str | None,
+    parent_id: str | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Item], str | None]:
+    """Goals of one owner (by due date) or under one parent (ROOT: top level)."""
+    if owner_id is not None:
+        pk, index = keys.owner_partition(org_id, owner_id), GSI_BY_OWNER
+    else:
+        pk, index = keys.parent_partition(org_id, parent_id), GSI_BY_LOOKUP
+    scope = f"goals:{org_id}:{pk}:{parent_id}:{status}"
+    filters: dict[str, Any] = {
+        "filter_expression": "#type = :goal",
+        "filter_values": {":goal": "goal"},
+        "filter_names": {"#type": "type"},
+    }
+    if status is not None:
+        filters["filter_expression"] += " AND #status = :status"
+        filters["filter_values"][":status"] = status
+        filters["filter_names"]["#status"] = "status"
+    if owner_id is not None and parent_id is not None:
+        filters["filter_expression"] += " AND parent_id = :parent"
+        filters["filter_values"][":parent"] = parent_id
+    page = table.query(
+        pk, index=index, limit=limit, start_key=cursors.decode(cursor, scope=scope), **filters
+    )
+    return page.items, cursors.encode(page.last_key, scope=scope)
+
+
+def goals_of_owner(org_id: str, owner_id: str) -> list[Item]:
+    return table.query_all(keys.owner_partition(org_id, owner_id), index=GSI_BY_OWNER)
+
+
+def search_tokens(org_id: str, word: str, limit: int) -> list[Item]:
+    """One Query: the tokens whose word starts with `word`."""
+    return table.query(
+        keys.search_partition(org_id, word), index=GSI_BY_LOOKUP, sk_prefix=word, limit=limit
+    ).items
+
+
+# --- items -------------------------------------------------------------------------------
+
+
+def goal_item(org_id: str, body: dict[str, Any], due: dict[str, str] | None) -> Item:
+    """A goal's item with its index entries derived from its fields."""
+    item = {
+        k: v
+        for k, v in body.items()
+        if k not in ("due_pk", "due_sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+    }
+    item.update(keys.goal_key(org_id, body["id"]), type="goal", org_id=org_id)
+    item["gsi1pk"] = keys.owner_partition(org_id, body["owner_id"])
+    item["gsi1sk"] = f"{body['due_date']}#{body['id']}"
+    item["gsi2pk"] = keys.parent_partition(org_id, body.get("parent_id"))
+    item["gsi2sk"] = body["id"]
+    if due:
+        item.update(due)
+    return item
+
+
+def _token_words(goal: Item) -> list[str]:
+    return list(
+        dict.fromkeys(
+            words(goal["title"])[:MAX_TITLE_TOKENS]
+            + words(goal.get("owner_name") or "")[:MAX_OWNER_TOKENS]
+        )
+    )
+
+
+TOKEN_FIELDS = (
+    "kind",
+    "title",
+    "owner_id",
+    "owner_name",
+    "visibility",
+    "start_date",
+    "due_date",
+    "closed",
+)
+
+
+def token_items(org_id: str, goal: Item) -> list[Item]:
+    all_words = _token_words(goal)
+    carried = {name: goal.get(name) for name in TOKEN_FIELDS}
+    return [
+        {
+            **keys.search_token_key(org_id, goal["id"], word),
+            "type": "goal_search",
+            "gsi2pk": keys.search_partition(org_id, word),
+            "gsi2sk": f"{word}#{goal['id']}",
+            "goal_id": goal["id"],
+            "words": all_words,
+            **carried,
+        }
+        for word in all_words
+    ]
+
+
+def token_ops(org_id: str, before: Item | None, after: Item | None) -> list[transactions.Op]:
+    """Keep a goal's tokens right: rewrite them when what they carry changed."""
+    old = {t["sk"]: t for t in token_items(org_id, before)} if before else {}
+    new = {t["sk"]: t for t in token_items(org_id, after)} if after else {}
+    ops = [transactions.delete({"pk": old[sk]["pk"], "sk": sk}) for sk in old if sk not in new]
+    ops += [transactions.put(item) for sk, item in new.items() if old.get(sk) != item]
+    return ops
+
+
+def _unchanged() -> Problem:
+    return Conflict("This goal changed since it was read; reload and try again.")
+
+
+def update_goal_op(
+    before: Item, after: Item, on_condition_failed: Callable[[], Problem] = _unchanged
+) -> transactions.Op:
+    """One Update writing only the fields that changed, if nobody wrote the goal since."""
+    sets = {
+        k: v for k, v in after.items() if k not in (*KEY_FIELDS, "version") and before.get(k) != v
+    }
+    removes = [k for k in before if k not in after and k not in KEY_FIELDS]
+    names = {"#version": "version"}
+    values: dict[str, Any] = {":expected": before["version"], ":next": before["version"] + 1}
+    clauses = ["#version = :next"]
+    for index, (name, value) in enumerate(sets.items()):
+        names[f"#f{index}"], values[f":v{index}"] = name, value
+        clauses.append(f"#f{index} = :v{index}")
+    expression = "SET " + ", ".join(clauses)
+    if removes:
+        for index, name in enumerate(removes):
+            names[f"#r{index}"] = name
+        expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removes)))
+    return transactions.update(
+        {"pk": before["pk"], "sk": before["sk"]},
+        expression,
+        condition="#version = :expected",
+        names=names,
+        values=values,
+        on_condition_failed=on_condition_failed,
+    )
+
+
+def write(ops: list[transactions.Op]) -> None:
+    if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
+        raise Conflict(
+            "This change touches too many goals at once "
+            f"(over {transactions.MAX_TRANSACTION_ITEMS} writes); "
+            "move or close smaller parts of the tree first."
+        )
+    transactions.write(ops)

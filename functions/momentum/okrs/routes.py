@@ -1,0 +1,113 @@
+"""OKR routes (API.md "OKRs")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from momentum.core.api import created, header, no_content
+from momentum.core.idempotency import run_once
+from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
+from momentum.core.principal import current_principal
+from momentum.okrs import service
+from momentum.okrs.models import (
+    CheckIn,
+    CheckInCreate,
+    Goal,
+    GoalCreate,
+    GoalDetail,
+    GoalPatch,
+    GoalSearch,
+    Kind,
+    Status,
+)
+
+router = Router()  # type: ignore[no-untyped-call]
+TAGS = ["OKRs"]
+Id = Annotated[str, Path(max_length=64)]
+OptionalId = Annotated[str | None, Query(max_length=64)]
+
+
+@router.post("/v1/goals", tags=TAGS)
+def create_goal(request: Annotated[GoalCreate, Body()]) -> Response[GoalDetail]:
+    principal = current_principal()
+    answer = run_once(
+        org_id=principal.org_id,
+        user_id=principal.user_id,
+        scope="POST /v1/goals",
+        key=header(router, "Idempotency-Key"),
+        request=request.model_dump(mode="json"),
+        create=lambda: service.create_goal(principal, request).model_dump(mode="json"),
+    )
+    return created(answer)
+
+
+@router.get("/v1/goals", tags=TAGS)
+def list_goals(
+    owner_id: OptionalId = None,
+    parent_id: OptionalId = None,
+    status: Annotated[Status | None, Query()] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[Goal]:
+    items, next_cursor = service.list_goals(
+        current_principal(),
+        owner_id=owner_id,
+        parent_id=parent_id,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[Goal](items=items, next_cursor=next_cursor)
+
+
+# Registered before /v1/goals/<goal_id> so "search" is never taken for an id.
+@router.get("/v1/goals/search", tags=TAGS)
+def search_goals(
+    q: Annotated[str, Query(max_length=200)] = "",
+    on: Annotated[date | None, Query()] = None,
+    kind: Annotated[Kind | Literal["any"] | None, Query()] = None,
+) -> GoalSearch:
+    return service.search(current_principal(), q, on, kind)
+
+
+@router.get("/v1/goals/<goal_id>", tags=TAGS)
+def get_goal(goal_id: Id) -> GoalDetail:
+    return service.get_goal(current_principal(), goal_id)
+
+
+@router.patch("/v1/goals/<goal_id>", tags=TAGS)
+def patch_goal(goal_id: Id, patch: Annotated[GoalPatch, Body()]) -> GoalDetail:
+    return service.patch_goal(current_principal(), goal_id, patch)
+
+
+@router.delete("/v1/goals/<goal_id>", tags=TAGS)
+def delete_goal(goal_id: Id) -> Response[None]:
+    service.delete_goal(current_principal(), goal_id)
+    return no_content()
+
+
+@router.post("/v1/goals/<goal_id>/check-ins", tags=TAGS)
+def check_in(goal_id: Id, request: Annotated[CheckInCreate, Body()]) -> Response[CheckIn]:
+    principal = current_principal()
+    answer = run_once(
+        org_id=principal.org_id,
+        user_id=principal.user_id,
+        scope=f"POST /v1/goals/{goal_id}/check-ins",
+        key=header(router, "Idempotency-Key"),
+        request=request.model_dump(mode="json"),
+        create=lambda: service.check_in(principal, goal_id, request).model_dump(mode="json"),
+    )
+    return created(answer)
+
+
+@router.get("/v1/goals/<goal_id>/check-ins", tags=TAGS)
+def list_checkins(
+    goal_id: Id, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[CheckIn]:
+    items, next_cursor = service.list_checkins(current_principal(), goal_id, limit, cursor)
+    return Page[CheckIn](items=items, next_cursor=next_cursor)

@@ -1,0 +1,195 @@
+"""OKR use cases: the only door other contexts and the routes use.
+
+Reads are one round trip each (a goal, a page of check-ins, a page of goals, a search).
+Writes live in `changes` (one transaction per change, whatever the alignment depth).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from momentum.core import clock
+from momentum.core.ids import is_id
+from momentum.core.principal import Principal
+from momentum.core.problems import Conflict
+from momentum.core.text import words
+from momentum.okrs import changes, repository, rules, views
+from momentum.okrs.access import (
+    may_view,
+    require_okrs,
+    visible_goal,
+)
+from momentum.okrs.models import (
+    CheckIn,
+    CheckInCreate,
+    Goal,
+    GoalCreate,
+    GoalDetail,
+    GoalHit,
+    GoalPatch,
+    GoalSearch,
+)
+from momentum.store.codec import Item
+
+SEARCH_READ = 200  # tokens read by one type-ahead Query
+SEARCH_GROUP = 20  # goals answered per group
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+def create_goal(principal: Principal, request: GoalCreate) -> GoalDetail:
+    return views.detail(principal, changes.create_goal(principal, request))
+
+
+def get_goal(principal: Principal, goal_id: str) -> GoalDetail:
+    require_okrs(principal)
+    return views.detail(principal, visible_goal(principal, goal_id))
+
+
+def patch_goal(principal: Principal, goal_id: str, patch: GoalPatch) -> GoalDetail:
+    return views.detail(principal, changes.patch_goal(principal, goal_id, patch))
+
+
+def delete_goal(principal: Principal, goal_id: str) -> None:
+    changes.delete_goal(principal, goal_id)
+
+
+def list_goals(
+    principal: Principal,
+    *,
+    owner_id: str | None,
+    parent_id: str | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Goal], str | None]:
+    """Goals of an owner, or aligned under a parent; with neither, the top-level goals.
+    Only goals the caller may view are answered (a page may hold fewer than `limit`)."""
+    require_okrs(principal)
+    if (owner_id is not None and not is_id(owner_id)) or (
+        parent_id is not None and not is_id(parent_id)
+    ):
+        return [], None
+    items, next_cursor = repository.goals_page(
+        principal.org_id,
+        owner_id=owner_id,
+        parent_id=parent_id,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    )
+    return [views.goal(item) for item in items if may_view(principal, item)], next_cursor
+
+
+# --- check-ins ----------------------------------------------------------------------------
+
+
+def check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> CheckIn:
+    return views.checkin(changes.check_in(principal, goal_id, request))
+
+
+def list_checkins(
+    principal: Principal, goal_id: str, limit: int, cursor: str | None
+) -> tuple[list[CheckIn], str | None]:
+    require_okrs(principal)
+    visible_goal(principal, goal_id)
+    items, next_cursor = repository.checkins_page(principal.org_id, goal_id, limit, cursor)
+    return [views.checkin(item) for item in items], next_cursor
+
+
+# --- type-ahead -----------------------------------------------------------------------------
+
+
+def search(principal: Principal, q: str, on: date | None, kind: str | None) -> GoalSearch:
+    """Word-prefix match on title or owner name, in one Query of the token index.
+
+    `mine`: the caller's own goals. `public`: others' public goals, not closed, whose
+    period overlaps [on, on + 1 year]. `kind` None means objectives (the picker's use),
+    "any" every kind."""
+    require_okrs(principal)
+    typed = words(q)
+    if not typed:
+        return GoalSearch(mine=[], public=[])
+    day = on or clock.local_date(clock.now(), principal.time_zone)
+    wanted_kind = None if kind == "any" else (kind or "objective")
+    seen: set[str] = set()
+    mine: list[GoalHit] = []
+    public: list[GoalHit] = []
+    for token in repository.search_tokens(principal.org_id, max(typed, key=len), SEARCH_READ):
+        if token["goal_id"] in seen or wanted_kind not in (None, token["kind"]):
+            continue
+        if not rules.matches(typed, token.get("words") or []):
+            continue
+        seen.add(token["goal_id"])
+        if token["owner_id"] == principal.user_id:
+            mine.append(views.hit(token))
+        elif (
+            token["visibility"] == "public"
+            and not token.get("closed")
+            and rules.overlaps_year(
+                date.fromisoformat(token["start_date"]), date.fromisoformat(token["due_date"]), day
+            )
+        ):
+            public.append(views.hit(token))
+    order = lambda hit: (hit.title.casefold(), hit.id)  # noqa: E731
+    return GoalSearch(
+        mine=sorted(mine, key=order)[:SEARCH_GROUP], public=sorted(public, key=order)[:SEARCH_GROUP]
+    )
+
+
+# --- for other contexts ---------------------------------------------------------------------
+
+
+def can_view_activity(principal: Principal, entity_id: str) -> bool:
+    """Activity of a goal is shown to whoever may view it (a deleted goal's: admins)."""
+    goal = repository.goal(principal.org_id, entity_id) if is_id(entity_id) else None
+    return principal.is_admin if goal is None else may_view(principal, goal)
+
+
+def goal_item(org_id: str, goal_id: str) -> Item | None:
+    """A goal's stored item, or None (other contexts show a link as broken)."""
+    return repository.goal(org_id, goal_id) if is_id(goal_id) else None
+
+
+def owner_renamed(org_id: str, user_id: str, new_name: str) -> int:
+    """Identity calls this when a user's name changes: their goals' type-ahead tokens and
+    the name shown on the goals follow. Returns how many goals were rewritten."""
+    return _rewrite_owned(org_id, user_id, {"owner_name": new_name})
+
+
+def owner_reorganised(org_id: str, user_id: str, manager_chain: list[str]) -> int:
+    """Identity calls this when a user's manager chain changes: who may view and edit
+    their private goals follows the new chain."""
+    return _rewrite_owned(org_id, user_id, {"owner_chain": list(manager_chain)})
+
+
+def _rewrite_owned(org_id: str, user_id: str, fields: Item) -> int:
+    rewritten = 0
+    for goal in repository.goals_of_owner(org_id, user_id):
+        for _ in range(changes.RETRIES):
+            try:
+                _rewrite_one(org_id, goal, fields)
+                rewritten += 1
+                break
+            except Conflict:
+                goal = repository.goal(org_id, goal["id"]) or goal
+    return rewritten
+
+
+def _rewrite_one(org_id: str, before: Item, fields: Item) -> None:
+    if all(before.get(k) == v for k, v in fields.items()):
+        return
+    after = {**copy.deepcopy(before), **fields}
+    ops = [repository.update_goal_op(before, after), *repository.token_ops(org_id, before, after)]
+    parent_id = before.get("parent_id")
+    parent = repository.goals(org_id, [parent_id]).get(parent_id) if parent_id else None
+    if parent is not None:
+        # the parent's entry for this goal decides who sees its title in explanations
+        updated = copy.deepcopy(parent)
+        rules.roll_up_chain(
+            {parent["id"]: updated}, parent["id"], before["id"], rules.child_entry(after)
+        )
+        ops.append(repository.update_goal_op(parent, updated))
+    repository.write(ops)

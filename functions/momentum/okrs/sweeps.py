@@ -1,0 +1,135 @@
+"""Check-in reminders: one message per owner per period listing every active goal of
+theirs with no check-in since the period began.
+
+Each open goal sits in the due index at its owner's next reminder instant (moved to the
+next period's instant by a check-in, removed by closing). The due sort key is
+`instant#owner#goal`, so an owner's goals due at one instant are adjacent in one shard:
+the sweep reads each due goal once, groups them, reads the owner once, delivers (the
+ledger makes it exactly once per owner and period) and re-arms each goal on the condition
+that its due entry is still the one read. Nothing else is read: the cost follows the
+goals due, not the size of the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from momentum.core import aws, clock
+from momentum.core import org as org_cache
+from momentum.core.sweeps import PAGE_SIZE, Budget, Summary
+from momentum.identity import service as identity
+from momentum.notify.service import Notification, deliver
+from momentum.okrs import cadence, keys, views
+from momentum.store import table
+from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store.keys import due_partition
+from momentum.store.schema import DUE_SHARDS
+
+KIND = "checkin_reminder"
+INACTIVE = ("inactive", "internal_record")
+PERIOD_WORDS = {"weekly": "week", "biweekly": "two weeks", "monthly": "month"}
+
+
+def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
+    summary = Summary(details={"reminders": 0})
+    upper = clock.key_instant(now) + "#\uffff"
+    for shard in range(DUE_SHARDS):
+        group: list[Item] = []
+        pages = table.due_items(due_partition(keys.REMINDER_SWEEP, shard), upper,
+                                page_size=PAGE_SIZE)
+        for page in pages:
+            for item in page.items:
+                if group and keys.reminder_group(item["due_sk"]) != keys.reminder_group(
+                        group[0]["due_sk"]):
+                    remind_owner(group, now, summary)
+                    group = []
+                    if budget.exhausted():
+                        summary.more = True
+                        return summary
+                group.append(item)
+        if group:
+            remind_owner(group, now, summary)
+    return summary
+
+
+def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
+    """One owner's goals due at one instant: remind about those not checked in, re-arm all."""
+    org_id, owner_id = goals[0]["org_id"], goals[0]["owner_id"]
+    org = org_cache.org_item(org_id)
+    owner = identity.user_item(org_id, owner_id) or {}
+    rhythm = cadence.Cadence.of_org(org)
+    zone = owner.get("time_zone") or org.get("time_zone")
+    period = cadence.current_period(now, rhythm, zone)
+    this_reminder = cadence.reminder_instant(period, rhythm, zone)
+    summary.due += len(goals)
+    if this_reminder > now:
+        # the cadence or the owner's zone changed since this goal was armed: wait for it
+        _rearm(goals, org_id, this_reminder)
+        summary.skipped += len(goals)
+        return
+    began = clock.key_instant(cadence.start_instant(period, zone))
+    pending = [g for g in goals if not g.get("closed") and g.get("last_checkin_at", "") < began]
+    sent = False
+    if pending and owner and owner.get("status") not in INACTIVE:
+        sent = _deliver(org, owner, pending, period, rhythm, now)
+    following = cadence.next_period_start(period, rhythm.every)
+    _rearm(goals, org_id, cadence.reminder_instant(following, rhythm, zone))
+    summary.done += len(pending) if sent else 0
+    summary.skipped += len(goals) - (len(pending) if sent else 0)
+    summary.details["reminders"] += int(sent)
+
+
+def _deliver(org: Item, owner: Item, goals: list[Item], period: Any, rhythm: cadence.Cadence,
+             now: datetime) -> bool:
+    switches = (owner.get("settings") or {}).get("notifications") or {}
+    count = len(goals)
+    word = PERIOD_WORDS.get(rhythm.every, "period")
+    base = Notification(
+        org_id=org["org_id"], kind=KIND, recipient_id=owner["id"], subject_id="checkins",
+        occurrence=period.isoformat(),
+        subject=f"Time to check in: {count} goal{'s' if count != 1 else ''} without an update "
+                f"this {word}",
+        why=f"you own goals with no check-in this {word}",
+        context={
+            "name": owner.get("name", ""), "period": word, "period_start": period.isoformat(),
+            "goals": [{"title": g["title"], "progress": g["progress"], "status": g["status"],
+                       "due_date": g["due_date"], "web": views.links(g["id"]).web}
+                      for g in sorted(goals, key=lambda g: (g["due_date"], g["title"]))],
+        },
+    )
+    sent = False
+    channels = (org.get("checkin_reminders") or {}).get("channels") or ["email"]
+    if "email" in channels and switches.get("checkin_reminder_email", True) and owner.get(
+            "email"):
+        email = replace(base, to_email=owner["email"], opt_out="Check-in reminder emails")
+        sent = deliver(email, now) or sent
+    webhook = org.get("slack_webhook_url")
+    if "slack" in channels and webhook and switches.get("checkin_reminder_slack", True):
+        slack = replace(base, channel="slack", slack_webhook_url=webhook,
+                        opt_out="Check-in reminders on Slack")
+        sent = deliver(slack, now) or sent
+    return sent
+
+
+def _rearm(goals: list[Item], org_id: str, at: datetime) -> None:
+    """Move each goal's wake-up, unless it moved since it was read (a check-in, a close)."""
+    for goal in goals:
+        due = keys.reminder_due(org_id, goal["owner_id"], goal["id"], at)
+        try:
+            aws.dynamodb().update_item(
+                TableName=table.table_name(),
+                Key=serialize({"pk": goal["pk"], "sk": goal["sk"]}),
+                UpdateExpression="SET due_pk = :pk, due_sk = :sk",
+                ConditionExpression="due_sk = :read",
+                ExpressionAttributeValues={
+                    ":pk": serialize_value(due["due_pk"]), ":sk": serialize_value(due["due_sk"]),
+                    ":read": serialize_value(goal["due_sk"]),
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise

@@ -1,0 +1,94 @@
+"""Stored OKR items as the API answers them."""
+
+from __future__ import annotations
+
+from momentum.core.config import settings
+from momentum.core.principal import Principal
+from momentum.okrs import rules
+from momentum.okrs.models import (
+    CheckIn,
+    ExplainedChild,
+    Explanation,
+    Goal,
+    GoalDetail,
+    GoalHit,
+    Links,
+    Metric,
+)
+from momentum.store.codec import Item
+
+
+def links(goal_id: str) -> Links:
+    app_url = settings().app_url
+    return Links(web=f"{app_url}/goals/{goal_id}", login=f"{app_url}/login?next=/goals/{goal_id}")
+
+
+def goal(item: Item) -> Goal:
+    metric = item["metric"]
+    return Goal(
+        id=item["id"],
+        kind=item["kind"],
+        title=item["title"],
+        description=item.get("description", ""),
+        owner_id=item["owner_id"],
+        owner_name=item.get("owner_name"),
+        parent_id=item.get("parent_id"),
+        visibility=item["visibility"],
+        start_date=item["start_date"],
+        due_date=item["due_date"],
+        weight=item["weight"],
+        progress_mode=item["progress_mode"],
+        metric=Metric(
+            type=metric["type"],
+            start=metric["start"],
+            target=metric["target"],
+            current=metric["current"],
+            unit=metric.get("unit"),
+        ),
+        progress=item["progress"],
+        status=item["status"],
+        closed=bool(item.get("closed")),
+        children_ids=sorted(item.get("children") or {}),
+        links=links(item["id"]),
+        version=item["version"],
+        created_at=item["created_at"],
+        updated_at=item["updated_at"],
+    )
+
+
+def visible_children(principal: Principal, item: Item) -> list[str]:
+    return [
+        child_id
+        for child_id, child in (item.get("children") or {}).items()
+        if rules.can_view(principal.user_id, principal.is_admin, child)
+    ]
+
+
+def detail(principal: Principal, item: Item) -> GoalDetail:
+    explained = Explanation.model_validate(
+        rules.explanation(item, visible_children(principal, item))
+    )
+    return GoalDetail(
+        **goal(item).model_dump(),
+        children=[ExplainedChild.model_validate(c) for c in explained.children],
+        explanation=explained,
+    )
+
+
+def checkin(item: Item) -> CheckIn:
+    return CheckIn.model_validate({k: item.get(k) for k in CheckIn.model_fields})
+
+
+def hit(token: Item) -> GoalHit:
+    return GoalHit(
+        id=token["goal_id"],
+        kind=token["kind"],
+        title=token["title"],
+        owner_id=token["owner_id"],
+        owner_name=token.get("owner_name") or "",
+        visibility=token["visibility"],
+        start_date=token["start_date"],
+        due_date=token["due_date"],
+        closed=bool(token.get("closed")),
+        links=links(token["goal_id"]),
+    )

@@ -1,0 +1,20 @@
+"""Coaching over HTTP against the local stack: the issue's off-track story and who sees
+progress, the same scenarios the integration suite runs in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import HttpApi
+from tests.integration.test_coaching_scenario import run_off_track_story
+from tests.integration.test_coaching_visibility import run_visibility_story
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_off_track_story(stack: HttpApi) -> None:
+    run_off_track_story(stack)
+
+
+def test_who_sees_progress(stack: HttpApi) -> None:
+    run_visibility_story(stack)
