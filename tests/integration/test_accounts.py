@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from momentum.accounts import repository
+import pytest
+
+from momentum.accounts import plans, repository
 from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.store import table
@@ -295,3 +297,49 @@ def test_bad_input_is_answered_with_problems(api: InProcessApi) -> None:
     assert cases["unknown plan"].status == 404
     assert cases["number for date"].json["errors"][0]["path"] == "due_date"
     assert len(_plan(_tree(api, admin, account_id), "Growth Plans")["objectives"]) == 1
+
+
+def test_a_metric_update_changes_only_what_is_sent(api: InProcessApi) -> None:
+    admin = api.new_org()
+    account_id = _account(api, admin)
+    _, objective_id = _with_objective(api, admin, account_id)
+    base = f"/v1/accounts/{account_id}"
+    action = api.post(admin, f"{base}/objectives/{objective_id}/actions", {"title": "NPS"}).ok()
+    path = f"{base}/actions/{action['id']}"
+    assert api.patch(admin, path, {"metric": {"current": 3}}).status == 422
+    api.patch(admin, path, {"metric": {"start": 20, "target": 60, "unit": "pts"}}).ok()
+    metric = api.patch(admin, path, {"metric": {"current": 50}}).ok()["metric"]
+    assert metric == {"start": 20, "target": 60, "current": 50, "unit": "pts", "progress": 75.0}
+    assert api.patch(admin, path, {"metric": None}).ok()["metric"] is None
+
+
+def test_an_account_can_be_renamed_and_found_by_its_new_name(api: InProcessApi) -> None:
+    admin = api.new_org()
+    account_id = _account(api, admin)
+    renamed = api.patch(admin, f"/v1/accounts/{account_id}", {"name": "Globex EMEA"}).ok()
+    assert (renamed["name"], renamed["version"]) == ("Globex EMEA", 2)
+    assert api.get(admin, "/v1/accounts?q=globex%20e").ok()["items"][0]["id"] == account_id
+    cleared = api.patch(admin, f"/v1/accounts/{account_id}", {"description": None}).ok()
+    assert cleared["description"] is None
+    assert api.patch(admin, f"/v1/accounts/{account_id}", {"name": "x", "version": 1}).status == 409
+
+
+def test_a_delete_racing_an_addition_deletes_nothing_rather_than_orphan_it(
+    api: InProcessApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = api.new_org()
+    account_id = _account(api, admin)
+    base = f"/v1/accounts/{account_id}"
+    plan_id = _tree(api, admin, account_id)["plans"][0]["id"]
+    read_tree = plans.load_tree
+
+    def tree_then_someone_adds(principal: Any, account: str) -> Any:
+        tree = read_tree(principal, account)  # the delete has read the plan: no objectives
+        monkeypatch.setattr(plans, "load_tree", read_tree)
+        api.post(admin, f"{base}/plans/{plan_id}/objectives", {"title": "Added meanwhile"}).ok()
+        return tree
+
+    monkeypatch.setattr(plans, "load_tree", tree_then_someone_adds)
+    assert api.delete(admin, f"{base}/plans/{plan_id}").status == 409
+    growth = _plan(_tree(api, admin, account_id), "Growth Plans")
+    assert [o["title"] for o in growth["objectives"]] == ["Added meanwhile"]

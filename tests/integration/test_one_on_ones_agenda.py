@@ -16,8 +16,10 @@ def first_meeting(api: InProcessApi) -> tuple:
 
 def test_entries_move_by_fractional_position(api: InProcessApi, set_now: Clock) -> None:
     _, mia, eli, _, path = first_meeting(api)
-    ids = [api.post(mia if i % 2 else eli, f"{path}/agenda-topics", {"text": t}).ok()["id"]
-           for i, t in enumerate(["A", "B", "C", "D"])]
+    ids = [
+        api.post(mia if i % 2 else eli, f"{path}/agenda-topics", {"text": t}).ok()["id"]
+        for i, t in enumerate(["A", "B", "C", "D"])
+    ]
     api.patch(eli, f"{path}/agenda-topics/{ids[3]}", {"move": {"before_id": ids[0]}}).ok()
     assert texts(api.get(mia, path).ok()) == ["D", "A", "B", "C"]
     api.patch(mia, f"{path}/agenda-topics/{ids[0]}", {"move": {"after_id": ids[2]}}).ok()
@@ -26,11 +28,13 @@ def test_entries_move_by_fractional_position(api: InProcessApi, set_now: Clock) 
     assert texts(api.get(mia, path).ok()) == ["D", "C", "B", "A"]
     api.post(eli, f"{path}/agenda-topics", {"text": "E"}).ok()
     assert texts(api.get(eli, path).ok()) == ["D", "C", "B", "A", "E"]
-    both = api.patch(mia, f"{path}/agenda-topics/{ids[1]}",
-                     {"move": {"after_id": ids[2], "before_id": ids[0]}})
+    both = api.patch(
+        mia, f"{path}/agenda-topics/{ids[1]}", {"move": {"after_id": ids[2], "before_id": ids[0]}}
+    )
     assert both.status == 422
-    unknown = api.patch(mia, f"{path}/agenda-topics/{ids[1]}",
-                        {"move": {"after_id": "01J00000000000000000000000"}})
+    unknown = api.patch(
+        mia, f"{path}/agenda-topics/{ids[1]}", {"move": {"after_id": "01J00000000000000000000000"}}
+    )
     assert unknown.status == 422
 
 
@@ -38,17 +42,22 @@ def test_who_may_edit_complete_and_delete(api: InProcessApi, set_now: Clock) -> 
     _, mia, eli, _, path = first_meeting(api)
     topic = api.post(mia, f"{path}/agenda-topics", {"text": "Mine"}).ok()
     item = api.post(mia, f"{path}/action-items", {"text": "Do it"}).ok()
-    assert topic["author_id"] == mia.user_id and topic["completed"] is False
+    assert topic["author_id"] == mia.user_id
+    assert topic["completed"] is False
     assert api.patch(eli, f"{path}/agenda-topics/{topic['id']}", {"text": "x"}).status == 403
     done = api.patch(eli, f"{path}/agenda-topics/{topic['id']}", {"completed": True}).ok()
-    assert done["completed"] is True and done["completed_at"]
+    assert done["completed"] is True
+    assert done["completed_at"]
     assert api.delete(eli, f"{path}/agenda-topics/{topic['id']}").status == 403
-    assert api.patch(eli, f"{path}/action-items/{item['id']}", {"text": "Done it"}).ok()[
-        "text"] == "Done it"
+    assert (
+        api.patch(eli, f"{path}/action-items/{item['id']}", {"text": "Done it"}).ok()["text"]
+        == "Done it"
+    )
     assert api.delete(eli, f"{path}/action-items/{item['id']}").status == 204
     assert api.delete(mia, f"{path}/agenda-topics/{topic['id']}").status == 204
     meeting = api.get(mia, path).ok()
-    assert meeting["agenda_topics"] == [] and meeting["action_items"] == []
+    assert meeting["agenda_topics"] == []
+    assert meeting["action_items"] == []
     assert api.delete(mia, f"{path}/agenda-topics/{topic['id']}").status == 404
 
 
@@ -81,11 +90,17 @@ def test_shared_notes_are_versioned(api: InProcessApi, set_now: Clock) -> None:
 
 def test_a_disabled_module_answers_404(api: InProcessApi, set_now: Clock) -> None:
     admin, mia, eli, _, path = first_meeting(api)
-    api.patch(admin, "/v1/org/settings",
-              {"modules": {"one_on_ones": {"enabled": False, "display_name": "1:1s"}}}).ok()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {"modules": {"one_on_ones": {"enabled": False, "display_name": "1:1s"}}},
+    ).ok()
     assert api.get(mia, path).status == 404
     assert api.get(mia, "/v1/one-on-ones").status == 404
     assert api.get(admin, "/v1/reports/one-on-ones?from=2026-11-01&to=2026-11-30").status == 404
-    api.patch(admin, "/v1/org/settings",
-              {"modules": {"one_on_ones": {"enabled": True, "display_name": "Check-ins"}}}).ok()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {"modules": {"one_on_ones": {"enabled": True, "display_name": "Check-ins"}}},
+    ).ok()
     assert api.get(eli, path).status == 200

@@ -21,7 +21,7 @@ def set_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     def move_to(instant: str) -> None:
         state["now"] = clock.parse_instant(instant)
 
-    yield move_to
+    return move_to
 
 
 def people(api: InProcessApi) -> tuple[Actor, Actor, Actor, Actor]:
@@ -56,7 +56,10 @@ def test_a_weekly_series_rolls_unfinished_work_over_and_rehomes_it(
     series = created["series"]
     first, second, third = series["meetings"][:3]
     assert [m["start"] for m in (first, second, third)] == [
-        "2026-11-02T10:00:00+00:00", "2026-11-09T10:00:00+00:00", "2026-11-16T10:00:00+00:00"]
+        "2026-11-02T10:00:00+00:00",
+        "2026-11-09T10:00:00+00:00",
+        "2026-11-16T10:00:00+00:00",
+    ]
     week1 = f"/v1/meetings/{first['id']}"
     a = api.post(mia, f"{week1}/agenda-topics", {"text": "Career goals"}).ok()
     b = api.post(eli, f"{week1}/agenda-topics", {"text": "https://example.test/doc"}).ok()
@@ -66,8 +69,11 @@ def test_a_weekly_series_rolls_unfinished_work_over_and_rehomes_it(
     api.patch(eli, f"{week1}/agenda-topics/{c['id']}", {"completed": True}).ok()
 
     api.run_sweep("agenda-rollover", "2026-11-02T13:29:00Z")  # end + 2h59m
-    assert texts(api.get(mia, week1).ok()) == ["Career goals", "https://example.test/doc",
-                                                "Holiday plan"]
+    assert texts(api.get(mia, week1).ok()) == [
+        "Career goals",
+        "https://example.test/doc",
+        "Holiday plan",
+    ]
     api.run_sweep("agenda-rollover", "2026-11-02T13:30:00Z")  # end + 3h
     after = api.get(mia, week1).ok()
     assert texts(after) == ["Holiday plan"]
@@ -130,17 +136,39 @@ def test_only_participants_see_a_one_on_one(api: InProcessApi, set_now: Clock) -
 def test_conflicts_and_permissions(api: InProcessApi, set_now: Clock) -> None:
     _, mia, eli, _ = people(api)
     series = weekly(api, mia, eli)["series"]
-    again = api.post(eli, "/v1/one-on-ones", {
-        "with_user_id": mia.user_id, "title": "Again", "start": "2026-11-03T10:00:00Z",
-        "end": "2026-11-03T10:30:00Z", "recurrence": "FREQ=WEEKLY;INTERVAL=2"})
+    again = api.post(
+        eli,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": mia.user_id,
+            "title": "Again",
+            "start": "2026-11-03T10:00:00Z",
+            "end": "2026-11-03T10:30:00Z",
+            "recurrence": "FREQ=WEEKLY;INTERVAL=2",
+        },
+    )
     assert again.status == 409
     assert series["id"] in again.json["detail"]
-    one_off = api.post(eli, "/v1/one-on-ones", {
-        "with_user_id": mia.user_id, "title": "Extra", "start": "2026-11-03T10:00:00Z",
-        "end": "2026-11-03T10:30:00Z"}).ok()["meeting"]
-    past = api.post(mia, "/v1/one-on-ones", {
-        "with_user_id": eli.user_id, "title": "Last week", "start": "2026-10-26T10:00:00Z",
-        "end": "2026-10-26T10:30:00Z"}).ok()["meeting"]
+    one_off = api.post(
+        eli,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": mia.user_id,
+            "title": "Extra",
+            "start": "2026-11-03T10:00:00Z",
+            "end": "2026-11-03T10:30:00Z",
+        },
+    ).ok()["meeting"]
+    past = api.post(
+        mia,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": eli.user_id,
+            "title": "Last week",
+            "start": "2026-10-26T10:00:00Z",
+            "end": "2026-10-26T10:30:00Z",
+        },
+    ).ok()["meeting"]
     assert api.delete(mia, f"/v1/meetings/{past['id']}").status == 409
     assert api.post(mia, f"/v1/meetings/{one_off['id']}/archive").status == 409
     assert api.delete(mia, f"/v1/meetings/{one_off['id']}").status == 403
@@ -149,7 +177,8 @@ def test_conflicts_and_permissions(api: InProcessApi, set_now: Clock) -> None:
     assert api.post(mia, f"/v1/one-on-ones/{series['id']}/archive").status == 409
     api.post(mia, f"/v1/meetings/{past['id']}/archive").ok()
     assert [r["id"] for r in api.get(eli, "/v1/one-on-ones?tab=archived").ok()["items"]] == [
-        past["id"]]
+        past["id"]
+    ]
     assert api.delete(eli, f"/v1/meetings/{one_off['id']}").status == 204
     assert api.get(eli, f"/v1/meetings/{one_off['id']}").status == 404
 

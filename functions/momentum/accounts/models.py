@@ -68,6 +68,15 @@ class MetricInput(Strict):
     unit: Unit = ""
 
 
+class MetricPatch(Strict):
+    """Only the fields sent change; a new metric needs a target."""
+
+    start: Number | None = None
+    target: Number | None = None
+    current: Number | None = None
+    unit: Unit | None = None
+
+
 class PlanCreate(Strict):
     title: Title
     description: Description | None = None
@@ -114,7 +123,7 @@ class ActionPatch(Strict):
     owner_id: Id | None = None
     due_date: CalendarDate | None = None
     status: ActionStatus | None = None
-    metric: MetricInput | None = None
+    metric: MetricPatch | None = None  # null removes the metric
     show_customer: StrictBool | None = None
     after_id: Id | None = None
     objective_id: Id | None = None

@@ -145,6 +145,7 @@ def _patch(
     new_parent_id: str | None,
     version: int | None,
     view: Callable[[rules.Tree, Item], Any],
+    refine: Callable[[Item, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> tuple[rules.Tree, Item]:
     require_editor(principal, account_id)
     tree = load_tree(principal, account_id)
@@ -153,6 +154,8 @@ def _patch(
         raise NotFound(f"{level.noun.capitalize()} not found.")
     if version is not None and version != current["version"]:
         raise stale(view(tree, current))
+    if refine is not None:
+        changes = refine(current, changes)
     for name in REQUIRED_FIELDS:
         if name in changes and changes[name] is None:
             raise Invalid(f"{name} cannot be null.", errors=[field_error(name, "required")])
@@ -185,10 +188,11 @@ def _patch(
         extra_ops += [
             transactions.update(
                 _node_key(principal, account_id, level, sid),
-                "SET #p = :p",
+                # A version bump, so a concurrent edit of the sibling cannot undo the move.
+                "SET #p = :p ADD #v :one",
                 condition="attribute_exists(pk)",
-                names={"#p": "position"},
-                values={":p": position},
+                names={"#p": "position", "#v": "version"},
+                values={":p": position, ":one": 1},
             )
             for sid, position in renumbering.items()
         ]
@@ -407,6 +411,7 @@ def patch_action(
         new_parent_id=patch.objective_id,
         version=patch.version,
         view=view,
+        refine=rules.merged_metric,
     )
     return view(tree, item)
 

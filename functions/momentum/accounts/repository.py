@@ -7,7 +7,7 @@ from typing import Any
 from momentum.accounts import keys
 from momentum.accounts.keys import NodeKind
 from momentum.core import cursors
-from momentum.store import table
+from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.schema import GSI_BY_OWNER
 
@@ -27,6 +27,30 @@ def account_item(org_id: str, body: dict[str, Any]) -> Item:
         "gsi1pk": keys.accounts_directory(org_id),
         "gsi1sk": keys.account_name_sort_key(body["name"], body["id"]),
     }
+
+
+def account_update(
+    org_id: str, account_id: str, fields: dict[str, Any], expected_version: int
+) -> transactions.Op:
+    """Sets (or, for None, removes) these fields if the account is still at that version."""
+    names = {f"#f{i}": name for i, name in enumerate(fields)}
+    names["#version"] = "version"
+    sets = [f"#f{i} = :f{i}" for i, value in enumerate(fields.values()) if value is not None]
+    removes = [f"#f{i}" for i, value in enumerate(fields.values()) if value is None]
+    values: dict[str, Any] = {
+        f":f{i}": value for i, value in enumerate(fields.values()) if value is not None
+    }
+    values.update({":expected": expected_version, ":one": 1})
+    expression = "SET " + ", ".join([*sets, "#version = #version + :one"])
+    if removes:
+        expression += " REMOVE " + ", ".join(removes)
+    return transactions.update(
+        keys.account_key(org_id, account_id),
+        expression,
+        condition="#version = :expected",
+        names=names,
+        values=values,
+    )
 
 
 def node_item(org_id: str, account_id: str, kind: NodeKind, body: dict[str, Any]) -> Item:

@@ -20,6 +20,7 @@ from momentum.accounts.models import (
     Owner,
     PlanNode,
 )
+from momentum.core.problems import Invalid, field_error
 from momentum.core.text import fold
 
 # Every new account starts with these two plans (SPEC §6), internal until shared.
@@ -113,6 +114,19 @@ def metric_progress(start: float, target: float, current: float) -> float:
         return 100.0 if current == target else 0.0
     fraction = (current - start) / (target - start)
     return round(min(max(fraction, 0.0), 1.0) * 100, 1)
+
+
+def merged_metric(current: Item, changes: dict[str, Any]) -> dict[str, Any]:
+    """A metric patch changes only the fields sent (typically `current`)."""
+    if changes.get("metric") is None:
+        return changes
+    sent = {k: v for k, v in changes["metric"].items() if v is not None}
+    merged = {"start": 0.0, "current": 0.0, "unit": "", **(current.get("metric") or {}), **sent}
+    if "target" not in merged:
+        raise Invalid(
+            "A new metric needs a target.", errors=[field_error("metric.target", "required")]
+        )
+    return {**changes, "metric": merged}
 
 
 def is_overdue(due_date: date | None, status: str, today: date) -> bool:

@@ -232,11 +232,13 @@ def patch_account(principal: Principal, account_id: str, patch: AccountPatch) ->
         raise Invalid("An account needs a name.", errors=[field_error("name", "required")])
     if changes.get("owner_id"):
         _check_account_owner(principal, changes["owner_id"])
-    updated = {**current, **changes}
+    updated = repository.account_item(principal.org_id, {**current, **changes})
+    # Only the changed fields are set: a whole-item put would rewind `tree_version`.
+    fields = {k: updated.get(k) for k in [*changes, "gsi1sk"]}
     transactions.write(
         [
-            transactions.put_versioned(
-                repository.account_item(principal.org_id, updated), current.get("version", 1)
+            repository.account_update(
+                principal.org_id, account_id, fields, current.get("version", 1)
             ),
             record(
                 principal,

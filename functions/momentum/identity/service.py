@@ -351,9 +351,13 @@ def create_location(principal: Principal, company_id: str, request: LocationCrea
 
 
 def list_locations(principal: Principal, company_id: str) -> list[Location]:
-    if not is_id(company_id) or repository.company(principal.org_id, company_id) is None:
+    company, locations = (
+        repository.company_with_locations(principal.org_id, company_id)
+        if is_id(company_id) else (None, [])
+    )
+    if company is None:
         raise NotFound("Company not found.")
-    return [Location.model_validate(i) for i in repository.locations(principal.org_id, company_id)]
+    return [Location.model_validate(item) for item in locations]
 
 
 def require_self_or_admin(principal: Principal, user_id: str) -> None:

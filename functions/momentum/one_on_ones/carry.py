@@ -123,16 +123,16 @@ def move_entries(
     return len(ordered)
 
 
-def destination(org_id: str, meeting: Item) -> Item:
-    """Where a series meeting's unfinished entries go: the next live meeting, else the series."""
+def destination(org_id: str, meeting: Item, *, fresh: bool = True) -> Item | None:
+    """Where a series meeting's unfinished entries go: the next live meeting, else the series
+    (None if the series is gone). A sweep may use the index copy of the next meeting
+    (`fresh=False`): only its last position is read from it, and counters are added to."""
     found = repository.next_live_meeting(org_id, meeting["series_id"], meeting["occurrence"])
-    target = repository.meeting(org_id, found["id"]) if found else None
-    if target is not None:
-        return target
-    series = repository.series(org_id, meeting["series_id"])
-    if series is None:
-        raise LookupError("the meeting's series is gone")
-    return series
+    if found is not None:
+        target = repository.meeting(org_id, found["id"]) if fresh else found
+        if target is not None:
+            return target
+    return repository.series(org_id, meeting["series_id"])
 
 
 def rehome_carried(org_id: str, meeting: Item, now: datetime) -> int:
@@ -144,9 +144,10 @@ def rehome_carried(org_id: str, meeting: Item, now: datetime) -> int:
         for entry in repository.agenda(org_id, meeting["id"])
         if not entry.get("completed") and int(entry.get("carry_count") or 0) > 0
     ]
-    if not carried:
+    target = destination(org_id, meeting) if carried else None
+    if target is None:
         return 0
-    return move_entries(org_id, carried, meeting, destination(org_id, meeting), now)
+    return move_entries(org_id, carried, meeting, target, now)
 
 
 def release_waiting(org_id: str, series: Item, target: Item, now: datetime) -> int:
@@ -195,11 +196,11 @@ def roll_over(org_id: str, meeting: Item, now: datetime) -> bool:
         except Conflict:
             if meeting.get("state") == "cancelled":
                 return False
-    current = repository.meeting(org_id, meeting["id"])
-    if current is None or current.get("due_sk") != read:
-        return False
+    # The index copy stands for the meeting: every write below is conditioned on its due
+    # entry still being the one read, so a stale copy changes nothing.
     unfinished = [e for e in repository.agenda(org_id, meeting["id"]) if not e.get("completed")]
-    if not unfinished:
+    target = destination(org_id, meeting, fresh=False) if unfinished else None
+    if target is None:  # nothing to move, or nowhere to move it: entries stay where they are
         transactions.write(
             [
                 set_attributes(
@@ -215,8 +216,8 @@ def roll_over(org_id: str, meeting: Item, now: datetime) -> bool:
     move_entries(
         org_id,
         unfinished,
-        current,
-        destination(org_id, current),
+        meeting,
+        target,
         now,
         source_changes=clear,
         source_condition="due_sk = :read",

@@ -273,7 +273,7 @@ def next_live_meeting(org_id: str, series_id: str, after_occurrence: str) -> Ite
             keys.series_meetings_partition(org_id, series_id),
             index=GSI_BY_OWNER,
             sk_between=(after_occurrence + "#\uffff", "\uffff"),
-            limit=2,
+            limit=1,
             start_key=start,
         )
         for item in page.items:

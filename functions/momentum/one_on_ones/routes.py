@@ -181,7 +181,7 @@ def put_private_notes(meeting_id: Id, request: Annotated[PrivateNotesPut, Body()
 def one_on_ones_report(
     from_date: Annotated[date, Query(alias="from")],
     to_date: Annotated[date, Query(alias="to")],
-    format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Response[Report | str]:
     """Admins only: per pair, meetings held and cancelled, topics and action items created
     and completed (JSON, or CSV with `format=csv`). Never any note text."""

@@ -234,14 +234,14 @@ def reminder_due(start: datetime) -> datetime:
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def position_after(position: str | None) -> str:
-    """A position after `position` that stays short when entries are appended."""
+def position_after(position: str | None, first: str = "i") -> str:
+    """A position after `position`; appends grow it by one digit every 35 entries."""
     if not position:
-        return "i"
+        return first
     head = DIGITS.index(position[0])
     if head < len(DIGITS) - 1:
         return DIGITS[head + 1]
-    return position[0] + position_after(position[1:])
+    return position[0] + position_after(position[1:], first="1")
 
 
 def position_between(low: str | None, high: str | None) -> str:

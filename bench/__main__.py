@@ -1,0 +1,38 @@
+"""`make bench`: the figures the issues name, printed as one table.
+
+Benchmarks measure; they do not pass or fail. Each module in bench/ with a
+`bench(report)` function contributes its figures.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
+
+MODULES = ["imports", "identity", "okrs", "action_plans", "one_on_ones", "coaching",
+           "accounts", "calendar"]
+
+
+def report(name: str, value: float, unit: str) -> None:
+    shown = "—" if isinstance(value, float) and math.isnan(value) else (
+        f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
+    print(f"{name:<62} {shown:>10}  {unit}", flush=True)
+
+
+def main() -> None:
+    print(f"{'figure':<62} {'value':>10}  unit")
+    for name in MODULES:
+        if not (ROOT / "bench" / f"{name}.py").exists():
+            print(f"{'(' + name + ': no benchmark yet)':<62}")
+            continue
+        module = importlib.import_module(f"bench.{name}")
+        module.bench(report)
+
+
+if __name__ == "__main__":
+    main()
