@@ -14,13 +14,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
-MODULES = ["imports", "identity", "okrs", "action_plans", "one_on_ones", "coaching",
-           "accounts", "calendar"]
+MODULES = [
+    "imports",
+    "identity",
+    "okrs",
+    "action_plans",
+    "one_on_ones",
+    "coaching",
+    "accounts",
+    "calendar",
+]
 
 
 def report(name: str, value: float, unit: str) -> None:
-    shown = "—" if isinstance(value, float) and math.isnan(value) else (
-        f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
+    shown = (
+        "—"
+        if isinstance(value, float) and math.isnan(value)
+        else (f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
+    )
     print(f"{name:<62} {shown:>10}  {unit}", flush=True)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from moto import mock_aws
-
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
+from moto import mock_aws
+from tests.harness import InProcessApi
+
 from bench.counting import DynamoCounter
 from momentum.core import aws, principal
 from momentum.core.config import settings
 from momentum.store.schema import create_table_request
-from tests.harness import InProcessApi
 
 Report = Callable[[str, float, str], None]
 
@@ -27,20 +27,30 @@ def bench(report: Report) -> None:
         company = api.post(admin, "/v1/companies", {"name": "Bench Co"}).ok()
         routes = [
             ("GET /v1/me", lambda: api.get(admin, "/v1/me")),
-            ("PATCH /v1/me/settings", lambda: api.patch(admin, "/v1/me/settings",
-                                                        {"hide_private_notes": True})),
+            (
+                "PATCH /v1/me/settings",
+                lambda: api.patch(admin, "/v1/me/settings", {"hide_private_notes": True}),
+            ),
             ("GET /v1/org/settings", lambda: api.get(admin, "/v1/org/settings")),
-            ("PATCH /v1/org/settings", lambda: api.patch(admin, "/v1/org/settings",
-                                                         {"name": "Bench 2"})),
+            (
+                "PATCH /v1/org/settings",
+                lambda: api.patch(admin, "/v1/org/settings", {"name": "Bench 2"}),
+            ),
             ("GET /v1/users?q=", lambda: api.get(admin, "/v1/users?q=bob")),
             ("GET /v1/users/{id}", lambda: api.get(admin, f"/v1/users/{bob.user_id}")),
-            ("PATCH /v1/users/{id}", lambda: api.patch(admin, f"/v1/users/{bob.user_id}",
-                                                       {"name": "Bob Benched"})),
-            ("POST /v1/users", lambda: api.post(admin, "/v1/users",
-                                                {"email": "new@bench.test", "name": "New"})),
+            (
+                "PATCH /v1/users/{id}",
+                lambda: api.patch(admin, f"/v1/users/{bob.user_id}", {"name": "Bob Benched"}),
+            ),
+            (
+                "POST /v1/users",
+                lambda: api.post(admin, "/v1/users", {"email": "new@bench.test", "name": "New"}),
+            ),
             ("GET /v1/companies", lambda: api.get(admin, "/v1/companies")),
-            ("GET /v1/companies/{id}/locations",
-             lambda: api.get(admin, f"/v1/companies/{company['id']}/locations")),
+            (
+                "GET /v1/companies/{id}/locations",
+                lambda: api.get(admin, f"/v1/companies/{company['id']}/locations"),
+            ),
             ("GET /v1/activity", lambda: api.get(admin, f"/v1/activity?entity_id={bob.user_id}")),
         ]
         for name, call in routes:

@@ -25,10 +25,21 @@ def _timed(statement: str) -> float:
         "import time; started = time.perf_counter(); "
         f"{statement}; print(time.perf_counter() - started)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "functions"), "AWS_DEFAULT_REGION": "us-east-1",
-           "TABLE_NAME": "momentum", "POWERTOOLS_SERVICE_NAME": "momentum"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,  # noqa: S603
-                         check=True, cwd=ROOT)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "functions"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": "momentum",
+        "POWERTOOLS_SERVICE_NAME": "momentum",
+    }
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -48,5 +59,8 @@ def bench(report: object) -> None:
             report(f"import {function.name}", float("nan"), "not built yet")  # type: ignore[operator]
             continue
         seconds = median_seconds(f"import {function.module}")
-        report(f"import ratio {function.name}", seconds / floor,  # type: ignore[operator]
-               f"x floor ({seconds * 1000:.0f} ms)")
+        report(
+            f"import ratio {function.name}",
+            seconds / floor,  # type: ignore[operator]
+            f"x floor ({seconds * 1000:.0f} ms)",
+        )

@@ -159,8 +159,12 @@ class InProcessApi(Api):
 
         slug = name.lower().replace(" ", "-")
         org_id, admin_id = service.create_org(
-            OrgCreate(name=name, admin_email=f"admin@{slug}.test", admin_name=f"{name} Admin",
-                      time_zone=time_zone)
+            OrgCreate(
+                name=name,
+                admin_email=f"admin@{slug}.test",
+                admin_name=f"{name} Admin",
+                time_zone=time_zone,
+            )
         )
         return Actor(org_id, admin_id, email=f"admin@{slug}.test", name=f"{name} Admin")
 

@@ -33,7 +33,9 @@ def prepare(port: int) -> None:
     kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key_id)
     os.environ["KMS_KEY_ID"] = key_id
     sqs = aws.client("sqs")
-    os.environ["SWEEP_QUEUE_URL"] = sqs.create_queue(QueueName="momentum-sweep-continuation")["QueueUrl"]
+    os.environ["SWEEP_QUEUE_URL"] = sqs.create_queue(QueueName="momentum-sweep-continuation")[
+        "QueueUrl"
+    ]
     os.environ["CALENDAR_QUEUE_URL"] = sqs.create_queue(
         QueueName="momentum-calendar-sync.fifo",
         Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
@@ -49,10 +51,15 @@ def prepare(port: int) -> None:
             Target={
                 "Arn": f"arn:aws:lambda:us-east-1:000000000000:function:{schedule.function}",
                 "RoleArn": "arn:aws:iam::000000000000:role/momentum-scheduler",
-                "Input": json.dumps({
-                    "version": "0", "source": "momentum.scheduler", "detail-type": "Scheduled Event",
-                    "time": "<aws.scheduler.scheduled-time>", "detail": {"sweep": schedule.sweep},
-                }),
+                "Input": json.dumps(
+                    {
+                        "version": "0",
+                        "source": "momentum.scheduler",
+                        "detail-type": "Scheduled Event",
+                        "time": "<aws.scheduler.scheduled-time>",
+                        "detail": {"sweep": schedule.sweep},
+                    }
+                ),
             },
         )
 

@@ -31,7 +31,9 @@ class LambdaContext:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = memory_mb
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+        )
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
@@ -79,8 +81,13 @@ def api_event(
             "apiId": "local",
             "domainName": lowered.get("host", "127.0.0.1"),
             "domainPrefix": "local",
-            "http": {"method": method, "path": parts.path, "protocol": "HTTP/1.1",
-                     "sourceIp": source_ip, "userAgent": lowered.get("user-agent", "")},
+            "http": {
+                "method": method,
+                "path": parts.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": lowered.get("user-agent", ""),
+            },
             "requestId": str(uuid.uuid4()),
             "routeKey": route_key,
             "stage": "$default",
@@ -110,10 +117,17 @@ def route_key_for(prefix: str | None, path: str) -> str:
 
 
 def unauthorized(reason: str) -> dict[str, Any]:
-    body = {"type": "https://momentum.example/problems/unauthorized", "title": "Unauthorized",
-            "status": 401, "detail": reason}
-    return {"statusCode": 401, "headers": {"Content-Type": "application/problem+json",
-                                            "WWW-Authenticate": "Bearer"}, "body": json.dumps(body)}
+    body = {
+        "type": "https://momentum.example/problems/unauthorized",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": reason,
+    }
+    return {
+        "statusCode": 401,
+        "headers": {"Content-Type": "application/problem+json", "WWW-Authenticate": "Bearer"},
+        "body": json.dumps(body),
+    }
 
 
 def authorize(authority: TokenAuthority, headers: dict[str, str]) -> dict[str, str]:
@@ -121,5 +135,12 @@ def authorize(authority: TokenAuthority, headers: dict[str, str]) -> dict[str, s
     return authority.verify(lowered.get("authorization"))
 
 
-__all__ = ["LambdaContext", "TokenRejected", "api_event", "authorize", "invoke", "route_key_for",
-           "unauthorized"]
+__all__ = [
+    "LambdaContext",
+    "TokenRejected",
+    "api_event",
+    "authorize",
+    "invoke",
+    "route_key_for",
+    "unauthorized",
+]

@@ -23,11 +23,18 @@ def _json(status: int, body: Any) -> Answer:
 
 
 def _problem(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> Answer:
-    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-              422: "Unprocessable content"}
-    body: dict[str, Any] = {"type": f"https://momentum.example/problems/local-{status}",
-                            "title": titles.get(status, "Error"), "status": status,
-                            "detail": detail}
+    titles = {
+        400: "Bad request",
+        404: "Not found",
+        405: "Method not allowed",
+        422: "Unprocessable content",
+    }
+    body: dict[str, Any] = {
+        "type": f"https://momentum.example/problems/local-{status}",
+        "title": titles.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     return status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
@@ -41,8 +48,9 @@ def _body(raw: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def handle(stack: LocalStack, method: str, target: str, raw: bytes,
-           headers: dict[str, str]) -> Answer:
+def handle(
+    stack: LocalStack, method: str, target: str, raw: bytes, headers: dict[str, str]
+) -> Answer:
     path = target.split("?")[0]
     body = _body(raw)
     if body is None:
@@ -56,6 +64,8 @@ def handle(stack: LocalStack, method: str, target: str, raw: bytes,
         return _json(200, {"items": outbox.read(stack.moto_url, stack.slack_log)})
     if route == ("GET", "/local/.well-known/jwks.json"):
         return _json(200, stack.authority.jwks())
+    if route == ("POST", "/local/queues/drain"):
+        return _json(200, {"delivered": stack.queues.drain()})
     if route == ("POST", "/local/slack/webhook"):
         return _slack(stack, raw)
     if method == "POST" and path.startswith("/local/sweeps/"):
@@ -76,8 +86,9 @@ def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
     try:
         request = OrgCreate.model_validate(body)
     except ValidationError as error:
-        errors = [{"path": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                  for e in error.errors()]
+        errors = [
+            {"path": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()
+        ]
         return _problem(422, "The org request is not valid.", errors)
     org_id, admin_id = service.create_org(request)
     token = stack.authority.issue(org_id, admin_id)
@@ -92,8 +103,9 @@ def _issue_token(stack: LocalStack, body: dict[str, Any]) -> Answer:
     audience = body.get("audience", "momentum-local")
     if not isinstance(seconds, int) or not isinstance(audience, str):
         return _problem(422, "expires_in must be an integer and audience a string.")
-    return _json(201, {"token": stack.authority.issue(org_id, user_id, seconds=seconds,
-                                                      audience=audience)})
+    return _json(
+        201, {"token": stack.authority.issue(org_id, user_id, seconds=seconds, audience=audience)}
+    )
 
 
 def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
@@ -105,8 +117,11 @@ def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
         return _problem(404, f"There is no sweep named '{sweep}'.")
     raw_time = body.get("time")
     try:
-        instant = (datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
-                   if isinstance(raw_time, str) else datetime.now(UTC))
+        instant = (
+            datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
+            if isinstance(raw_time, str)
+            else datetime.now(UTC)
+        )
     except ValueError:
         return _problem(400, "time must be an ISO 8601 instant.")
     if instant.tzinfo is None:
@@ -117,9 +132,14 @@ def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
 def _slack(stack: LocalStack, raw: bytes) -> Answer:
     """A fake Slack incoming webhook: records the message for the outbox, answers 'ok'."""
     payload = _body(raw) or {}
-    entry = {"channel": "slack", "to": ["slack-webhook"], "subject": "",
-             "text": str(payload.get("text", "")), "html": "",
-             "sent_at": datetime.now(UTC).isoformat()}
+    entry = {
+        "channel": "slack",
+        "to": ["slack-webhook"],
+        "subject": "",
+        "text": str(payload.get("text", "")),
+        "html": "",
+        "sent_at": datetime.now(UTC).isoformat(),
+    }
     with stack.slack_log.open("a") as log:
         log.write(json.dumps(entry) + "\n")
     return 200, {"Content-Type": "text/plain"}, b"ok"

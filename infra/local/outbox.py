@@ -30,7 +30,7 @@ def parse_email(raw: str) -> dict[str, Any]:
 
 
 def read(moto_url: str, slack_log: Path) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as answer:  # noqa: S310
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as answer:
         data = json.load(answer)
     items = [parse_email(m["raw_data"]) for m in data.get("ses", {}).get("RawMessage", [])]
     if slack_log.exists():

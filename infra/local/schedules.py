@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((.+)\)$")
-_DAY_NAMES = {name: i for i, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)}
+_DAY_NAMES = {
+    name: i for i, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)
+}
 
 
 def _field_matches(spec: str, value: int, names: dict[str, int] | None = None) -> bool:

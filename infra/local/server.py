@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from infra.local import gateway, outbox
+from infra.local import gateway
 from infra.local.services import ROOT, Services
 from infra.local.tokens import TokenAuthority, TokenRejected
 
@@ -50,8 +50,16 @@ def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_po
 
 
 class LocalStack:
-    def __init__(self, *, port: int, data_dir: Path, dynamodb_port: int, moto_port: int,
-                 run_schedules: bool, quiet: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        port: int,
+        data_dir: Path,
+        dynamodb_port: int,
+        moto_port: int,
+        run_schedules: bool,
+        quiet: bool = True,
+    ) -> None:
         self.port, self.data_dir = port, data_dir
         self.moto_url = f"http://127.0.0.1:{moto_port}"
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -61,6 +69,7 @@ class LocalStack:
         self.slack_log = data_dir / "slack-outbox.jsonl"
         self.run_schedules = run_schedules
         self.runner: Any = None
+        self.queues: Any = None
         self.httpd: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
@@ -70,11 +79,16 @@ class LocalStack:
         bootstrap.prepare(self.port)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
         self.httpd.daemon_threads = True
+        from infra.local.queues import QueuePoller
+
+        self.queues = QueuePoller()
+        self.queues.start()
         if self.run_schedules:
             from infra.local.schedules import ScheduleRunner
 
-            self.runner = ScheduleRunner(bootstrap.registered_schedules, self.fire_sweep,
-                                         lambda: datetime.now(UTC))
+            self.runner = ScheduleRunner(
+                bootstrap.registered_schedules, self.fire_sweep, lambda: datetime.now(UTC)
+            )
             self.runner.start()
 
     def serve_forever(self) -> None:
@@ -84,6 +98,8 @@ class LocalStack:
     def stop(self) -> None:
         if self.runner:
             self.runner.stop()
+        if self.queues:
+            self.queues.stop()
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
@@ -93,10 +109,15 @@ class LocalStack:
         from momentum import catalog
 
         event = {
-            "version": "0", "id": secrets.token_hex(8), "source": "momentum.scheduler",
-            "detail-type": "Scheduled Event", "account": "000000000000", "region": "us-east-1",
+            "version": "0",
+            "id": secrets.token_hex(8),
+            "source": "momentum.scheduler",
+            "detail-type": "Scheduled Event",
+            "account": "000000000000",
+            "region": "us-east-1",
             "time": instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "resources": [], "detail": {"sweep": sweep},
+            "resources": [],
+            "detail": {"sweep": sweep},
         }
         function = catalog.function_named(catalog.schedule_named(sweep).function)
         return gateway.invoke(function, event)
@@ -104,8 +125,12 @@ class LocalStack:
 
 def _problem(status: int, detail: str) -> tuple[int, dict[str, str], bytes]:
     titles = {400: "Bad request", 404: "Not found", 500: "Internal error"}
-    body = {"type": f"https://momentum.example/problems/{status}", "title": titles.get(status, ""),
-            "status": status, "detail": detail}
+    body = {
+        "type": f"https://momentum.example/problems/{status}",
+        "title": titles.get(status, ""),
+        "status": status,
+        "detail": detail,
+    }
     return status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
 
 
@@ -116,7 +141,7 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "MomentumLocal/1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             if os.environ.get("MOMENTUM_ACCESS_LOG") == "1":
                 super().log_message(format, *args)
 
@@ -127,8 +152,9 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?")[0]
             try:
                 if path.startswith("/local/"):
-                    status, out_headers, out = local_routes.handle(stack, self.command,
-                                                                   self.path, body, headers)
+                    status, out_headers, out = local_routes.handle(
+                        stack, self.command, self.path, body, headers
+                    )
                 else:
                     status, out_headers, out = self._to_lambda(path, body, headers)
             except Exception as error:  # what Lambda would report as a function error
@@ -143,8 +169,9 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(out)
 
-        def _to_lambda(self, path: str, body: bytes,
-                       headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        def _to_lambda(
+            self, path: str, body: bytes, headers: dict[str, str]
+        ) -> tuple[int, dict[str, str], bytes]:
             from momentum import catalog
 
             owner = catalog.route_owner(path)
@@ -158,13 +185,22 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                     result = gateway.unauthorized(str(rejected))
                     return 401, result["headers"], result["body"].encode()
             prefix = _matched_prefix(owner[0], path) if owner else None
-            event = gateway.api_event(method=self.command, target=self.path, headers=headers,
-                                      body=body, route_key=gateway.route_key_for(prefix, path),
-                                      claims=claims, source_ip=self.client_address[0])
+            event = gateway.api_event(
+                method=self.command,
+                target=self.path,
+                headers=headers,
+                body=body,
+                route_key=gateway.route_key_for(prefix, path),
+                claims=claims,
+                source_ip=self.client_address[0],
+            )
             result = gateway.invoke(function, event)
             payload = result.get("body") or ""
-            raw = (__import__("base64").b64decode(payload) if result.get("isBase64Encoded")
-                   else payload.encode())
+            raw = (
+                __import__("base64").b64decode(payload)
+                if result.get("isBase64Encoded")
+                else payload.encode()
+            )
             out_headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
             for name, values in (result.get("multiValueHeaders") or {}).items():
                 out_headers[name] = ", ".join(values)
@@ -180,26 +216,41 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
 
 
 def _matched_prefix(function: Any, path: str) -> str | None:
-    prefixes = [p for p in (*function.routes, *function.public_routes)
-                if path == p or path.startswith(p + "/")]
+    prefixes = [
+        p
+        for p in (*function.routes, *function.public_routes)
+        if path == p or path.startswith(p + "/")
+    ]
     return max(prefixes, key=len) if prefixes else None
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run Momentum on this machine.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("MOMENTUM_PORT", 3000)))
-    parser.add_argument("--data-dir", type=Path,
-                        default=Path(os.environ.get("MOMENTUM_DATA_DIR", ROOT / ".momentum")))
-    parser.add_argument("--dynamodb-port", type=int,
-                        default=int(os.environ.get("MOMENTUM_DYNAMODB_PORT", 8000)))
-    parser.add_argument("--moto-port", type=int,
-                        default=int(os.environ.get("MOMENTUM_MOTO_PORT", 5000)))
-    parser.add_argument("--no-schedules", action="store_true",
-                        help="do not fire sweeps on their schedules (tests drive them)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("MOMENTUM_DATA_DIR", ROOT / ".momentum")),
+    )
+    parser.add_argument(
+        "--dynamodb-port", type=int, default=int(os.environ.get("MOMENTUM_DYNAMODB_PORT", 8000))
+    )
+    parser.add_argument(
+        "--moto-port", type=int, default=int(os.environ.get("MOMENTUM_MOTO_PORT", 5000))
+    )
+    parser.add_argument(
+        "--no-schedules",
+        action="store_true",
+        help="do not fire sweeps on their schedules (tests drive them)",
+    )
     args = parser.parse_args(argv)
-    stack = LocalStack(port=args.port, data_dir=args.data_dir.resolve(),
-                       dynamodb_port=args.dynamodb_port, moto_port=args.moto_port,
-                       run_schedules=not args.no_schedules)
+    stack = LocalStack(
+        port=args.port,
+        data_dir=args.data_dir.resolve(),
+        dynamodb_port=args.dynamodb_port,
+        moto_port=args.moto_port,
+        run_schedules=not args.no_schedules,
+    )
     stopping = threading.Event()
 
     def stop(*_: Any) -> None:
@@ -216,10 +267,12 @@ def main(argv: list[str] | None = None) -> None:
     base = f"http://127.0.0.1:{args.port}"
     print(f"Momentum is running at {base}  (data in {args.data_dir})", flush=True)
     print(f"  OpenAPI: {base}/v1/openapi.json   Swagger UI: {base}/v1/docs", flush=True)
-    print("  Get a token: curl -s -X POST " + base + "/local/orgs -H 'Content-Type: application/json'"
-          " -d '{\"name\": \"Acme\", \"admin_email\": \"ada@acme.test\", \"admin_name\": \"Ada\"}'",
-          flush=True)
-    print("  then: curl -s " + base + "/v1/me -H \"Authorization: Bearer $TOKEN\"", flush=True)
+    print(
+        "  Get a token: curl -s -X POST " + base + "/local/orgs -H 'Content-Type: application/json'"
+        ' -d \'{"name": "Acme", "admin_email": "ada@acme.test", "admin_name": "Ada"}\'',
+        flush=True,
+    )
+    print("  then: curl -s " + base + '/v1/me -H "Authorization: Bearer $TOKEN"', flush=True)
     print("Ctrl-C stops everything.", flush=True)
     try:
         stack.serve_forever()

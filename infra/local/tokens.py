@@ -40,9 +40,13 @@ class TokenAuthority:
             assert isinstance(key, rsa.RSAPrivateKey)
         else:
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                               serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+            path.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
             path.chmod(0o600)
         kid = str(abs(hash(key.public_key().public_numbers().n)) % 10**12)
         return cls(issuer, key, f"local-{kid}")
@@ -51,11 +55,19 @@ class TokenAuthority:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key()))
         return {"keys": [{**public, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
 
-    def issue(self, org_id: str, user_id: str, *, seconds: int = TOKEN_SECONDS,
-              audience: str = AUDIENCE) -> str:
+    def issue(
+        self, org_id: str, user_id: str, *, seconds: int = TOKEN_SECONDS, audience: str = AUDIENCE
+    ) -> str:
         now = int(time.time())
-        claims = {"sub": user_id, "custom:org_id": org_id, "iss": self.issuer, "aud": audience,
-                  "token_use": "id", "iat": now, "exp": now + seconds}
+        claims = {
+            "sub": user_id,
+            "custom:org_id": org_id,
+            "iss": self.issuer,
+            "aud": audience,
+            "token_use": "id",
+            "iat": now,
+            "exp": now + seconds,
+        }
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
 
     def verify(self, authorization: str | None) -> dict[str, str]:
@@ -68,8 +80,14 @@ class TokenAuthority:
             signing_key = keys.get(header.get("kid"))
             if signing_key is None:
                 raise TokenRejected("The token was not signed by a known key.")
-            claims = jwt.decode(token, signing_key.key, algorithms=["RS256"], audience=AUDIENCE,
-                                issuer=self.issuer, options={"require": ["exp", "iss", "sub"]})
+            claims = jwt.decode(
+                token,
+                signing_key.key,
+                algorithms=["RS256"],
+                audience=AUDIENCE,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "sub"]},
+            )
         except jwt.PyJWTError as error:
             raise TokenRejected(f"The token is not valid: {error}.") from error
         return {name: str(value) for name, value in claims.items()}

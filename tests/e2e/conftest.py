@@ -44,11 +44,25 @@ class LocalStackProcess:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
         env.pop("TABLE_NAME", None)
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "infra.local", "--port", str(self.port), "--data-dir",
-             str(self.data_dir), "--dynamodb-port", str(self.dynamodb_port), "--moto-port",
-             str(self.moto_port), "--no-schedules"],
-            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "infra.local",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--dynamodb-port",
+                str(self.dynamodb_port),
+                "--moto-port",
+                str(self.moto_port),
+                "--no-schedules",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -74,13 +88,24 @@ class HttpApi(Api):
         self.url = url
         self.http = httpx.Client(base_url=url, timeout=60)
 
-    def request(self, actor: Actor | None, method: str, path: str, body: Any = None, *,
-                raw_body: str | None = None, headers: dict[str, str] | None = None) -> Reply:
+    def request(
+        self,
+        actor: Actor | None,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw_body: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if actor is not None and actor.token:
             sent["Authorization"] = f"Bearer {actor.token}"
-        content = raw_body.encode() if raw_body is not None else (
-            None if body is None else httpx.Request("POST", "/", json=body).content)
+        content = (
+            raw_body.encode()
+            if raw_body is not None
+            else (None if body is None else httpx.Request("POST", "/", json=body).content)
+        )
         answer = self.http.request(method, path, content=content, headers=sent)
         try:
             parsed = answer.json() if answer.content else None
@@ -90,11 +115,22 @@ class HttpApi(Api):
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
         slug = name.lower().replace(" ", "-")
-        made = self.http.post("/local/orgs", json={
-            "name": name, "admin_email": f"admin@{slug}.test", "admin_name": f"{name} Admin",
-            "time_zone": time_zone}).json()
-        return Actor(made["org_id"], made["admin_user_id"], made["token"],
-                     f"admin@{slug}.test", f"{name} Admin")
+        made = self.http.post(
+            "/local/orgs",
+            json={
+                "name": name,
+                "admin_email": f"admin@{slug}.test",
+                "admin_name": f"{name} Admin",
+                "time_zone": time_zone,
+            },
+        ).json()
+        return Actor(
+            made["org_id"],
+            made["admin_user_id"],
+            made["token"],
+            f"admin@{slug}.test",
+            f"{name} Admin",
+        )
 
     def actor(self, org_id: str, user_id: str) -> Actor:
         token = self.http.post("/local/tokens", json={"org_id": org_id, "user_id": user_id})

@@ -42,11 +42,13 @@ def _forged(admin: Actor) -> str:
 
 def test_bad_tokens_are_refused(stack: HttpApi) -> None:
     admin = stack.new_org("Tokens")
-    expired = stack.http.post("/local/tokens", json={"org_id": admin.org_id,
-                                                     "user_id": admin.user_id,
-                                                     "expires_in": -60}).json()["token"]
-    other_audience = stack.http.post("/local/tokens", json={
-        "org_id": admin.org_id, "user_id": admin.user_id, "audience": "someone-else"}).json()["token"]
+    expired = stack.http.post(
+        "/local/tokens", json={"org_id": admin.org_id, "user_id": admin.user_id, "expires_in": -60}
+    ).json()["token"]
+    other_audience = stack.http.post(
+        "/local/tokens",
+        json={"org_id": admin.org_id, "user_id": admin.user_id, "audience": "someone-else"},
+    ).json()["token"]
     for token in (_forged(admin), expired, other_audience, "not-a-jwt"):
         answer = stack.http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 401
@@ -68,13 +70,15 @@ def test_bad_input_gets_problem_json(stack: HttpApi) -> None:
     answers = {
         "malformed": stack.http.post("/v1/users", content=b"{nope", headers=auth),
         "non-utf8": stack.http.post("/v1/users", content=b'{"name": "\xff\xfe"}', headers=auth),
-        "300 KiB": stack.http.post("/v1/users", content=b'{"a":"' + b"x" * 300 * 1024 + b'"}',
-                                   headers=auth),
+        "300 KiB": stack.http.post(
+            "/v1/users", content=b'{"a":"' + b"x" * 300 * 1024 + b'"}', headers=auth
+        ),
         "wrong type": stack.http.post("/v1/users", json={"email": 1, "name": 2}, headers=auth),
         "unknown route": stack.http.get("/v1/no-such-thing", headers=auth),
         "unknown public route": stack.http.get("/nowhere"),
-        "multipart": stack.http.post("/v1/users", content=b"--x\r\n",
-                                     headers={**auth, "Content-Type": "multipart/form-data"}),
+        "multipart": stack.http.post(
+            "/v1/users", content=b"--x\r\n", headers={**auth, "Content-Type": "multipart/form-data"}
+        ),
     }
     for case, answer in answers.items():
         assert 400 <= answer.status_code < 500, (case, answer.status_code, answer.text)

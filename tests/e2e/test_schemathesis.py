@@ -44,13 +44,30 @@ def test_no_input_gives_a_server_error(stack: HttpApi, context: str, tmp_path: P
     admin = stack.new_org(f"Fuzz {context}")
     report = tmp_path / "report.json"
     command = [
-        str(Path(sys.executable).parent / "st"), "run", f"{stack.url}/v1/openapi.json",
-        "--checks", "not_a_server_error", "--include-path-regex", pattern,
-        "-H", f"Authorization: Bearer {admin.token}", "--max-examples", "40",
-        "--seed", "20261123", "--generation-deterministic", "--request-timeout", "20",
-        "--report", "json", "--report-json-path", str(report), "--warnings", "off",
+        str(Path(sys.executable).parent / "st"),
+        "run",
+        f"{stack.url}/v1/openapi.json",
+        "--checks",
+        "not_a_server_error",
+        "--include-path-regex",
+        pattern,
+        "-H",
+        f"Authorization: Bearer {admin.token}",
+        "--max-examples",
+        "40",
+        "--seed",
+        "20261123",
+        "--generation-deterministic",
+        "--request-timeout",
+        "20",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+        "--warnings",
+        "off",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     cases = _case_count(report, run.stdout)
     assert cases >= MIN_CASES.get(context, 1), f"only {cases} cases ran"

@@ -51,14 +51,16 @@ def test_bad_input_is_answered_with_problems(api: InProcessApi) -> None:
     cases = {
         "malformed": api.post(admin, "/v1/users", raw_body="{not json"),
         "wrong type": api.post(admin, "/v1/users", {"email": 5, "name": "X"}),
-        "bool for int": api.patch(admin, "/v1/org/settings",
-                                  {"checkin_reminders": {"hour": False}}),
+        "bool for int": api.patch(
+            admin, "/v1/org/settings", {"checkin_reminders": {"hour": False}}
+        ),
         "oversized": api.post(admin, "/v1/users", raw_body='{"a": "' + "x" * 300_000 + '"}'),
         "unknown route": api.get(admin, "/v1/nothing-here"),
         "bad cursor": api.get(admin, "/v1/users?cursor=abc.def"),
         "bad limit": api.get(admin, "/v1/users?limit=0"),
-        "unknown enum": api.post(admin, "/v1/users",
-                                 {"email": "z@example.test", "name": "Z", "roles": ["king"]}),
+        "unknown enum": api.post(
+            admin, "/v1/users", {"email": "z@example.test", "name": "Z", "roles": ["king"]}
+        ),
     }
     for case, reply in cases.items():
         assert 400 <= reply.status < 500, case
@@ -76,14 +78,17 @@ def test_directory_search_and_cursor_pages(api: InProcessApi) -> None:
     first = api.get(admin, "/v1/users?limit=2").ok()
     second = api.get(admin, f"/v1/users?limit=2&cursor={first['next_cursor']}").ok()
     names = [u["name"] for u in first["items"] + second["items"]]
-    assert len(names) == 4 and len(set(names)) == 4
+    assert len(names) == 4
+    assert len(set(names)) == 4
 
 
 def test_org_settings_patch_is_admin_only_and_hides_the_slack_url(api: InProcessApi) -> None:
     admin = api.new_org()
     bob = api.add_user(admin, "Bob Builder")
-    patch = {"modules": {"one_on_ones": {"enabled": False, "display_name": "Check-ins"}},
-             "slack": {"webhook_url": "https://hooks.slack.test/T000/B000/secretvalue"}}
+    patch = {
+        "modules": {"one_on_ones": {"enabled": False, "display_name": "Check-ins"}},
+        "slack": {"webhook_url": "https://hooks.slack.test/T000/B000/secretvalue"},
+    }
     assert api.patch(bob, "/v1/org/settings", patch).status == 403
     settings = api.patch(admin, "/v1/org/settings", patch).ok()
     assert settings["modules"]["one_on_ones"] == {"enabled": False, "display_name": "Check-ins"}
@@ -103,7 +108,10 @@ def test_manager_chain_follows_reorganisations_and_refuses_loops(api: InProcessA
     assert loop.status == 409
     from momentum.identity import service
 
-    assert service.user_item(admin.org_id, dev.user_id)["manager_chain"] == [vp.user_id, ceo.user_id]
+    assert service.user_item(admin.org_id, dev.user_id)["manager_chain"] == [
+        vp.user_id,
+        ceo.user_id,
+    ]
     api.patch(admin, f"/v1/users/{vp.user_id}", {"manager_id": None}).ok()
     assert service.user_item(admin.org_id, dev.user_id)["manager_chain"] == [vp.user_id]
 
@@ -114,20 +122,25 @@ def test_idempotent_user_create(api: InProcessApi) -> None:
     first = api.post(admin, "/v1/users", body, headers={"Idempotency-Key": "k-1"}).ok()
     second = api.post(admin, "/v1/users", body, headers={"Idempotency-Key": "k-1"}).ok()
     assert first["id"] == second["id"]
-    other = api.post(admin, "/v1/users", {**body, "name": "Twice"},
-                     headers={"Idempotency-Key": "k-1"})
+    other = api.post(
+        admin, "/v1/users", {**body, "name": "Twice"}, headers={"Idempotency-Key": "k-1"}
+    )
     assert other.status == 422
 
 
 def test_companies_and_locations(api: InProcessApi) -> None:
     admin = api.new_org()
     company = api.post(admin, "/v1/companies", {"name": "Acme Europe"}).ok()
-    location = api.post(admin, f"/v1/companies/{company['id']}/locations",
-                        {"name": "Paris", "time_zone": "Europe/Paris"}).ok()
+    location = api.post(
+        admin,
+        f"/v1/companies/{company['id']}/locations",
+        {"name": "Paris", "time_zone": "Europe/Paris"},
+    ).ok()
     listed = api.get(admin, f"/v1/companies/{company['id']}/locations").ok()["items"]
     assert [loc["id"] for loc in listed] == [location["id"]]
     user = api.add_user(admin, "Pia Paris", company_id=company["id"], location_id=location["id"])
     assert api.get(admin, f"/v1/users/{user.user_id}").ok()["location_id"] == location["id"]
-    wrong = api.post(admin, "/v1/users", {"email": "w@example.test", "name": "W",
-                                          "location_id": location["id"]})
+    wrong = api.post(
+        admin, "/v1/users", {"email": "w@example.test", "name": "W", "location_id": location["id"]}
+    )
     assert wrong.status == 422

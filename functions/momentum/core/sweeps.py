@@ -34,8 +34,13 @@ class Summary:
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"due": self.due, "done": self.done, "skipped": self.skipped,
-                "more": self.more, **self.details}
+        return {
+            "due": self.due,
+            "done": self.done,
+            "skipped": self.skipped,
+            "more": self.more,
+            **self.details,
+        }
 
 
 @dataclass

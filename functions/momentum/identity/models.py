@@ -82,7 +82,9 @@ class UserCreate(Strict):
     manager_id: OptionalId = None
     company_id: OptionalId = None
     location_id: OptionalId = None
-    admin_location_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] = []
+    admin_location_ids: Annotated[
+        list[Annotated[str, Field(max_length=64)]], Field(max_length=50)
+    ] = []
     account_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)] = []
     status: Status = "active"
     time_zone: str | None = None
@@ -96,8 +98,12 @@ class UserPatch(Strict):
     manager_id: OptionalId = None
     company_id: OptionalId = None
     location_id: OptionalId = None
-    admin_location_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] | None = None
-    account_ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)] | None = None
+    admin_location_ids: (
+        Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] | None
+    ) = None
+    account_ids: (
+        Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)] | None
+    ) = None
     status: Status | None = None
     time_zone: str | None = None
 

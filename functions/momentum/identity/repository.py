@@ -84,8 +84,9 @@ def company(org_id: str, company_id: str) -> Item | None:
 
 def company_with_locations(org_id: str, company_id: str) -> tuple[Item | None, list[Item]]:
     """The company and its locations share a sort-key prefix: one Query for both."""
-    items = table.query_all(keys.org_key(org_id)["pk"],
-                            sk_prefix=keys.company_key(org_id, company_id)["sk"])
+    items = table.query_all(
+        keys.org_key(org_id)["pk"], sk_prefix=keys.company_key(org_id, company_id)["sk"]
+    )
     company = next((i for i in items if i.get("type") == "company" and i["id"] == company_id), None)
     return company, [i for i in items if i.get("type") == "location"]
 

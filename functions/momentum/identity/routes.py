@@ -116,5 +116,3 @@ def list_activity(
 ) -> Page[ActivityEntry]:
     items, next_cursor = activity_log.entries(current_principal(), entity_id, limit, cursor)
     return Page[ActivityEntry](items=items, next_cursor=next_cursor)
-
-

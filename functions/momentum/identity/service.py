@@ -204,8 +204,10 @@ def _manager(org_id: str, manager_id: str | None) -> Item | None:
         return None
     manager = repository.user(org_id, manager_id) if is_id(manager_id) else None
     if manager is None:
-        raise Invalid("The manager is not a user of this organisation.",
-                      errors=[field_error("manager_id", "unknown user")])
+        raise Invalid(
+            "The manager is not a user of this organisation.",
+            errors=[field_error("manager_id", "unknown user")],
+        )
     return manager
 
 
@@ -228,8 +230,9 @@ def create_user(principal: Principal, request: UserCreate) -> User:
     _check_placement(principal.org_id, request.company_id, request.location_id)
     now, user_id = clock.now(), new_id()
     chain = rules.manager_chain(request.manager_id, (manager or {}).get("manager_chain", []))
-    body = _new_user_body(user_id, request, time_zone=org_item.get("time_zone", "UTC"),
-                          chain=chain, now=now)
+    body = _new_user_body(
+        user_id, request, time_zone=org_item.get("time_zone", "UTC"), chain=chain, now=now
+    )
     transactions.write(
         [
             transactions.put_new(repository.user_item(principal.org_id, body)),
@@ -275,11 +278,16 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     if current is None:
         raise NotFound("User not found.")
     changes = patch.model_dump(exclude_unset=True)
-    not_nullable = [name for name, value in changes.items()
-                    if value is None and name not in NULLABLE_USER_FIELDS]
+    not_nullable = [
+        name
+        for name, value in changes.items()
+        if value is None and name not in NULLABLE_USER_FIELDS
+    ]
     if not_nullable:
-        raise Invalid("These fields cannot be cleared.",
-                      errors=[field_error(name, "may not be null") for name in not_nullable])
+        raise Invalid(
+            "These fields cannot be cleared.",
+            errors=[field_error(name, "may not be null") for name in not_nullable],
+        )
     updated = {**current, **changes}
     _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
     ops: list[transactions.Op] = []
@@ -291,11 +299,18 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         ops += _reports_chain_updates(principal.org_id, user_id, updated["manager_chain"])
     audit = activity.changed_fields(current, changes)
     ops = [
-        transactions.put_versioned(repository.user_item(principal.org_id, updated),
-                                   current.get("version", 1)),
-        activity.record(org_id=principal.org_id, entity_id=user_id, entity_kind="user",
-                        actor_id=principal.user_id, action="user_updated", at=clock.now(),
-                        changes=audit),
+        transactions.put_versioned(
+            repository.user_item(principal.org_id, updated), current.get("version", 1)
+        ),
+        activity.record(
+            org_id=principal.org_id,
+            entity_id=user_id,
+            entity_kind="user",
+            actor_id=principal.user_id,
+            action="user_updated",
+            at=clock.now(),
+            changes=audit,
+        ),
         *ops,
     ]
     if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
@@ -313,9 +328,13 @@ def _reports_chain_updates(org_id: str, user_id: str, chain: list[str]) -> list[
         manager_id, manager_chain = frontier.pop()
         for report in repository.direct_reports(org_id, manager_id):
             report_chain = rules.manager_chain(manager_id, manager_chain)
-            ops.append(transactions.update(
-                keys.user_key(org_id, report["id"]), "SET manager_chain = :chain",
-                values={":chain": report_chain}))
+            ops.append(
+                transactions.update(
+                    keys.user_key(org_id, report["id"]),
+                    "SET manager_chain = :chain",
+                    values={":chain": report_chain},
+                )
+            )
             frontier.append((report["id"], report_chain))
             if len(ops) >= transactions.MAX_TRANSACTION_ITEMS:
                 return ops
@@ -328,8 +347,11 @@ def _reports_chain_updates(org_id: str, user_id: str, chain: list[str]) -> list[
 def create_company(principal: Principal, request: CompanyCreate) -> Company:
     principal.require_admin()
     company = Company(id=new_id(), name=request.name, created_at=clock.api_instant(clock.now()))
-    item = {**keys.company_key(principal.org_id, company.id), "type": "company",
-            **company.model_dump()}
+    item = {
+        **keys.company_key(principal.org_id, company.id),
+        "type": "company",
+        **company.model_dump(),
+    }
     transactions.write([transactions.put_new(item)])
     return company
 
@@ -342,10 +364,18 @@ def create_location(principal: Principal, company_id: str, request: LocationCrea
     principal.require_admin()
     if not is_id(company_id) or repository.company(principal.org_id, company_id) is None:
         raise NotFound("Company not found.")
-    location = Location(id=new_id(), company_id=company_id, name=request.name,
-                        time_zone=request.time_zone, created_at=clock.api_instant(clock.now()))
-    item = {**keys.location_key(principal.org_id, company_id, location.id), "type": "location",
-            **location.model_dump(exclude_none=True)}
+    location = Location(
+        id=new_id(),
+        company_id=company_id,
+        name=request.name,
+        time_zone=request.time_zone,
+        created_at=clock.api_instant(clock.now()),
+    )
+    item = {
+        **keys.location_key(principal.org_id, company_id, location.id),
+        "type": "location",
+        **location.model_dump(exclude_none=True),
+    }
     transactions.write([transactions.put_new(item)])
     return location
 
@@ -353,7 +383,8 @@ def create_location(principal: Principal, company_id: str, request: LocationCrea
 def list_locations(principal: Principal, company_id: str) -> list[Location]:
     company, locations = (
         repository.company_with_locations(principal.org_id, company_id)
-        if is_id(company_id) else (None, [])
+        if is_id(company_id)
+        else (None, [])
     )
     if company is None:
         raise NotFound("Company not found.")

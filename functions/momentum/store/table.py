@@ -94,7 +94,9 @@ def query(
     if start_key:
         params["ExclusiveStartKey"] = start_key
     answer = aws.dynamodb().query(**params)
-    return Page([deserialize(raw) for raw in answer.get("Items", [])], answer.get("LastEvaluatedKey"))
+    return Page(
+        [deserialize(raw) for raw in answer.get("Items", [])], answer.get("LastEvaluatedKey")
+    )
 
 
 def query_all(pk: str, **kwargs: Any) -> list[Item]:

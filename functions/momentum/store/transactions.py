@@ -148,9 +148,9 @@ def write(ops: Sequence[Op], *, token: str | None = None) -> None:
 
 
 def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:
-    code = error.response.get("Error", {}).get("Code", "")
+    code = str(error.response.get("Error", {}).get("Code", ""))
     if code == "TransactionCanceledException":
-        reasons = error.response.get("CancellationReasons") or []
+        reasons: list[dict[str, Any]] = list(error.response.get("CancellationReasons") or [])
         for op, reason in zip(ops, reasons, strict=False):
             if reason.get("Code") == "ConditionalCheckFailed":
                 return op.on_condition_failed()
@@ -163,4 +163,5 @@ def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:
             return conditioned[0].on_condition_failed() if len(conditioned) == 1 else _stale()
     if code == "ConditionalCheckFailedException":
         return ops[0].on_condition_failed()
-    return error
+    unknown: Exception = error  # not a rule we know: re-raised as it came
+    return unknown
