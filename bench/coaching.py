@@ -63,10 +63,14 @@ def _sweep_reads(report: Report, label: str) -> None:
     with DynamoCounter() as counter:
         summary = track_engagement_progress(clock.now(), Budget())
     assert summary.done == DUE, summary
-    report(f"coaching: sweep items read per engagement due ({label})",
-           counter.items_read / DUE, "items")
-    report(f"coaching: sweep round trips per engagement due ({label})",
-           counter.calls / DUE, "calls")
+    report(
+        f"coaching: sweep items read per engagement due ({label})",
+        counter.items_read / DUE,
+        "items",
+    )
+    report(
+        f"coaching: sweep round trips per engagement due ({label})", counter.calls / DUE, "calls"
+    )
 
 
 def bench(report: Report) -> None:
@@ -86,13 +90,11 @@ def bench(report: Report) -> None:
             for n in range(NOT_DUE)
         )
         table.batch_put(
-            _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=False)
-            for n in range(DUE)
+            _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=False) for n in range(DUE)
         )
         _sweep_reads(report, "flip only")
         table.batch_put(
-            _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=True)
-            for n in range(DUE)
+            _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=True) for n in range(DUE)
         )
         _sweep_reads(report, "with emails to 20 coachees, 1 coach, 1 admin")
 

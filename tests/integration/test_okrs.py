@@ -4,46 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, Api
 
 PERIOD = {"start_date": "2026-01-01", "due_date": "2026-12-31"}
 
 
-def goal(api: InProcessApi, actor: Actor, title: str, **fields: Any) -> dict[str, Any]:
+def goal(api: Api, actor: Actor, title: str, **fields: Any) -> dict[str, Any]:
     body = {"kind": "objective", "title": title, **PERIOD, **fields}
     return api.post(actor, "/v1/goals", body).ok()
 
 
-def kr(api: InProcessApi, actor: Actor, title: str, parent: dict[str, Any], **fields: Any) -> Any:
+def kr(api: Api, actor: Actor, title: str, parent: dict[str, Any], **fields: Any) -> Any:
     return goal(api, actor, title, kind="key_result", parent_id=parent["id"], **fields)
 
 
-def check_in(api: InProcessApi, actor: Actor, g: dict[str, Any], value: float | None,
-             status: str, note: str = "") -> dict[str, Any]:
+def check_in(
+    api: Api, actor: Actor, g: dict[str, Any], value: float | None, status: str, note: str = ""
+) -> dict[str, Any]:
     body: dict[str, Any] = {"note": note, "status": status}
     if value is not None:
         body["value"] = value
     return api.post(actor, f"/v1/goals/{g['id']}/check-ins", body).ok()
 
 
-def read(api: InProcessApi, actor: Actor, g: dict[str, Any]) -> dict[str, Any]:
+def read(api: Api, actor: Actor, g: dict[str, Any]) -> dict[str, Any]:
     return api.get(actor, f"/v1/goals/{g['id']}").ok()
 
 
-def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: InProcessApi) -> None:
+def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: Api) -> None:
     admin = api.new_org()
     lead = api.add_user(admin, "Lena Lead", roles=["manager"])
     dev = api.add_user(admin, "Dario Dev", manager_id=lead.user_id)
     company = goal(api, admin, "Grow revenue")
     # aligning under the company objective takes contributing to it: the admin does it
-    team = goal(api, admin, "Ship the platform", parent_id=company["id"], weight=3,
-                owner_id=lead.user_id)
+    team = goal(
+        api, admin, "Ship the platform", parent_id=company["id"], weight=3, owner_id=lead.user_id
+    )
     sales_kr = kr(api, admin, "Close 10 deals", company, metric={"type": "number", "target": 10})
     # the team lead gives key results of their objective to their report
     api_kr = kr(api, lead, "Public API live", team, weight=1, owner_id=dev.user_id)
     docs_kr = kr(api, lead, "Docs complete", team, weight=3, owner_id=dev.user_id)
-    assert api.post(dev, "/v1/goals", {"kind": "key_result", "title": "Not mine to add",
-                                       "parent_id": team["id"], **PERIOD}).status == 403
+    assert (
+        api.post(
+            dev,
+            "/v1/goals",
+            {"kind": "key_result", "title": "Not mine to add", "parent_id": team["id"], **PERIOD},
+        ).status
+        == 403
+    )
 
     answer = check_in(api, dev, api_kr, 60, "on_track", "first endpoints are live")
     assert answer["previous_value"] == 0 and answer["author_id"] == dev.user_id
@@ -75,12 +83,17 @@ def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: InProce
 
 
 def test_check_ins_are_listed_newest_first_with_author_and_previous_value(
-    api: InProcessApi,
+    api: Api,
 ) -> None:
     admin = api.new_org()
     objective = goal(api, admin, "Delight customers")
-    nps = kr(api, admin, "NPS from 30 to 50", objective,
-             metric={"type": "number", "start": 30, "target": 50})
+    nps = kr(
+        api,
+        admin,
+        "NPS from 30 to 50",
+        objective,
+        metric={"type": "number", "start": 30, "target": 50},
+    )
     check_in(api, admin, nps, 35, "behind", "slow start")
     check_in(api, admin, nps, 42, "on_track", "picking up")
     listed = api.get(admin, f"/v1/goals/{nps['id']}/check-ins").ok()["items"]
@@ -90,11 +103,16 @@ def test_check_ins_are_listed_newest_first_with_author_and_previous_value(
     assert listed[0]["created_at"].endswith("+00:00")
 
 
-def test_a_decreasing_target_and_a_milestone(api: InProcessApi) -> None:
+def test_a_decreasing_target_and_a_milestone(api: Api) -> None:
     admin = api.new_org()
     objective = goal(api, admin, "Be reliable")
-    incidents = kr(api, admin, "Incidents from 20 to 5", objective,
-                   metric={"type": "number", "start": 20, "target": 5, "unit": "incidents"})
+    incidents = kr(
+        api,
+        admin,
+        "Incidents from 20 to 5",
+        objective,
+        metric={"type": "number", "start": 20, "target": 5, "unit": "incidents"},
+    )
     launch = kr(api, admin, "Status page launched", objective, metric={"type": "milestone"})
     check_in(api, admin, incidents, 11, "on_track")
     assert read(api, admin, incidents)["progress"] == 60
@@ -103,11 +121,16 @@ def test_a_decreasing_target_and_a_milestone(api: InProcessApi) -> None:
     assert read(api, admin, objective)["progress"] == 80
 
 
-def test_a_custom_kpi_objective_is_never_rolled_up(api: InProcessApi) -> None:
+def test_a_custom_kpi_objective_is_never_rolled_up(api: Api) -> None:
     admin = api.new_org()
     company = goal(api, admin, "Company")
-    kpi = goal(api, admin, "Revenue run-rate", parent_id=company["id"],
-               metric={"type": "custom_kpi", "start": 0, "target": 1000, "unit": "k€"})
+    kpi = goal(
+        api,
+        admin,
+        "Revenue run-rate",
+        parent_id=company["id"],
+        metric={"type": "custom_kpi", "start": 0, "target": 1000, "unit": "k€"},
+    )
     assert kpi["progress_mode"] == "custom_kpi"
     child = kr(api, admin, "Upsell the top 20", kpi)
     check_in(api, admin, child, 90, "at_risk")
@@ -121,7 +144,7 @@ def test_a_custom_kpi_objective_is_never_rolled_up(api: InProcessApi) -> None:
 
 
 def test_a_check_in_value_pins_a_rolled_up_objective_until_switched_back(
-    api: InProcessApi,
+    api: Api,
 ) -> None:
     admin = api.new_org()
     objective = goal(api, admin, "Hire well")
@@ -130,14 +153,17 @@ def test_a_check_in_value_pins_a_rolled_up_objective_until_switched_back(
     check_in(api, admin, objective, 70, "behind")
     pinned = read(api, admin, objective)
     assert (pinned["progress_mode"], pinned["progress"], pinned["status"]) == (
-        "manual", 70, "behind")
+        "manual",
+        70,
+        "behind",
+    )
     check_in(api, admin, child, 50, "on_track")
     assert read(api, admin, objective)["progress"] == 70
     back = api.patch(admin, f"/v1/goals/{objective['id']}", {"progress_mode": "rollup"}).ok()
     assert (back["progress"], back["status"]) == (50, "on_track")
 
 
-def test_re_parent_and_delete_recompute_old_and_new_parents(api: InProcessApi) -> None:
+def test_re_parent_and_delete_recompute_old_and_new_parents(api: Api) -> None:
     admin = api.new_org()
     company = goal(api, admin, "Company")
     first = goal(api, admin, "First", parent_id=company["id"])
@@ -152,9 +178,13 @@ def test_re_parent_and_delete_recompute_old_and_new_parents(api: InProcessApi) -
     moved = api.patch(admin, f"/v1/goals/{moving['id']}", {"parent_id": second["id"]}).ok()
     assert moved["parent_id"] == second["id"]
     assert (read(api, admin, first)["progress"], read(api, admin, first)["status"]) == (
-        20, "on_track")
+        20,
+        "on_track",
+    )
     assert (read(api, admin, second)["progress"], read(api, admin, second)["status"]) == (
-        80, "at_risk")
+        80,
+        "at_risk",
+    )
     assert read(api, admin, company)["progress"] == 50
     assert read(api, admin, company)["status"] == "at_risk"
 
@@ -162,11 +192,14 @@ def test_re_parent_and_delete_recompute_old_and_new_parents(api: InProcessApi) -
     assert api.get(admin, f"/v1/goals/{moving['id']}").status == 404
     second_now = read(api, admin, second)
     assert (second_now["progress"], second_now["status"], second_now["children_ids"]) == (
-        0, "not_started", [])
+        0,
+        "not_started",
+        [],
+    )
     assert read(api, admin, company)["progress"] == 10  # (20 + 0) / 2
 
 
-def test_an_objective_moves_with_its_subtree_and_cycles_are_refused(api: InProcessApi) -> None:
+def test_an_objective_moves_with_its_subtree_and_cycles_are_refused(api: Api) -> None:
     admin = api.new_org()
     top = goal(api, admin, "Top")
     middle = goal(api, admin, "Middle", parent_id=top["id"])
@@ -188,7 +221,7 @@ def test_an_objective_moves_with_its_subtree_and_cycles_are_refused(api: InProce
     assert read(api, admin, other)["children_ids"] == []
 
 
-def test_closing_a_child_keeps_its_progress_but_not_its_status(api: InProcessApi) -> None:
+def test_closing_a_child_keeps_its_progress_but_not_its_status(api: Api) -> None:
     admin = api.new_org()
     objective = goal(api, admin, "Objective")
     done = kr(api, admin, "Done KR", objective)
@@ -200,12 +233,14 @@ def test_closing_a_child_keeps_its_progress_but_not_its_status(api: InProcessApi
     assert closed["closed"] is True
     now = read(api, admin, objective)
     assert (now["progress"], now["status"]) == (75, "on_track")
-    assert api.post(admin, f"/v1/goals/{done['id']}/check-ins", {"status": "on_track"}).status == 409
+    assert (
+        api.post(admin, f"/v1/goals/{done['id']}/check-ins", {"status": "on_track"}).status == 409
+    )
     api.patch(admin, f"/v1/goals/{done['id']}", {"closed": False}).ok()
     assert read(api, admin, objective)["status"] == "at_risk"
 
 
-def test_a_private_goal_is_seen_by_its_owner_managers_and_admins_only(api: InProcessApi) -> None:
+def test_a_private_goal_is_seen_by_its_owner_managers_and_admins_only(api: Api) -> None:
     admin = api.new_org()
     boss = api.add_user(admin, "Bea Boss", roles=["manager"])
     lead = api.add_user(admin, "Lou Lead", roles=["manager"], manager_id=boss.user_id)
@@ -217,71 +252,118 @@ def test_a_private_goal_is_seen_by_its_owner_managers_and_admins_only(api: InPro
     assert api.get(peer, f"/v1/goals/{secret['id']}").status == 404
     assert api.get(peer, f"/v1/goals/{secret['id']}/check-ins").status == 404
     assert api.get(peer, f"/v1/activity?entity_id={secret['id']}").status == 404
-    assert api.post(peer, f"/v1/goals/{secret['id']}/check-ins",
-                    {"status": "on_track"}).status == 404
+    assert (
+        api.post(peer, f"/v1/goals/{secret['id']}/check-ins", {"status": "on_track"}).status == 404
+    )
     listed = api.get(peer, f"/v1/goals?owner_id={owner.user_id}").ok()["items"]
     assert listed == []
-    assert [g["id"] for g in api.get(lead, f"/v1/goals?owner_id={owner.user_id}").ok()[
-        "items"]] == [secret["id"]]
+    assert [
+        g["id"] for g in api.get(lead, f"/v1/goals?owner_id={owner.user_id}").ok()["items"]
+    ] == [secret["id"]]
     # the manager chain may edit; a peer may view a public goal but not change it
     api.patch(boss, f"/v1/goals/{secret['id']}", {"title": "Growth plan"}).ok()
     public = goal(api, owner, "Public goal")
     assert api.patch(peer, f"/v1/goals/{public['id']}", {"title": "Mine now"}).status == 403
-    assert api.post(peer, "/v1/goals", {"kind": "key_result", "title": "Sneaky",
-                                        "parent_id": public["id"], **PERIOD}).status == 403
+    assert (
+        api.post(
+            peer,
+            "/v1/goals",
+            {"kind": "key_result", "title": "Sneaky", "parent_id": public["id"], **PERIOD},
+        ).status
+        == 403
+    )
     # the parent's explanation does not leak a private child's title
     private_kr = kr(api, owner, "Private KR", public, visibility="private")
     shown = {c["id"]: c["title"] for c in read(api, peer, public)["children"]}
     assert shown == {private_kr["id"]: None}
 
 
-def test_goals_of_another_org_are_not_found(api: InProcessApi) -> None:
+def test_goals_of_another_org_are_not_found(api: Api) -> None:
     acme, globex = api.new_org("Acme"), api.new_org("Globex")
     theirs = goal(api, globex, "Globex goal")
     assert api.get(acme, f"/v1/goals/{theirs['id']}").status == 404
     assert api.patch(acme, f"/v1/goals/{theirs['id']}", {"title": "x"}).status == 404
-    assert api.post(acme, "/v1/goals", {"kind": "key_result", "title": "x",
-                                        "parent_id": theirs["id"], **PERIOD}).status == 422
+    assert (
+        api.post(
+            acme,
+            "/v1/goals",
+            {"kind": "key_result", "title": "x", "parent_id": theirs["id"], **PERIOD},
+        ).status
+        == 422
+    )
 
 
-def test_every_goal_answer_carries_its_web_and_login_links(api: InProcessApi) -> None:
+def check_links(api: Api) -> str:
+    """Every goal answer carries the same web and login links; returns the APP_URL used."""
     admin = api.new_org()
     created = goal(api, admin, "Linked")
-    expected = {"web": f"https://app.momentum.test/goals/{created['id']}",
-                "login": f"https://app.momentum.test/login?next=/goals/{created['id']}"}
+    web = created["links"]["web"]
+    assert web.endswith(f"/goals/{created['id']}")
+    app_url = web.removesuffix(f"/goals/{created['id']}")
+    expected = {"web": web, "login": f"{app_url}/login?next=/goals/{created['id']}"}
     assert created["links"] == expected
     assert read(api, admin, created)["links"] == expected
     assert api.get(admin, "/v1/goals").ok()["items"][0]["links"] == expected
+    assert api.get(admin, "/v1/goals/search?q=link").ok()["mine"][0]["links"] == expected
+    return app_url
 
 
-def test_bad_goal_input_is_answered_with_problems(api: InProcessApi) -> None:
+def test_every_goal_answer_carries_its_web_and_login_links(api: Api) -> None:
+    assert check_links(api) == "https://app.momentum.test"  # APP_URL of the test settings
+
+
+def test_bad_goal_input_is_answered_with_problems(api: Api) -> None:
     admin = api.new_org()
     objective = goal(api, admin, "Objective")
     cases = {
-        "bool weight": api.post(admin, "/v1/goals", {"kind": "objective", "title": "x",
-                                                     "weight": True, **PERIOD}),
+        "bool weight": api.post(
+            admin, "/v1/goals", {"kind": "objective", "title": "x", "weight": True, **PERIOD}
+        ),
         "unknown kind": api.post(admin, "/v1/goals", {"kind": "dream", "title": "x", **PERIOD}),
-        "kr without objective": api.post(admin, "/v1/goals",
-                                         {"kind": "key_result", "title": "x", **PERIOD}),
-        "under a kr": api.post(admin, "/v1/goals", {
-            "kind": "key_result", "title": "y", **PERIOD,
-            "parent_id": kr(api, admin, "KR", objective)["id"]}),
-        "due before start": api.post(admin, "/v1/goals", {
-            "kind": "objective", "title": "x", "start_date": "2026-02-01",
-            "due_date": "2026-01-01"}),
-        "bad date": api.post(admin, "/v1/goals", {"kind": "objective", "title": "x",
-                                                  "due_date": "2026-02-30"}),
-        "no target": api.post(admin, "/v1/goals", {"kind": "objective", "title": "x", **PERIOD,
-                                                   "metric": {"type": "number"}}),
-        "extra field": api.post(admin, "/v1/goals", {"kind": "objective", "title": "x",
-                                                     "colour": "red", **PERIOD}),
-        "bad status": api.post(admin, f"/v1/goals/{objective['id']}/check-ins",
-                               {"status": "great"}),
-        "string value": api.post(admin, f"/v1/goals/{objective['id']}/check-ins",
-                                 {"status": "on_track", "value": "5"}),
+        "kr without objective": api.post(
+            admin, "/v1/goals", {"kind": "key_result", "title": "x", **PERIOD}
+        ),
+        "under a kr": api.post(
+            admin,
+            "/v1/goals",
+            {
+                "kind": "key_result",
+                "title": "y",
+                **PERIOD,
+                "parent_id": kr(api, admin, "KR", objective)["id"],
+            },
+        ),
+        "due before start": api.post(
+            admin,
+            "/v1/goals",
+            {
+                "kind": "objective",
+                "title": "x",
+                "start_date": "2026-02-01",
+                "due_date": "2026-01-01",
+            },
+        ),
+        "bad date": api.post(
+            admin, "/v1/goals", {"kind": "objective", "title": "x", "due_date": "2026-02-30"}
+        ),
+        "no target": api.post(
+            admin,
+            "/v1/goals",
+            {"kind": "objective", "title": "x", **PERIOD, "metric": {"type": "number"}},
+        ),
+        "extra field": api.post(
+            admin, "/v1/goals", {"kind": "objective", "title": "x", "colour": "red", **PERIOD}
+        ),
+        "bad status": api.post(
+            admin, f"/v1/goals/{objective['id']}/check-ins", {"status": "great"}
+        ),
+        "string value": api.post(
+            admin, f"/v1/goals/{objective['id']}/check-ins", {"status": "on_track", "value": "5"}
+        ),
         "bad id": api.get(admin, "/v1/goals/not-an-id"),
-        "stale version": api.patch(admin, f"/v1/goals/{objective['id']}",
-                                   {"title": "z", "version": 99}),
+        "stale version": api.patch(
+            admin, f"/v1/goals/{objective['id']}", {"title": "z", "version": 99}
+        ),
         "bad on": api.get(admin, "/v1/goals/search?q=x&on=yesterday"),
         "bad cursor": api.get(admin, f"/v1/goals/{objective['id']}/check-ins?cursor=x.y"),
     }
@@ -289,5 +371,7 @@ def test_bad_goal_input_is_answered_with_problems(api: InProcessApi) -> None:
         assert 400 <= reply.status < 500, (case, reply.status, reply.text)
         assert reply.headers["Content-Type"] == "application/problem+json", case
     assert cases["stale version"].status == 409
-    assert cases["stale version"].json["current"]["version"] == read(api, admin, objective)["version"]
+    assert (
+        cases["stale version"].json["current"]["version"] == read(api, admin, objective)["version"]
+    )
     assert cases["kr without objective"].status == 422

@@ -22,8 +22,13 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, datetime]]:
 
 
 def goal(api: InProcessApi, actor: Actor, title: str, **fields: Any) -> dict[str, Any]:
-    body = {"kind": "objective", "title": title, "start_date": "2026-10-01",
-            "due_date": "2026-12-31", **fields}
+    body = {
+        "kind": "objective",
+        "title": title,
+        "start_date": "2026-10-01",
+        "due_date": "2026-12-31",
+        **fields,
+    }
     return api.post(actor, "/v1/goals", body).ok()
 
 
@@ -65,8 +70,18 @@ def test_one_message_lists_every_goal_without_a_check_in_this_period(
     api: InProcessApi, frozen: dict[str, datetime]
 ) -> None:
     admin = api.new_org()
-    api.patch(admin, "/v1/org/settings", {"checkin_reminders": {
-        "cadence": "weekly", "weekday": "friday", "hour": 9, "channels": ["email"]}}).ok()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {
+            "checkin_reminders": {
+                "cadence": "weekly",
+                "weekday": "friday",
+                "hour": 9,
+                "channels": ["email"],
+            }
+        },
+    ).ok()
     owner = api.add_user(admin, "Olive Owner")
     checked = goal(api, admin, "Checked in this week", owner_id=owner.user_id)
     goal(api, admin, "Forgotten one", owner_id=owner.user_id)
@@ -93,13 +108,23 @@ def test_opted_out_owners_get_slack_only_when_the_org_uses_slack(
     api: InProcessApi, frozen: dict[str, datetime], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     posted: list[tuple[str, str]] = []
-    monkeypatch.setattr("momentum.notify.service.post_slack",
-                        lambda url, text: posted.append((url, text)) or "ok")
+    monkeypatch.setattr(
+        "momentum.notify.service.post_slack", lambda url, text: posted.append((url, text)) or "ok"
+    )
     admin = api.new_org()
-    api.patch(admin, "/v1/org/settings", {
-        "checkin_reminders": {"cadence": "weekly", "weekday": "monday", "hour": 9,
-                              "channels": ["email", "slack"]},
-        "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"}}).ok()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {
+            "checkin_reminders": {
+                "cadence": "weekly",
+                "weekday": "monday",
+                "hour": 9,
+                "channels": ["email", "slack"],
+            },
+            "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"},
+        },
+    ).ok()
     owner = api.add_user(admin, "Quiet Quinn")
     api.patch(owner, "/v1/me/settings", {"notifications": {"checkin_reminder_email": False}}).ok()
     goal(api, admin, "Ship quietly", owner_id=owner.user_id)
@@ -115,8 +140,18 @@ def test_a_monthly_cadence_reminds_on_the_first_weekday_of_the_month(
     api: InProcessApi, frozen: dict[str, datetime]
 ) -> None:
     admin = api.new_org()
-    api.patch(admin, "/v1/org/settings", {"checkin_reminders": {
-        "cadence": "monthly", "weekday": "tuesday", "hour": 8, "channels": ["email"]}}).ok()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {
+            "checkin_reminders": {
+                "cadence": "monthly",
+                "weekday": "tuesday",
+                "hour": 8,
+                "channels": ["email"],
+            }
+        },
+    ).ok()
     goal(api, admin, "Monthly goal")
     # November's first Tuesday has passed: December's is the 1st
     assert api.run_sweep("checkin-reminders", "2026-11-24T08:00:00Z")["due"] == 0

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, Api
 
 
-def goal(api: InProcessApi, actor: Actor, title: str, start: str = "2026-01-01",
-         due: str = "2026-12-31", **fields: Any) -> dict[str, Any]:
+def goal(
+    api: Api,
+    actor: Actor,
+    title: str,
+    start: str = "2026-01-01",
+    due: str = "2026-12-31",
+    **fields: Any,
+) -> dict[str, Any]:
     body = {"kind": "objective", "title": title, "start_date": start, "due_date": due, **fields}
     return api.post(actor, "/v1/goals", body).ok()
 
 
-def search(api: InProcessApi, actor: Actor, q: str, on: str = "2026-03-01",
-           **params: str) -> dict[str, list[str]]:
+def search(
+    api: Api, actor: Actor, q: str, on: str = "2026-03-01", **params: str
+) -> dict[str, list[str]]:
     query = "&".join(f"{k}={v}" for k, v in {"q": q, "on": on, **params}.items())
     found = api.get(actor, f"/v1/goals/search?{query}").ok()
     return {group: sorted(hit["title"] for hit in hits) for group, hits in found.items()}
 
 
-def test_type_ahead_matches_title_or_owner_word_prefixes(api: InProcessApi) -> None:
+def test_type_ahead_matches_title_or_owner_word_prefixes(api: Api) -> None:
     admin = api.new_org()
     zoe = api.add_user(admin, "Zoë Ångström")
     me = api.add_user(admin, "Max Mustermann")
@@ -32,10 +39,14 @@ def test_type_ahead_matches_title_or_owner_word_prefixes(api: InProcessApi) -> N
     parent = goal(api, zoe, "Platform")
     goal(api, zoe, "Revenue KR", kind="key_result", parent_id=parent["id"])
 
-    assert search(api, me, "angs") == {"mine": [], "public": ["Platform",
-                                                               "Quarterly revenue growth"]}
-    assert search(api, me, "REV") == {"mine": ["Revenue retention"],
-                                      "public": ["Quarterly revenue growth"]}
+    assert search(api, me, "angs") == {
+        "mine": [],
+        "public": ["Platform", "Quarterly revenue growth"],
+    }
+    assert search(api, me, "REV") == {
+        "mine": ["Revenue retention"],
+        "public": ["Quarterly revenue growth"],
+    }
     assert search(api, me, "zoe gro") == {"mine": [], "public": ["Quarterly revenue growth"]}
     assert search(api, me, "rev", kind="key_result")["public"] == ["Revenue KR"]
     assert search(api, zoe, "hir")["mine"] == ["Hiring plan"]  # own private goal: mine
@@ -46,7 +57,7 @@ def test_type_ahead_matches_title_or_owner_word_prefixes(api: InProcessApi) -> N
     assert found["links"]["web"].endswith(f"/goals/{found['id']}")
 
 
-def test_the_public_group_is_bounded_by_one_year_from_the_plan_date(api: InProcessApi) -> None:
+def test_the_public_group_is_bounded_by_one_year_from_the_plan_date(api: Api) -> None:
     admin = api.new_org()
     me = api.add_user(admin, "Max Mustermann")
     goal(api, admin, "Window starts on the last day", start="2027-03-01", due="2027-06-30")
@@ -54,12 +65,16 @@ def test_the_public_group_is_bounded_by_one_year_from_the_plan_date(api: InProce
     goal(api, admin, "Window ends on the plan date", start="2025-01-01", due="2026-03-01")
     goal(api, admin, "Window ended the day before", start="2025-01-01", due="2026-02-28")
     assert search(api, me, "window", on="2026-03-01")["public"] == [
-        "Window ends on the plan date", "Window starts on the last day"]
+        "Window ends on the plan date",
+        "Window starts on the last day",
+    ]
     assert search(api, me, "window", on="2026-03-02")["public"] == [
-        "Window starts a day too late", "Window starts on the last day"]
+        "Window starts a day too late",
+        "Window starts on the last day",
+    ]
 
 
-def test_renaming_a_goal_or_its_owner_keeps_the_index_right(api: InProcessApi) -> None:
+def test_renaming_a_goal_or_its_owner_keeps_the_index_right(api: Api) -> None:
     admin = api.new_org()
     owner = api.add_user(admin, "Olga Oldname")
     me = api.add_user(admin, "Max Mustermann")
@@ -79,7 +94,7 @@ def test_renaming_a_goal_or_its_owner_keeps_the_index_right(api: InProcessApi) -
     assert search(api, me, "beta")["public"] == []
 
 
-def test_empty_and_odd_queries_answer_empty_groups(api: InProcessApi) -> None:
+def test_empty_and_odd_queries_answer_empty_groups(api: Api) -> None:
     admin = api.new_org()
     goal(api, admin, "Anything")
     assert search(api, admin, "") == {"mine": [], "public": []}

@@ -15,14 +15,28 @@ from momentum.okrs import rules
 Goals = dict[str, dict[str, Any]]
 
 
-def new_goal(goal_id: str, kind: str, parent: dict[str, Any] | None, weight: float = 1,
-             mode: str | None = None) -> dict[str, Any]:
+def new_goal(
+    goal_id: str,
+    kind: str,
+    parent: dict[str, Any] | None,
+    weight: float = 1,
+    mode: str | None = None,
+) -> dict[str, Any]:
     goal: dict[str, Any] = {
-        "id": goal_id, "kind": kind, "title": goal_id, "weight": weight,
+        "id": goal_id,
+        "kind": kind,
+        "title": goal_id,
+        "weight": weight,
         "progress_mode": mode or ("rollup" if kind == "objective" else "manual"),
-        "own_progress": 0.0, "own_status": "not_started", "children": {}, "closed": False,
-        "visibility": "public", "owner_id": "u", "owner_chain": [],
-        "parent_id": parent["id"] if parent else None, "ancestor_ids": rules.ancestors_under(parent),
+        "own_progress": 0.0,
+        "own_status": "not_started",
+        "children": {},
+        "closed": False,
+        "visibility": "public",
+        "owner_id": "u",
+        "owner_chain": [],
+        "parent_id": parent["id"] if parent else None,
+        "ancestor_ids": rules.ancestors_under(parent),
     }
     rules.refresh(goal)
     return goal
@@ -77,7 +91,9 @@ def from_scratch(goals: Goals, goal_id: str) -> tuple[float, str]:
         return goal["own_progress"], goal["own_status"]
     results = {k["id"]: from_scratch(goals, k["id"]) for k in kids}
     total = sum(k["weight"] for k in kids)
-    progress = round(sum(k["weight"] * results[k["id"]][0] for k in kids) / total, 2) if total else 0
+    progress = (
+        round(sum(k["weight"] * results[k["id"]][0] for k in kids) / total, 2) if total else 0
+    )
     for pool in ([k for k in kids if not k["closed"]], [k for k in kids if k["closed"]]):
         started = [results[k["id"]][1] for k in pool if results[k["id"]][1] != "not_started"]
         if started:
@@ -87,9 +103,21 @@ def from_scratch(goals: Goals, goal_id: str) -> tuple[float, str]:
 
 operations = st.lists(
     st.tuples(
-        st.sampled_from(["add_objective", "add_kr", "check_in", "move", "close", "reopen",
-                         "delete", "weight", "mode"]),
-        st.integers(0, 50), st.integers(0, 50),
+        st.sampled_from(
+            [
+                "add_objective",
+                "add_kr",
+                "check_in",
+                "move",
+                "close",
+                "reopen",
+                "delete",
+                "weight",
+                "mode",
+            ]
+        ),
+        st.integers(0, 50),
+        st.integers(0, 50),
         st.sampled_from([0, 0.5, 1, 2, 3]),
         st.sampled_from(["on_track", "behind", "at_risk", "not_started"]),
         st.sampled_from(["rollup", "manual", "custom_kpi"]),
@@ -119,10 +147,12 @@ def apply(goals: Goals, op: tuple[Any, ...], serial: int) -> None:
     target = ids[a % len(ids)]
     goal = goals[target]
     if name == "check_in" and not goal["closed"]:
+
         def checked(g: dict[str, Any]) -> None:
             g["own_progress"], g["own_status"] = float(value), status
             if rules.rolls_up(g):
                 g["progress_mode"] = "manual"
+
         change(goals, target, checked)
     elif name in ("close", "reopen"):
         change(goals, target, lambda g: g.update(closed=name == "close"))
@@ -161,21 +191,27 @@ def test_stored_aggregates_equal_a_from_scratch_recomputation(ops: list[Any]) ->
         for kid_id, kid in kids.items():
             assert goal["children"][kid_id] == rules.child_entry(kid)
         assert goal["ancestor_ids"] == rules.ancestors_under(goals.get(goal["parent_id"] or ""))
-        assert goal["rollup"]["total_weight"] == pytest.approx(sum(k["weight"]
-                                                                   for k in kids.values()))
+        assert goal["rollup"]["total_weight"] == pytest.approx(
+            sum(k["weight"] for k in kids.values())
+        )
         assert goal["rollup"]["child_count"] == len(kids)
         progress, status = from_scratch(goals, goal_id)
         assert goal["status"] == status
         assert goal["progress"] == pytest.approx(progress, abs=0.0101)
 
 
-@given(st.lists(st.tuples(st.sampled_from([0.5, 1, 2, 5]), st.integers(0, 100)), min_size=1,
-                max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.5, 1, 2, 5]), st.integers(0, 100)), min_size=1, max_size=8
+    )
+)
 def test_rolled_up_progress_is_the_weighted_mean_and_stays_in_bounds(
     children: list[tuple[float, int]],
 ) -> None:
-    entries = {f"c{i}": {"weight": w, "progress": p, "status": "on_track"}
-               for i, (w, p) in enumerate(children)}
+    entries = {
+        f"c{i}": {"weight": w, "progress": p, "status": "on_track"}
+        for i, (w, p) in enumerate(children)
+    }
     progress, status = rules.rolled_up(rules.aggregate(entries))
     expected = sum(w * p for w, p in children) / sum(w for w, _ in children)
     assert progress == pytest.approx(expected, abs=0.0051)  # rounded to 2 places
@@ -184,8 +220,10 @@ def test_rolled_up_progress_is_the_weighted_mean_and_stays_in_bounds(
 
 def test_status_is_the_worst_among_started_open_children() -> None:
     def status_of(*children: tuple[str, bool]) -> str:
-        entries = {f"c{i}": {"weight": 1, "progress": 0, "status": s, "closed": c}
-                   for i, (s, c) in enumerate(children)}
+        entries = {
+            f"c{i}": {"weight": 1, "progress": 0, "status": s, "closed": c}
+            for i, (s, c) in enumerate(children)
+        }
         return rules.rolled_up(rules.aggregate(entries))[1]
 
     assert status_of(("on_track", False), ("behind", False), ("not_started", False)) == "behind"
@@ -195,14 +233,17 @@ def test_status_is_the_worst_among_started_open_children() -> None:
     assert status_of(("at_risk", True), ("not_started", False)) == "at_risk"
 
 
-@pytest.mark.parametrize(("metric", "progress"), [
-    ({"type": "percent", "start": 0, "target": 100, "current": 42}, 42),
-    ({"type": "number", "start": 20, "target": 5, "current": 11}, 60),  # decreasing
-    ({"type": "number", "start": 20, "target": 5, "current": 25}, 0),  # worse than start
-    ({"type": "currency", "start": 0, "target": 1000, "current": 1500}, 100),  # beyond target
-    ({"type": "milestone", "start": 0, "target": 1, "current": 1}, 100),
-    ({"type": "milestone", "start": 0, "target": 1, "current": 0}, 0),
-])
+@pytest.mark.parametrize(
+    ("metric", "progress"),
+    [
+        ({"type": "percent", "start": 0, "target": 100, "current": 42}, 42),
+        ({"type": "number", "start": 20, "target": 5, "current": 11}, 60),  # decreasing
+        ({"type": "number", "start": 20, "target": 5, "current": 25}, 0),  # worse than start
+        ({"type": "currency", "start": 0, "target": 1000, "current": 1500}, 100),  # beyond target
+        ({"type": "milestone", "start": 0, "target": 1, "current": 1}, 100),
+        ({"type": "milestone", "start": 0, "target": 1, "current": 0}, 0),
+    ],
+)
 def test_metric_progress(metric: dict[str, Any], progress: float) -> None:
     assert rules.metric_progress(metric) == progress
 

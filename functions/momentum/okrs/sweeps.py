@@ -39,12 +39,14 @@ def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
     upper = clock.key_instant(now) + "#\uffff"
     for shard in range(DUE_SHARDS):
         group: list[Item] = []
-        pages = table.due_items(due_partition(keys.REMINDER_SWEEP, shard), upper,
-                                page_size=PAGE_SIZE)
+        pages = table.due_items(
+            due_partition(keys.REMINDER_SWEEP, shard), upper, page_size=PAGE_SIZE
+        )
         for page in pages:
             for item in page.items:
                 if group and keys.reminder_group(item["due_sk"]) != keys.reminder_group(
-                        group[0]["due_sk"]):
+                    group[0]["due_sk"]
+                ):
                     remind_owner(group, now, summary)
                     group = []
                     if budget.exhausted():
@@ -83,34 +85,47 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
     summary.details["reminders"] += int(sent)
 
 
-def _deliver(org: Item, owner: Item, goals: list[Item], period: Any, rhythm: cadence.Cadence,
-             now: datetime) -> bool:
+def _deliver(
+    org: Item, owner: Item, goals: list[Item], period: Any, rhythm: cadence.Cadence, now: datetime
+) -> bool:
     switches = (owner.get("settings") or {}).get("notifications") or {}
     count = len(goals)
     word = PERIOD_WORDS.get(rhythm.every, "period")
     base = Notification(
-        org_id=org["org_id"], kind=KIND, recipient_id=owner["id"], subject_id="checkins",
+        org_id=org["org_id"],
+        kind=KIND,
+        recipient_id=owner["id"],
+        subject_id="checkins",
         occurrence=period.isoformat(),
         subject=f"Time to check in: {count} goal{'s' if count != 1 else ''} without an update "
-                f"this {word}",
+        f"this {word}",
         why=f"you own goals with no check-in this {word}",
         context={
-            "name": owner.get("name", ""), "period": word, "period_start": period.isoformat(),
-            "goals": [{"title": g["title"], "progress": g["progress"], "status": g["status"],
-                       "due_date": g["due_date"], "web": views.links(g["id"]).web}
-                      for g in sorted(goals, key=lambda g: (g["due_date"], g["title"]))],
+            "name": owner.get("name", ""),
+            "period": word,
+            "period_start": period.isoformat(),
+            "goals": [
+                {
+                    "title": g["title"],
+                    "progress": g["progress"],
+                    "status": g["status"],
+                    "due_date": g["due_date"],
+                    "web": views.links(g["id"]).web,
+                }
+                for g in sorted(goals, key=lambda g: (g["due_date"], g["title"]))
+            ],
         },
     )
     sent = False
     channels = (org.get("checkin_reminders") or {}).get("channels") or ["email"]
-    if "email" in channels and switches.get("checkin_reminder_email", True) and owner.get(
-            "email"):
+    if "email" in channels and switches.get("checkin_reminder_email", True) and owner.get("email"):
         email = replace(base, to_email=owner["email"], opt_out="Check-in reminder emails")
         sent = deliver(email, now) or sent
     webhook = org.get("slack_webhook_url")
     if "slack" in channels and webhook and switches.get("checkin_reminder_slack", True):
-        slack = replace(base, channel="slack", slack_webhook_url=webhook,
-                        opt_out="Check-in reminders on Slack")
+        slack = replace(
+            base, channel="slack", slack_webhook_url=webhook, opt_out="Check-in reminders on Slack"
+        )
         sent = deliver(slack, now) or sent
     return sent
 
@@ -126,7 +141,8 @@ def _rearm(goals: list[Item], org_id: str, at: datetime) -> None:
                 UpdateExpression="SET due_pk = :pk, due_sk = :sk",
                 ConditionExpression="due_sk = :read",
                 ExpressionAttributeValues={
-                    ":pk": serialize_value(due["due_pk"]), ":sk": serialize_value(due["due_sk"]),
+                    ":pk": serialize_value(due["due_pk"]),
+                    ":sk": serialize_value(due["due_sk"]),
                     ":read": serialize_value(goal["due_sk"]),
                 },
             )

@@ -59,8 +59,9 @@ def query(
     filter_expression: str | None = None,
     filter_values: dict[str, Any] | None = None,
     filter_names: dict[str, str] | None = None,
+    consistent: bool = False,
 ) -> Page:
-    """One Query round trip on the table or an index."""
+    """One Query round trip on the table or an index (consistent reads: table only)."""
     pk_name = index.partition_key if index else "pk"
     sk_name = index.sort_key if index else "sk"
     condition = "#pk = :pk"
@@ -83,6 +84,8 @@ def query(
     }
     if index:
         params["IndexName"] = index.name
+    elif consistent:
+        params["ConsistentRead"] = True
     if filter_expression:
         params["FilterExpression"] = filter_expression
         values.update(filter_values or {})
