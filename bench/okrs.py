@@ -4,13 +4,13 @@ sweep reads per goal due with 20,000 goals not due in the table."""
 
 from __future__ import annotations
 
-import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
-
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
+from tests.harness import Actor, InProcessApi
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock
@@ -23,7 +23,6 @@ from momentum.okrs import cadence, keys, repository, rules
 from momentum.okrs.sweeps import send_checkin_reminders
 from momentum.store import table
 from momentum.store.schema import create_table_request
-from tests.harness import Actor, InProcessApi
 
 NOT_DUE = 20_000
 OWNERS_DUE, GOALS_PER_OWNER = 50, 20

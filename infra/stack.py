@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-
 from constructs import Construct
+
 from infra.constructs.api import MomentumApi
 from infra.constructs.auth import SignIn
 from infra.constructs.email import Email

@@ -14,8 +14,8 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-
 from constructs import Construct
+
 from infra.constructs.compliance import acknowledge
 from infra.constructs.naming import pascal_case
 from momentum import catalog

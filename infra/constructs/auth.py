@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
-
 from constructs import Construct
+
 from infra.constructs.compliance import acknowledge
 
 ORG_ID_ATTRIBUTE = "org_id"  # arrives in tokens as custom:org_id

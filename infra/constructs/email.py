@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
-
 from constructs import Construct
 
 

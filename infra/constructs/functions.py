@@ -11,8 +11,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-
 from constructs import Construct
+
 from infra.constructs.compliance import acknowledge
 from infra.constructs.email import Email
 from infra.constructs.keys import KeysAndSecrets

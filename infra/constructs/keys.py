@@ -6,8 +6,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
-
 from constructs import Construct
+
 from infra.constructs.compliance import acknowledge
 
 # Envelope encryption of refresh tokens: data keys are generated, used and unwrapped.

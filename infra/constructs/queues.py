@@ -6,8 +6,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
-
 from constructs import Construct
+
 from momentum.catalog import Function
 
 # A message is retried this many times before it is parked in the dead-letter queue.

@@ -10,8 +10,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
-
 from constructs import Construct
+
 from infra.constructs.compliance import acknowledge
 from infra.constructs.naming import pascal_case
 from momentum import catalog

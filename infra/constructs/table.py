@@ -5,8 +5,8 @@ from __future__ import annotations
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-
 from constructs import Construct
+
 from momentum.store import schema
 
 # Every item operation the repositories use; no Scan, because no request or sweep path may scan.

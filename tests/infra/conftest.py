@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 from aws_cdk import CfnElement, Stack
+from constructs import IConstruct
 from infra.app import STACK_NAME, build_app
 from infra.stack import MomentumStack
-
-from constructs import IConstruct
 
 Resources = dict[str, dict[str, Any]]
 

@@ -54,18 +54,19 @@ def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: Api) ->
     )
 
     answer = check_in(api, dev, api_kr, 60, "on_track", "first endpoints are live")
-    assert answer["previous_value"] == 0 and answer["author_id"] == dev.user_id
+    assert answer["previous_value"] == 0
+    assert answer["author_id"] == dev.user_id
     check_in(api, admin, sales_kr, 2, "at_risk")
 
     team_now = read(api, admin, team)
-    # (1 × 60 + 3 × 0) / 4; the docs KR has not started, so the status is the API KR's
+    # (1 x 60 + 3 x 0) / 4; the docs KR has not started, so the status is the API KR's
     assert team_now["progress"] == 15
     assert team_now["status"] == "on_track"
     assert team_now["explanation"]["source"] == "rollup"
     assert team_now["explanation"]["text"] == "(1 * 60 + 3 * 0) / 4 = 15"
     assert {c["id"] for c in team_now["children"]} == {api_kr["id"], docs_kr["id"]}
     company_now = read(api, admin, company)
-    # (3 × 15 + 1 × 20) / 4, worst started status wins
+    # (3 x 15 + 1 x 20) / 4, worst started status wins
     assert company_now["progress"] == 16.25
     assert company_now["status"] == "at_risk"
     assert sorted(company_now["children_ids"]) == sorted([team["id"], sales_kr["id"]])
@@ -73,7 +74,7 @@ def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: Api) ->
     check_in(api, dev, docs_kr, 100, "behind")
     assert read(api, admin, team)["progress"] == 90  # (60 + 300) / 4
     assert read(api, admin, team)["status"] == "behind"
-    assert read(api, admin, company)["progress"] == 72.5  # (3 × 90 + 20) / 4
+    assert read(api, admin, company)["progress"] == 72.5  # (3 x 90 + 20) / 4
 
     entries = api.get(admin, f"/v1/activity?entity_id={company['id']}").ok()["items"]
     assert entries[0]["action"] == "rolled_up"
@@ -135,7 +136,8 @@ def test_a_custom_kpi_objective_is_never_rolled_up(api: Api) -> None:
     child = kr(api, admin, "Upsell the top 20", kpi)
     check_in(api, admin, child, 90, "at_risk")
     untouched = read(api, admin, kpi)
-    assert untouched["progress"] == 0 and untouched["status"] == "not_started"
+    assert untouched["progress"] == 0
+    assert untouched["status"] == "not_started"
     assert untouched["explanation"]["source"] == "own"
     check_in(api, admin, kpi, 250, "behind")
     assert read(api, admin, kpi)["progress"] == 25

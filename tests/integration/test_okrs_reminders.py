@@ -18,7 +18,7 @@ WEDNESDAY = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, datetime]]:
     moment = {"now": WEDNESDAY}
     monkeypatch.setattr(clock, "now", lambda: moment["now"])
-    yield moment
+    return moment
 
 
 def goal(api: InProcessApi, actor: Actor, title: str, **fields: Any) -> dict[str, Any]:
@@ -51,7 +51,8 @@ def test_owners_are_reminded_at_their_own_local_hour_exactly_once(
     assert first["reminders"] == 1
     [mail] = api.outbox()
     assert mail["to"] == [tokyo.email]
-    assert "Open the Osaka office" in mail["text"] and "Boston" not in mail["text"]
+    assert "Open the Osaka office" in mail["text"]
+    assert "Boston" not in mail["text"]
     assert "Check-in reminder emails" in mail["text"]  # how to turn it off
     assert api.run_sweep("checkin-reminders", "2026-11-23T00:00:00Z")["reminders"] == 0
     assert api.run_sweep("checkin-reminders", "2026-11-23T13:59:00Z")["reminders"] == 0
@@ -93,15 +94,18 @@ def test_one_message_lists_every_goal_without_a_check_in_this_period(
     result = api.run_sweep("checkin-reminders", "2026-11-20T09:00:00Z")
     assert result["reminders"] == 1
     [mail] = api.outbox()
-    assert "Forgotten one" in mail["text"] and "Forgotten two" in mail["text"]
-    assert "Checked in this week" not in mail["text"] and "Closed one" not in mail["text"]
+    assert "Forgotten one" in mail["text"]
+    assert "Forgotten two" in mail["text"]
+    assert "Checked in this week" not in mail["text"]
+    assert "Closed one" not in mail["text"]
     assert "2 goals" in mail["subject"]
     assert api.run_sweep("checkin-reminders", "2026-11-20T09:00:00Z")["reminders"] == 0
 
     # next Friday: last week's check-in no longer counts
     assert api.run_sweep("checkin-reminders", "2026-11-27T09:00:00Z")["reminders"] == 1
     latest = api.outbox()[0]
-    assert "Checked in this week" in latest["text"] and "Closed one" not in latest["text"]
+    assert "Checked in this week" in latest["text"]
+    assert "Closed one" not in latest["text"]
 
 
 def test_opted_out_owners_get_slack_only_when_the_org_uses_slack(
@@ -131,7 +135,9 @@ def test_opted_out_owners_get_slack_only_when_the_org_uses_slack(
     assert api.run_sweep("checkin-reminders", "2026-11-23T09:00:00Z")["reminders"] == 1
     assert api.outbox() == []
     [(url, text)] = posted
-    assert url.endswith("/x") and "Quiet Quinn" in text and "Ship quietly" in text
+    assert url.endswith("/x")
+    assert "Quiet Quinn" in text
+    assert "Ship quietly" in text
     api.run_sweep("checkin-reminders", "2026-11-23T09:00:00Z")
     assert len(posted) == 1
 

@@ -42,7 +42,7 @@ def new_goal(
     return goal
 
 
-def change(goals: Goals, goal_id: str, mutate: Any, new_parent: str | None | bool = False) -> None:
+def change(goals: Goals, goal_id: str, mutate: Any, new_parent: str | bool | None = False) -> None:
     """What the service does for one change: the goal and its ancestors, nothing else."""
     before = goals[goal_id]
     after = copy.deepcopy(before)
@@ -215,7 +215,8 @@ def test_rolled_up_progress_is_the_weighted_mean_and_stays_in_bounds(
     progress, status = rules.rolled_up(rules.aggregate(entries))
     expected = sum(w * p for w, p in children) / sum(w for w, _ in children)
     assert progress == pytest.approx(expected, abs=0.0051)  # rounded to 2 places
-    assert 0 <= progress <= 100 and status == "on_track"
+    assert 0 <= progress <= 100
+    assert status == "on_track"
 
 
 def test_status_is_the_worst_among_started_open_children() -> None:

@@ -26,7 +26,7 @@ from momentum.okrs.models import (
     Status,
 )
 
-router = Router()  # type: ignore[no-untyped-call]
+router = Router()
 TAGS = ["OKRs"]
 Id = Annotated[str, Path(max_length=64)]
 OptionalId = Annotated[str | None, Query(max_length=64)]
