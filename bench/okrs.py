@@ -102,7 +102,8 @@ def _reminder_sweep(report: Report, api: InProcessApi, admin: Actor) -> None:
     with DynamoCounter() as counter:
         summary = send_checkin_reminders(instant, Budget())
     due = OWNERS_DUE * GOALS_PER_OWNER
-    assert summary.due == due and summary.details["reminders"] == OWNERS_DUE, summary
+    assert summary.due == due, summary
+    assert summary.details["reminders"] == OWNERS_DUE, summary
     report(
         "okrs: reminder sweep items read per goal due "
         f"({GOALS_PER_OWNER} goals per owner, {NOT_DUE} not due)",

@@ -96,7 +96,7 @@ def _sweeps(report: Report, api: InProcessApi, admin: Actor) -> None:
     reminder_at = start - timedelta(hours=1)
     with DynamoCounter() as counter:
         summary = send_meeting_reminders(reminder_at, Budget())
-    assert summary.due == DUE and summary.done == DUE, summary
+    assert (summary.due, summary.done) == (DUE, DUE), summary
     report(
         f"one_on_ones: reminder sweep items read per meeting due ({NOT_DUE} not due, "
         f"{2 * PAIRS} people)",
@@ -111,7 +111,7 @@ def _sweeps(report: Report, api: InProcessApi, admin: Actor) -> None:
     rollover_at = start + timedelta(minutes=30, hours=3)
     with DynamoCounter() as counter:
         summary = rollover_agendas(rollover_at, Budget())
-    assert summary.due == DUE and summary.done == DUE, summary
+    assert (summary.due, summary.done) == (DUE, DUE), summary
     report(
         f"one_on_ones: rollover sweep items read per meeting due ({NOT_DUE} not due)",
         counter.items_read / DUE,
@@ -184,7 +184,7 @@ def _requests(report: Report, api: InProcessApi, admin: Actor) -> None:
 
 def bench(report: Report) -> None:
     frozen = clock.parse_instant("2026-11-01T12:00:00Z")  # requests' "now", for stable figures
-    with mock_aws(), mock.patch.object(clock, "now", lambda: frozen):
+    with mock_aws(), mock.patch.object(clock, "now", return_value=frozen):
         aws.reset_clients()
         principal_module.clear_cache()
         org_cache.clear_cache()

@@ -1,21 +1,29 @@
-"""The issue's story, in-process under moto: a weekly series walked through two weeks."""
+"""The issue's story, in-process under moto: a weekly series walked through two weeks.
+
+The stories take the first meeting's start, so the e2e suite runs them unchanged over
+HTTP against the local stack (where requests see the wall clock): every instant below is
+derived from that start.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from momentum.core import clock
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, Api, InProcessApi
 
 Clock = Callable[[str], None]
+START = clock.parse_instant("2026-11-02T10:00:00Z")  # a Monday; "now" is the day before
+MARKER = "PRIVATE-MARKER-7f3a9c"
 
 
 @pytest.fixture
 def set_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    state = {"now": clock.parse_instant("2026-11-01T12:00:00Z")}
+    state = {"now": START - timedelta(hours=22)}
     monkeypatch.setattr(clock, "now", lambda: state["now"])
 
     def move_to(instant: str) -> None:
@@ -24,7 +32,11 @@ def set_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     return move_to
 
 
-def people(api: InProcessApi) -> tuple[Actor, Actor, Actor, Actor]:
+def at(start: datetime, **delta: float) -> str:
+    return clock.api_instant(start + timedelta(**delta))
+
+
+def people(api: Api) -> tuple[Actor, Actor, Actor, Actor]:
     admin = api.new_org("Acme", time_zone="UTC")
     mia = api.add_user(admin, "Mia Manager", roles=["manager"])
     eli = api.add_user(admin, "Eli Employee", manager_id=mia.user_id)
@@ -32,12 +44,12 @@ def people(api: InProcessApi) -> tuple[Actor, Actor, Actor, Actor]:
     return admin, mia, eli, tom
 
 
-def weekly(api: InProcessApi, owner: Actor, other: Actor) -> dict:
+def weekly(api: Api, owner: Actor, other: Actor, start: datetime = START) -> dict:
     body = {
         "with_user_id": other.user_id,
         "title": "Mia / Eli",
-        "start": "2026-11-02T10:00:00Z",
-        "end": "2026-11-02T10:30:00Z",
+        "start": at(start),
+        "end": at(start, minutes=30),
         "recurrence": "FREQ=WEEKLY",
     }
     return api.post(owner, "/v1/one-on-ones", body).ok()
@@ -47,47 +59,54 @@ def texts(meeting: dict, field: str = "agenda_topics") -> list[str]:
     return [entry["text"] for entry in meeting[field]]
 
 
-def test_a_weekly_series_rolls_unfinished_work_over_and_rehomes_it(
-    api: InProcessApi, set_now: Clock
-) -> None:
+def mail_to(api: Api, actor: Actor, subject_start: str = "") -> list[dict]:
+    return [m for m in api.outbox() if actor.email in m["to"]
+            and m["subject"].startswith(subject_start)]
+
+
+# --- stories (shared with tests/e2e/test_one_on_ones.py) -------------------------------------
+
+
+def run_weekly_story(api: Api, start: datetime) -> None:
+    """Topics and items added by both, one completed; the rollover at end + 2h59m moves
+    nothing, at end + 3h the unfinished ones move in order with their origin; the next
+    meeting is then cancelled and they are re-homed to the one after."""
     _, mia, eli, _ = people(api)
-    created = weekly(api, mia, eli)
+    created = weekly(api, mia, eli, start)
     assert created["meeting"] is None
     series = created["series"]
     first, second, third = series["meetings"][:3]
     assert [m["start"] for m in (first, second, third)] == [
-        "2026-11-02T10:00:00+00:00",
-        "2026-11-09T10:00:00+00:00",
-        "2026-11-16T10:00:00+00:00",
-    ]
+        at(start), at(start, weeks=1), at(start, weeks=2)]
     week1 = f"/v1/meetings/{first['id']}"
     a = api.post(mia, f"{week1}/agenda-topics", {"text": "Career goals"}).ok()
     b = api.post(eli, f"{week1}/agenda-topics", {"text": "https://example.test/doc"}).ok()
     c = api.post(eli, f"{week1}/agenda-topics", {"text": "Holiday plan"}).ok()
     item = api.post(mia, f"{week1}/action-items", {"text": "Book training"}).ok()
+    done = api.post(eli, f"{week1}/action-items", {"text": "Send slides"}).ok()
     assert b["url"] == "https://example.test/doc"
     api.patch(eli, f"{week1}/agenda-topics/{c['id']}", {"completed": True}).ok()
+    api.patch(mia, f"{week1}/action-items/{done['id']}", {"completed": True}).ok()
 
-    api.run_sweep("agenda-rollover", "2026-11-02T13:29:00Z")  # end + 2h59m
+    api.run_sweep("agenda-rollover", at(start, minutes=30 + 179))  # end + 2h59m
     assert texts(api.get(mia, week1).ok()) == [
-        "Career goals",
-        "https://example.test/doc",
-        "Holiday plan",
-    ]
-    api.run_sweep("agenda-rollover", "2026-11-02T13:30:00Z")  # end + 3h
+        "Career goals", "https://example.test/doc", "Holiday plan"]
+    api.run_sweep("agenda-rollover", at(start, minutes=30 + 180))  # end + 3h
     after = api.get(mia, week1).ok()
     assert texts(after) == ["Holiday plan"]
+    assert texts(after, "action_items") == ["Send slides"]
     moved = api.get(eli, f"/v1/meetings/{second['id']}").ok()
     assert texts(moved) == ["Career goals", "https://example.test/doc"]
     assert [t["id"] for t in moved["agenda_topics"]] == [a["id"], b["id"]]
     assert {t["carried_from"] for t in moved["agenda_topics"]} == {first["id"]}
     assert {t["carry_count"] for t in moved["agenda_topics"]} == {1}
-    assert moved["agenda_topics"][0]["author_id"] == mia.user_id
-    assert texts(moved, "action_items") == ["Book training"]
-    assert moved["action_items"][0]["id"] == item["id"]
+    assert [t["author_id"] for t in moved["agenda_topics"]] == [mia.user_id, eli.user_id]
+    assert moved["agenda_topics"][1]["url"] == "https://example.test/doc"
+    assert [i["id"] for i in moved["action_items"]] == [item["id"]]
+    api.run_sweep("agenda-rollover", at(start, minutes=30 + 180))  # a replay moves nothing
+    assert texts(api.get(eli, f"/v1/meetings/{second['id']}").ok()) == texts(moved)
 
     api.post(eli, f"/v1/meetings/{second['id']}/agenda-topics", {"text": "Own topic"}).ok()
-    set_now("2026-11-05T09:00:00Z")
     api.patch(mia, f"/v1/meetings/{second['id']}", {"state": "cancelled"}).ok()
     cancelled = api.get(mia, f"/v1/meetings/{second['id']}").ok()
     assert cancelled["state"] == "cancelled"
@@ -99,9 +118,9 @@ def test_a_weekly_series_rolls_unfinished_work_over_and_rehomes_it(
     assert texts(rehomed, "action_items") == ["Book training"]
 
 
-def test_only_participants_see_a_one_on_one(api: InProcessApi, set_now: Clock) -> None:
+def run_visibility_story(api: Api, start: datetime) -> None:
     admin, mia, eli, tom = people(api)
-    series = weekly(api, mia, eli)["series"]
+    series = weekly(api, mia, eli, start)["series"]
     meeting = series["meetings"][0]
     topic = api.post(eli, f"/v1/meetings/{meeting['id']}/agenda-topics", {"text": "x"}).ok()
     m, s, t = meeting["id"], series["id"], topic["id"]
@@ -131,57 +150,119 @@ def test_only_participants_see_a_one_on_one(api: InProcessApi, set_now: Clock) -
         assert [r.status for r in replies] == [404] * len(replies), [r.text for r in replies]
     assert api.get(tom, "/v1/one-on-ones").ok()["items"] == []
     assert api.get(eli, f"/v1/activity?entity_id={m}").ok()["items"]
+    assert api.get(mia, f"/v1/meetings/{m}").ok()["agenda_topics"][0]["id"] == t
 
 
-def test_conflicts_and_permissions(api: InProcessApi, set_now: Clock) -> None:
+def run_conflicts_story(api: Api, start: datetime) -> None:
+    """A second series for the pair: 409 naming the first; delete of a past meeting: 409;
+    archive of a future one: 409; delete by the non-owner: 403."""
     _, mia, eli, _ = people(api)
-    series = weekly(api, mia, eli)["series"]
-    again = api.post(
-        eli,
-        "/v1/one-on-ones",
-        {
-            "with_user_id": mia.user_id,
-            "title": "Again",
-            "start": "2026-11-03T10:00:00Z",
-            "end": "2026-11-03T10:30:00Z",
-            "recurrence": "FREQ=WEEKLY;INTERVAL=2",
-        },
-    )
+    series = weekly(api, mia, eli, start)["series"]
+    again = api.post(eli, "/v1/one-on-ones", {
+        "with_user_id": mia.user_id, "title": "Again", "start": at(start, days=1),
+        "end": at(start, days=1, minutes=30), "recurrence": "FREQ=WEEKLY;INTERVAL=2"})
     assert again.status == 409
     assert series["id"] in again.json["detail"]
-    one_off = api.post(
-        eli,
-        "/v1/one-on-ones",
-        {
-            "with_user_id": mia.user_id,
-            "title": "Extra",
-            "start": "2026-11-03T10:00:00Z",
-            "end": "2026-11-03T10:30:00Z",
-        },
-    ).ok()["meeting"]
-    past = api.post(
-        mia,
-        "/v1/one-on-ones",
-        {
-            "with_user_id": eli.user_id,
-            "title": "Last week",
-            "start": "2026-10-26T10:00:00Z",
-            "end": "2026-10-26T10:30:00Z",
-        },
-    ).ok()["meeting"]
-    assert api.delete(mia, f"/v1/meetings/{past['id']}").status == 409
-    assert api.post(mia, f"/v1/meetings/{one_off['id']}/archive").status == 409
+    assert again.json["series_id"] == series["id"]
+    one_off = api.post(eli, "/v1/one-on-ones", {
+        "with_user_id": mia.user_id, "title": "Extra", "start": at(start, days=1),
+        "end": at(start, days=1, minutes=30)}).ok()["meeting"]
+    past = api.post(mia, "/v1/one-on-ones", {
+        "with_user_id": eli.user_id, "title": "Last week", "start": at(start, days=-8),
+        "end": at(start, days=-8, minutes=30)}).ok()["meeting"]
+    deleted = api.delete(mia, f"/v1/meetings/{past['id']}")
+    assert deleted.status == 409
+    assert "archived" in deleted.json["detail"]
+    archived = api.post(mia, f"/v1/meetings/{one_off['id']}/archive")
+    assert archived.status == 409
+    assert "past" in archived.json["detail"]
     assert api.delete(mia, f"/v1/meetings/{one_off['id']}").status == 403
-    future = series["meetings"][1]["id"]
-    assert api.delete(eli, f"/v1/meetings/{future}").status == 403
+    assert api.delete(eli, f"/v1/meetings/{series['meetings'][1]['id']}").status == 403
     assert api.post(mia, f"/v1/one-on-ones/{series['id']}/archive").status == 409
     api.post(mia, f"/v1/meetings/{past['id']}/archive").ok()
-    assert [r["id"] for r in api.get(eli, "/v1/one-on-ones?tab=archived").ok()["items"]] == [
-        past["id"]
-    ]
+    archived_tab = api.get(eli, "/v1/one-on-ones?tab=archived").ok()["items"]
+    assert [r["id"] for r in archived_tab] == [past["id"]]
     assert api.delete(eli, f"/v1/meetings/{one_off['id']}").status == 204
     assert api.get(eli, f"/v1/meetings/{one_off['id']}").status == 404
 
 
-def now_is(value: str) -> datetime:
-    return clock.parse_instant(value)
+def run_privacy_and_notifications_story(api: Api, start: datetime) -> None:
+    """Creation email to the other participant; reminders one hour before for both (none
+    for who opted out); a summary on Sunday 18:00; replays send nothing more; a private
+    note's marker in no answer to the other participant, email, report or activity."""
+    admin, mia, eli, _ = people(api)
+    series = weekly(api, mia, eli, start)["series"]
+    assert [m["subject"] for m in mail_to(api, eli)] == [
+        "Mia Manager set up a 1:1s: Mia / Eli"]
+    assert mail_to(api, mia) == []
+    first, second = series["meetings"][0]["id"], series["meetings"][1]["id"]
+    path = f"/v1/meetings/{first}"
+    api.put(mia, f"{path}/private-notes", {"body": f"Eli seems tired {MARKER}"}).ok()
+    api.put(mia, f"{path}/shared-notes", {"body": "Shared", "version": 0}).ok()
+    api.post(mia, f"{path}/agenda-topics", {"text": "Growth"}).ok()
+    assert MARKER in api.get(mia, path).ok()["private_notes"]["body"]
+
+    api.run_sweep("one-on-one-reminders", at(start, minutes=-61))
+    assert mail_to(api, mia, "In one hour") == []
+    api.run_sweep("one-on-one-reminders", at(start, minutes=-60))
+    api.run_sweep("one-on-one-reminders", at(start, minutes=-60))
+    api.run_sweep("one-on-one-reminders", at(start, minutes=-55))
+    assert len(mail_to(api, mia, "In one hour")) == len(mail_to(api, eli, "In one hour")) == 1
+    api.patch(eli, "/v1/me/settings", {"notifications": {"one_on_one_reminder": False}}).ok()
+    api.run_sweep("one-on-one-reminders", at(start, weeks=1, minutes=-60))
+    assert len(mail_to(api, mia, "In one hour")) == 2
+    assert len(mail_to(api, eli, "In one hour")) == 1
+
+    api.run_sweep("agenda-rollover", at(start, minutes=210))
+    assert texts(api.get(eli, f"/v1/meetings/{second}").ok()) == ["Growth"]
+    days_to_sunday = 6 - start.weekday()
+    sunday = (start + timedelta(days=days_to_sunday)).replace(hour=18, minute=0, second=0)
+    api.run_sweep("weekly-summary", at(sunday, minutes=-1))
+    assert mail_to(api, mia, "Your 1:1s week") == []
+    api.run_sweep("weekly-summary", at(sunday))
+    api.run_sweep("weekly-summary", at(sunday))
+    for person in (mia, eli):
+        summaries = mail_to(api, person, "Your 1:1s week")
+        assert len(summaries) == 1
+        assert "Mia / Eli" in summaries[0]["text"]
+
+    answers = [
+        api.get(eli, path),
+        api.get(eli, f"/v1/one-on-ones/{series['id']}"),
+        api.get(eli, "/v1/one-on-ones?tab=upcoming"),
+        api.get(eli, "/v1/one-on-ones?tab=past"),
+        api.get(eli, f"/v1/activity?entity_id={first}"),
+        api.get(mia, f"/v1/activity?entity_id={first}"),
+        api.get(admin, f"/v1/reports/one-on-ones?from={start.date()}&to={sunday.date()}"),
+        api.get(admin, f"/v1/reports/one-on-ones?from={start.date()}&to={sunday.date()}"
+                       "&format=csv"),
+    ]
+    assert [answer.status for answer in answers] == [200] * len(answers)
+    assert api.get(eli, path).ok()["private_notes"] == {"body": ""}
+    assert all(MARKER not in answer.text for answer in answers)
+    mails = mail_to(api, mia) + mail_to(api, eli)
+    assert len(mails) >= 6
+    assert all(MARKER not in json.dumps(mail) for mail in mails)
+
+
+# --- the stories in-process ---------------------------------------------------------------------
+
+
+def test_a_weekly_series_rolls_unfinished_work_over_and_rehomes_it(
+    api: InProcessApi, set_now: Clock
+) -> None:
+    run_weekly_story(api, START)
+
+
+def test_only_participants_see_a_one_on_one(api: InProcessApi, set_now: Clock) -> None:
+    run_visibility_story(api, START)
+
+
+def test_conflicts_and_permissions(api: InProcessApi, set_now: Clock) -> None:
+    run_conflicts_story(api, START)
+
+
+def test_notifications_and_the_privacy_of_private_notes(
+    api: InProcessApi, set_now: Clock
+) -> None:
+    run_privacy_and_notifications_story(api, START)

@@ -134,7 +134,13 @@ def microsoft(body: str) -> int:
 
 
 def _change_identity(changes: list[dict[str, Any]]) -> str:
-    """Graph retries a batch with the same items: the same identity dedupes it."""
+    """Graph retries a batch with the same items: the same identity dedupes it. Without
+    etags a retry cannot be told from a new change, so nothing is deduplicated (an extra
+    sync changes nothing; a dropped one would miss a change)."""
+    if any(not (item.get("resourceData") or {}).get("@odata.etag") for item in changes):
+        import secrets
+
+        return "graph:" + secrets.token_hex(16)
     parts = sorted(
         "|".join([
             str(item.get("subscriptionId", "")), str(item.get("changeType", "")),

@@ -1,0 +1,80 @@
+"""Lambda entry point: Google and Microsoft calendar change notifications (public routes).
+
+A plain function over the API Gateway v2 event rather than the Powertools resolver: it
+must answer within milliseconds even on a cold start, so it imports no provider client,
+no pydantic and no resolver; it verifies, enqueues "sync this connection" and returns.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from typing import Any
+
+from momentum.calendar import inbox
+
+MAX_BODY_BYTES = 256 * 1024
+PROBLEM_BASE = "https://momentum.example/problems/"
+_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+           405: "Method not allowed", 413: "Payload too large", 500: "Internal error"}
+_SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+          405: "method-not-allowed", 413: "payload-too-large", 500: "internal"}
+logger = logging.getLogger("momentum.webhooks")
+
+
+def _answer(status: int, body: str = "", content_type: str = "text/plain") -> dict[str, Any]:
+    return {"statusCode": status, "headers": {"Content-Type": content_type}, "body": body,
+            "isBase64Encoded": False}
+
+
+def _problem(status: int, detail: str) -> dict[str, Any]:
+    body = {"type": PROBLEM_BASE + _SLUGS[status], "title": _TITLES[status], "status": status,
+            "detail": detail}
+    return _answer(status, json.dumps(body), "application/problem+json")
+
+
+def _body(event: dict[str, Any]) -> str:
+    raw = event.get("body") or ""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
+    if event.get("isBase64Encoded"):
+        try:
+            data = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise inbox.Refused(400, "The body is not valid base64.") from error
+    if len(data) > MAX_BODY_BYTES:
+        raise inbox.Refused(413, "The body is too large.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise inbox.Refused(400, "The body is not valid UTF-8.") from error
+
+
+def _route(event: dict[str, Any]) -> dict[str, Any]:
+    path = event.get("rawPath") or ""
+    method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    if path not in ("/webhooks/google", "/webhooks/microsoft"):
+        return _problem(404, f"No route for {method} {path}.")
+    if method != "POST":
+        return _problem(405, "Notifications are POSTed.")
+    if path == "/webhooks/google":
+        return _answer(inbox.google(headers))
+    token = inbox.validation_token(event.get("rawQueryString") or "")
+    if token is not None:
+        # The subscription handshake: echo the decoded token as plain text, nothing else.
+        return _answer(200, token, "text/plain")
+    return _answer(inbox.microsoft(_body(event)))
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    try:
+        return _route(event)
+    except inbox.Refused as refused:
+        if refused.status in (401, 403):
+            logger.warning("notification refused: %s", refused.detail)
+        return _problem(refused.status, refused.detail)
+    except Exception:  # Google and Graph retry a 5xx: a transient failure is not lost
+        logger.exception("notification failed")
+        return _problem(500, "The notification could not be accepted; retry.")
