@@ -67,7 +67,9 @@ def test_no_input_gives_a_server_error(stack: HttpApi, context: str, tmp_path: P
         "--warnings",
         "off",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     cases = _case_count(report, run.stdout)
     print(f"schemathesis {context}: {operations} operations, {cases} cases, no 5xx")
