@@ -133,8 +133,8 @@ def _rollover_with_work(report: Report, api: InProcessApi, admin: Actor) -> None
         {
             "with_user_id": people[1].user_id,
             "title": "Bench",
-            "start": "2026-11-02T10:00:00Z",
-            "end": "2026-11-02T10:30:00Z",
+            "start": "2026-10-26T15:00:00Z",
+            "end": "2026-10-26T15:30:00Z",
             "recurrence": "FREQ=WEEKLY",
         },
     ).ok()["series"]
@@ -142,7 +142,8 @@ def _rollover_with_work(report: Report, api: InProcessApi, admin: Actor) -> None
     for n in range(3):
         api.post(people[n % 2], f"/v1/meetings/{first}/agenda-topics", {"text": f"T{n}"}).ok()
     with DynamoCounter() as counter:
-        rollover_agendas(clock.parse_instant("2026-11-02T13:30:00Z"), Budget())
+        summary = rollover_agendas(clock.parse_instant("2026-10-26T18:30:00Z"), Budget())
+    assert summary.done == 1, summary
     report(
         "one_on_ones: rollover items read for 1 meeting with 3 unfinished topics",
         counter.items_read,
@@ -193,8 +194,8 @@ def bench(report: Report) -> None:
         api = InProcessApi()
         admin = api.new_org("Bench")
         _requests(report, api, admin)
-        _sweeps(report, api, admin)
         _rollover_with_work(report, api, admin)
+        _sweeps(report, api, admin)
         aws.reset_clients()
 
 

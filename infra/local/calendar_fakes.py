@@ -21,7 +21,7 @@ import hashlib
 import json
 import secrets
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -31,6 +31,7 @@ from infra.local.calendar_fakes_render import from_slot, instant, slot_of
 Answer = tuple[int, dict[str, str], bytes]
 _lock = threading.RLock()
 PREFIX = "/local/calendar"
+EVENTS_URI = "calendar/v3/calendars/primary/events"
 
 
 def _json(status: int, body: Any) -> Answer:
@@ -83,8 +84,12 @@ class Fake:
             import httpx
 
             try:
-                status = httpx.post(f"http://127.0.0.1:{self.stack.port}{target}", headers=headers,
-                                    content=body.encode(), timeout=10).status_code
+                status = httpx.post(
+                    f"http://127.0.0.1:{self.stack.port}{target}",
+                    headers=headers,
+                    content=body.encode(),
+                    timeout=10,
+                ).status_code
             except httpx.HTTPError:
                 status = 0
         self.deliveries.append({**record, "status": status})
@@ -100,8 +105,9 @@ class Fake:
             return int(status), str(text)
         import httpx
 
-        answer = httpx.post(f"http://127.0.0.1:{self.stack.port}{target}", headers=headers,
-                            content=b"", timeout=10)
+        answer = httpx.post(
+            f"http://127.0.0.1:{self.stack.port}{target}", headers=headers, content=b"", timeout=10
+        )
         return answer.status_code, answer.text
 
     def notify(self, account: dict[str, Any], event_id: str, change: str) -> None:
@@ -113,7 +119,7 @@ class Fake:
                     "X-Goog-Message-Number": str(channel["number"]),
                     "X-Goog-Resource-ID": channel["resourceId"],
                     "X-Goog-Resource-State": "exists",
-                    "X-Goog-Resource-URI": f"{self.base}/google/calendar/v3/calendars/primary/events",
+                    "X-Goog-Resource-URI": f"{self.base}/google/{EVENTS_URI}",
                     "X-Goog-Channel-Token": channel.get("token", ""),
                     "X-Goog-Channel-Expiration": channel["expirationText"],
                     "Content-Length": "0",
@@ -130,24 +136,37 @@ class Fake:
                                  "id": event_id},
                 "tenantId": "00000000-0000-0000-0000-000000000000",
             }  # fmt: skip
-            self.deliver(sub["notificationUrl"], {"Content-Type": "application/json"},
-                         json.dumps({"value": [item]}))
+            self.deliver(
+                sub["notificationUrl"],
+                {"Content-Type": "application/json"},
+                json.dumps({"value": [item]}),
+            )
 
     def lifecycle(self, account: dict[str, Any], event: str) -> None:
         for sub in list(account["subscriptions"].values()):
-            item = {"subscriptionId": sub["id"], "subscriptionExpirationDateTime": sub["expires"],
-                    "lifecycleEvent": event, "clientState": sub["clientState"],
-                    "tenantId": "00000000-0000-0000-0000-000000000000"}
-            self.deliver(sub["lifecycleUrl"], {"Content-Type": "application/json"},
-                         json.dumps({"value": [item]}))
+            item = {
+                "subscriptionId": sub["id"],
+                "subscriptionExpirationDateTime": sub["expires"],
+                "lifecycleEvent": event,
+                "clientState": sub["clientState"],
+                "tenantId": "00000000-0000-0000-0000-000000000000",
+            }
+            if event == "subscriptionRemoved":  # Graph has already dropped it
+                del account["subscriptions"][sub["id"]]
+            self.deliver(
+                sub["lifecycleUrl"],
+                {"Content-Type": "application/json"},
+                json.dumps({"value": [item]}),
+            )
 
 
 def _state_file(stack: Any) -> Path:
     return Path(stack.data_dir) / "calendar-fakes.json"
 
 
-def handle(stack: Any, method: str, target: str, raw_body: bytes,
-           headers: dict[str, str]) -> Answer:
+def handle(
+    stack: Any, method: str, target: str, raw_body: bytes, headers: dict[str, str]
+) -> Answer:
     parts = urlsplit(target)
     path = parts.path.removeprefix(PREFIX)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -164,8 +183,9 @@ def handle(stack: Any, method: str, target: str, raw_body: bytes,
     return answer
 
 
-def _route(fake: Fake, method: str, path: str, query: dict[str, str], raw: bytes,
-           headers: dict[str, str]) -> Answer:
+def _route(
+    fake: Fake, method: str, path: str, query: dict[str, str], raw: bytes, headers: dict[str, str]
+) -> Answer:
     from infra.local import calendar_fakes_api as api
     from infra.local import calendar_fakes_control as control
 
@@ -186,8 +206,9 @@ def _route(fake: Fake, method: str, path: str, query: dict[str, str], raw: bytes
         account = fake.caller(headers, "google")
         if account is None:
             return error(401, "401", "Invalid Credentials")
-        return api.google(fake, account, method, path.removeprefix("/google/calendar/v3"),
-                          query, raw)
+        return api.google(
+            fake, account, method, path.removeprefix("/google/calendar/v3"), query, raw
+        )
     if path.startswith("/microsoft/v1.0/"):
         account = fake.caller(headers, "microsoft")
         if account is None:
@@ -202,8 +223,11 @@ def _route(fake: Fake, method: str, path: str, query: dict[str, str], raw: bytes
 def _authorize(fake: Fake, provider: str, query: dict[str, str]) -> Answer:
     required = ("client_id", "redirect_uri", "state", "code_challenge", "login_hint")
     missing = [name for name in required if not query.get(name)]
-    if missing or query.get("response_type") != "code" or query.get(
-            "code_challenge_method") != "S256":
+    if (
+        missing
+        or query.get("response_type") != "code"
+        or query.get("code_challenge_method") != "S256"
+    ):
         return error(400, "invalid_request", f"missing or wrong: {missing or 'PKCE S256'}")
     code = secrets.token_urlsafe(24)
     fake.state.setdefault("codes", {})[code] = {
@@ -220,11 +244,19 @@ def _issue(fake: Fake, provider: str, email: str, refresh: str | None) -> dict[s
     fake.state.setdefault("access", {})[access] = {"provider": provider, "email": email}
     if refresh is None or provider == "microsoft":  # Microsoft rotates on every use
         refresh = secrets.token_urlsafe(32)
-        fake.state.setdefault("refresh", {})[refresh] = {"provider": provider, "email": email,
-                                                         "revoked": False}
+        fake.state.setdefault("refresh", {})[refresh] = {
+            "provider": provider,
+            "email": email,
+            "revoked": False,
+        }
         fake.account(provider, email)
-    return {"access_token": access, "refresh_token": refresh, "expires_in": 3599,
-            "token_type": "Bearer", "scope": "calendar"}
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": 3599,
+        "token_type": "Bearer",
+        "scope": "calendar",
+    }
 
 
 def _token(fake: Fake, provider: str, form: dict[str, str]) -> Answer:
@@ -232,15 +264,24 @@ def _token(fake: Fake, provider: str, form: dict[str, str]) -> Answer:
         grant = fake.state.get("codes", {}).pop(form.get("code", ""), None)
         verifier = form.get("code_verifier", "").encode()
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
-        if (not grant or grant["provider"] != provider or grant["redirect_uri"] !=
-                form.get("redirect_uri") or challenge.decode() != grant["challenge"]):
+        if (
+            not grant
+            or grant["provider"] != provider
+            or grant["redirect_uri"] != form.get("redirect_uri")
+            or challenge.decode() != grant["challenge"]
+        ):
             return _json(400, {"error": "invalid_grant", "error_description": "bad code"})
         return _json(200, _issue(fake, provider, grant["email"], None))
     if form.get("grant_type") == "refresh_token":
         grant = fake.state.get("refresh", {}).get(form.get("refresh_token", ""))
         if not grant or grant["revoked"] or grant["provider"] != provider:
-            return _json(400, {"error": "invalid_grant",
-                               "error_description": "Token has been expired or revoked."})
+            return _json(
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Token has been expired or revoked.",
+                },
+            )
         body = _issue(fake, provider, grant["email"], form["refresh_token"])
         if provider == "google":
             body.pop("refresh_token")  # Google keeps the refresh token
@@ -256,13 +297,17 @@ def now() -> datetime:
 
 
 def new_id(provider: str) -> str:
-    return ("g" + secrets.token_hex(10)) if provider == "google" else (
-        "AAMkAG" + secrets.token_hex(12))
+    return (
+        ("g" + secrets.token_hex(10))
+        if provider == "google"
+        else ("AAMkAG" + secrets.token_hex(12))
+    )
 
 
 def graph_subscription_expiry(asked: str) -> datetime:
-    return min(instant(asked), now() + timedelta(minutes=10_080))
+    """What was asked (the client's "now" may be a replayed sweep instant; Graph itself
+    refuses more than 10,080 minutes from its own clock)."""
+    return instant(asked)
 
 
-__all__ = ["Fake", "error", "from_slot", "handle", "instant", "new_id", "now", "quote",
-           "slot_of"]
+__all__ = ["Fake", "error", "from_slot", "handle", "instant", "new_id", "now", "quote", "slot_of"]

@@ -44,8 +44,9 @@ def _overlaps(event: dict[str, Any], low: datetime, high: datetime) -> bool:
 # --- Google ---------------------------------------------------------------------------------
 
 
-def google(fake: Fake, account: dict[str, Any], method: str, path: str, query: dict[str, str],
-           raw: bytes) -> Answer:
+def google(
+    fake: Fake, account: dict[str, Any], method: str, path: str, query: dict[str, str], raw: bytes
+) -> Answer:
     me = account["email"]
     if path == "/calendars/primary" and method == "GET":
         return _json(200, {"kind": "calendar#calendar", "id": me, "timeZone": "UTC"})
@@ -79,7 +80,7 @@ def _page(items: list[dict[str, Any]], query: dict[str, str]) -> tuple[list[Any]
     start = int(query.get("pageToken") or 0)
     size = min(int(query.get("maxResults") or PAGE), PAGE)
     more = start + size < len(items)
-    return items[start:start + size], (str(start + size) if more else None)
+    return items[start : start + size], (str(start + size) if more else None)
 
 
 def _google_list(account: dict[str, Any], query: dict[str, str]) -> Answer:
@@ -89,17 +90,26 @@ def _google_list(account: dict[str, Any], query: dict[str, str]) -> Answer:
     if query.get("syncToken"):
         epoch, _, seq = query["syncToken"].partition(":")
         if int(epoch) != account["epoch"]:
-            return _json(410, {"error": {"code": 410, "message": "Sync token is no longer valid",
-                                         "errors": [{"reason": "fullSyncRequired"}]}})
+            return _json(
+                410,
+                {
+                    "error": {
+                        "code": 410,
+                        "message": "Sync token is no longer valid",
+                        "errors": [{"reason": "fullSyncRequired"}],
+                    }
+                },
+            )
         for event in events:
             if event["seq"] > int(seq):
                 items.append(render.google_event(event, me))
             for slot, exception in event.get("exceptions", {}).items():
                 if exception["seq"] > int(seq) and event.get("rrule"):
-                    items.append(render.google_instance(render.occurrence(event, from_slot(slot)),
-                                                        me))
+                    items.append(
+                        render.google_instance(render.occurrence(event, from_slot(slot)), me)
+                    )
     else:
-        window = (_window(query, "timeMin", "timeMax") if query.get("timeMin") else None)
+        window = _window(query, "timeMin", "timeMax") if query.get("timeMin") else None
         for event in events:
             if event.get("cancelled") and not show_deleted:
                 continue
@@ -132,8 +142,10 @@ def _google_instances(account: dict[str, Any], event_id: str, query: dict[str, s
     if event.get("cancelled"):
         return error(410, "deleted", "Resource has been deleted")
     low, high = _window(query, "timeMin", "timeMax")
-    items = [render.google_instance(render.occurrence(event, slot), account["email"])
-             for slot in render.slots(event, low, high)]
+    items = [
+        render.google_instance(render.occurrence(event, slot), account["email"])
+        for slot in render.slots(event, low, high)
+    ]
     if query.get("showDeleted") != "true":
         items = [item for item in items if item["status"] != "cancelled"]
     page, next_token = _page(items, query)
@@ -148,12 +160,20 @@ def _google_watch(fake: Fake, account: dict[str, Any], body: dict[str, Any]) -> 
         return error(400, "invalid", "id, type web_hook and address are required")
     if len(str(body["id"])) > 64 or len(str(body.get("token", ""))) > 256:
         return error(400, "invalid", "id ≤ 64 and token ≤ 256 characters")
-    expires = min(int(body.get("expiration") or 0) or 10**15,
-                  int((now().timestamp() + 7 * 86400) * 1000))
-    channel = {"id": body["id"], "resourceId": "r" + secrets.token_hex(8),
-               "address": body["address"], "token": body.get("token", ""),
-               "expiration": expires, "expirationText": datetime.fromtimestamp(
-                   expires / 1000).strftime("%a, %d %b %Y %H:%M:%S GMT"), "number": 1}
+    # The client's clock may be a sweep's replayed "now": grant what was asked (real
+    # Google caps it at 7 days from its own clock), or the 7-day default.
+    expires = int(body.get("expiration") or 0) or int((now().timestamp() + 7 * 86400) * 1000)
+    channel = {
+        "id": body["id"],
+        "resourceId": "r" + secrets.token_hex(8),
+        "address": body["address"],
+        "token": body.get("token", ""),
+        "expiration": expires,
+        "expirationText": datetime.fromtimestamp(expires / 1000).strftime(
+            "%a, %d %b %Y %H:%M:%S GMT"
+        ),
+        "number": 1,
+    }
     account["channels"][channel["id"]] = channel
     # Google's first message on a channel, which may beat the watch call's answer.
     fake.deliver(channel["address"], {
@@ -162,16 +182,25 @@ def _google_watch(fake: Fake, account: dict[str, Any], body: dict[str, Any]) -> 
         "X-Goog-Resource-URI": f"{fake.base}/google/calendar/v3/calendars/primary/events",
         "X-Goog-Channel-Token": channel["token"], "Content-Length": "0",
     }, "")  # fmt: skip
-    return _json(200, {"kind": "api#channel", "id": channel["id"],
-                       "resourceId": channel["resourceId"], "resourceUri": "primary/events",
-                       "token": channel["token"], "expiration": str(expires)})
+    return _json(
+        200,
+        {
+            "kind": "api#channel",
+            "id": channel["id"],
+            "resourceId": channel["resourceId"],
+            "resourceUri": "primary/events",
+            "token": channel["token"],
+            "expiration": str(expires),
+        },
+    )
 
 
 # --- Microsoft Graph ---------------------------------------------------------------------------
 
 
-def graph(fake: Fake, account: dict[str, Any], method: str, path: str, query: dict[str, str],
-          raw: bytes) -> Answer:
+def graph(
+    fake: Fake, account: dict[str, Any], method: str, path: str, query: dict[str, str], raw: bytes
+) -> Answer:
     me = account["email"]
     if path == "/me" and method == "GET":
         return _json(200, {"id": "fake-" + me, "mail": me, "userPrincipalName": me})
@@ -202,40 +231,49 @@ def graph(fake: Fake, account: dict[str, Any], method: str, path: str, query: di
             if event is None or event.get("cancelled") or not event.get("rrule"):
                 return error(404, "ErrorItemNotFound", "The specified object was not found.")
             low, high = _window(query, "startDateTime", "endDateTime")
-            items = [render.graph_instance(render.occurrence(event, slot), me)
-                     for slot in render.slots(event, low, high)]
+            items = [
+                render.graph_instance(render.occurrence(event, slot), me)
+                for slot in render.slots(event, low, high)
+            ]
             return _graph_page(fake, path, query, [i for i in items if not i["isCancelled"]], {})
         try:
             event, slot = _split_instance(account, rest)
         except LookupError:
             return error(404, "ErrorItemNotFound", "The specified object was not found.")
-        body = (render.graph_event(event, me) if slot is None else
-                render.graph_instance(render.occurrence(event, from_slot(slot)), me))
+        body = (
+            render.graph_event(event, me)
+            if slot is None
+            else render.graph_instance(render.occurrence(event, from_slot(slot)), me)
+        )
         if body.get("isCancelled"):
             return error(404, "ErrorItemNotFound", "The specified object was not found.")
         return _json(200, body)
     return error(404, "BadRequest", f"no {method} {path}")
 
 
-def _view(account: dict[str, Any], low: datetime, high: datetime,
-          only: set[str] | None = None) -> list[dict[str, Any]]:
+def _view(
+    account: dict[str, Any], low: datetime, high: datetime, only: set[str] | None = None
+) -> list[dict[str, Any]]:
     """calendarView's rows: one-off events and every occurrence in the window."""
     me, rows = account["email"], []
     for event in account["events"].values():
         if only is not None and event["id"] not in only:
             continue
         if event.get("rrule"):
-            rows += [render.graph_instance(render.occurrence(event, slot), me)
-                     for slot in render.slots(event, low, high)]
+            rows += [
+                render.graph_instance(render.occurrence(event, slot), me)
+                for slot in render.slots(event, low, high)
+            ]
         elif _overlaps(event, low, high) or only is not None:
             rows.append(render.graph_event(event, me))
     return rows
 
 
-def _graph_page(fake: Fake, path: str, query: dict[str, str], items: list[dict[str, Any]],
-                extra: dict[str, Any]) -> Answer:
+def _graph_page(
+    fake: Fake, path: str, query: dict[str, str], items: list[dict[str, Any]], extra: dict[str, Any]
+) -> Answer:
     skip = int(query.get("$skiptoken") or 0)
-    page = items[skip:skip + PAGE]
+    page = items[skip : skip + PAGE]
     body: dict[str, Any] = {"value": page}
     if skip + PAGE < len(items):
         link_query = {**query, "$skiptoken": str(skip + PAGE)}
@@ -252,8 +290,12 @@ def _graph_delta(fake: Fake, account: dict[str, Any], query: dict[str, str]) -> 
         if int(epoch) != account["epoch"]:
             return error(410, "syncStateNotFound", "The sync state generation is not found.")
         low, high = from_slot(low_slot), from_slot(high_slot)
-        changed = {e["id"] for e in account["events"].values() if e["seq"] > int(seq) or any(
-            x["seq"] > int(seq) for x in e.get("exceptions", {}).values())}
+        changed = {
+            e["id"]
+            for e in account["events"].values()
+            if e["seq"] > int(seq)
+            or any(x["seq"] > int(seq) for x in e.get("exceptions", {}).values())
+        }
         items = []
         for row in _view(account, low, high, only=changed):
             if row.get("isCancelled"):
@@ -273,26 +315,45 @@ def _seq(account: dict[str, Any]) -> int:
 
 
 def _subscription_view(sub: dict[str, Any]) -> dict[str, Any]:
-    return {"id": sub["id"], "resource": sub["resource"], "changeType": sub["changeType"],
-            "clientState": sub["clientState"], "notificationUrl": sub["notificationUrl"],
-            "lifecycleNotificationUrl": sub["lifecycleUrl"], "expirationDateTime": sub["expires"]}
+    return {
+        "id": sub["id"],
+        "resource": sub["resource"],
+        "changeType": sub["changeType"],
+        "clientState": sub["clientState"],
+        "notificationUrl": sub["notificationUrl"],
+        "lifecycleNotificationUrl": sub["lifecycleUrl"],
+        "expirationDateTime": sub["expires"],
+    }
 
 
 def _subscribe(fake: Fake, account: dict[str, Any], body: dict[str, Any]) -> Answer:
     if len(str(body.get("clientState", ""))) > 128:
         return error(400, "InvalidRequest", "clientState is limited to 128 characters")
     url = str(body.get("notificationUrl", ""))
-    token = f"Validation: Testing client application reachability for subscription " \
-            f"Request-Id: {uuid.uuid4()}"
-    status, text = fake.deliver_text(f"{url}?validationToken={quote(token)}",
-                                     {"Content-Type": "text/plain; charset=utf-8"})
+    token = (
+        f"Validation: Testing client application reachability for subscription "
+        f"Request-Id: {uuid.uuid4()}"
+    )
+    status, text = fake.deliver_text(
+        f"{url}?validationToken={quote(token)}", {"Content-Type": "text/plain; charset=utf-8"}
+    )
     if status != 200 or text != token:
-        return error(400, "ValidationError", "Subscription validation request failed. "
-                     "Notification endpoint must respond with 200 OK to validation request.")
-    sub = {"id": str(uuid.uuid4()), "resource": body.get("resource", "/me/events"),
-           "changeType": body.get("changeType", ""), "clientState": body.get("clientState", ""),
-           "notificationUrl": url, "lifecycleUrl": body.get("lifecycleNotificationUrl") or url,
-           "expires": graph_subscription_expiry(str(body["expirationDateTime"])).strftime(
-               "%Y-%m-%dT%H:%M:%SZ")}
+        return error(
+            400,
+            "ValidationError",
+            "Subscription validation request failed. "
+            "Notification endpoint must respond with 200 OK to validation request.",
+        )
+    sub = {
+        "id": str(uuid.uuid4()),
+        "resource": body.get("resource", "/me/events"),
+        "changeType": body.get("changeType", ""),
+        "clientState": body.get("clientState", ""),
+        "notificationUrl": url,
+        "lifecycleUrl": body.get("lifecycleNotificationUrl") or url,
+        "expires": graph_subscription_expiry(str(body["expirationDateTime"])).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        ),
+    }
     account["subscriptions"][sub["id"]] = sub
     return _json(201, _subscription_view(sub))

@@ -1,6 +1,6 @@
 """Test-control routes of the fake providers (/local/calendar/control/...).
 
-  POST /events                      {provider, account, title, start, end, time_zone,
+  POST /events                      {provider, account, title, start, end, time_zone, id?,
                                      rrule?, attendees: [emails], organizer?} -> {id}
   POST /events/{id}/rename          {provider, account, title, original_start?}
   POST /events/{id}/move            {provider, account, start, end, original_start?}
@@ -64,7 +64,7 @@ def _create(fake: Fake, account: dict[str, Any], body: dict[str, Any]) -> Answer
     if organizer not in emails:
         emails.insert(0, organizer)
     event = {
-        "id": new_id(account["provider"]), "title": body["title"],
+        "id": body.get("id") or new_id(account["provider"]), "title": body["title"],
         "start": instant(body["start"]).isoformat(), "end": instant(body["end"]).isoformat(),
         "time_zone": body.get("time_zone", "UTC"), "rrule": body.get("rrule"),
         "organizer": organizer, "cancelled": False, "exceptions": {},
@@ -77,8 +77,9 @@ def _create(fake: Fake, account: dict[str, Any], body: dict[str, Any]) -> Answer
     return _json(201, {"id": event["id"], "webhooks": fake.deliveries})
 
 
-def _change(fake: Fake, account: dict[str, Any], event: dict[str, Any], action: str,
-            body: dict[str, Any]) -> Answer:
+def _change(
+    fake: Fake, account: dict[str, Any], event: dict[str, Any], action: str, body: dict[str, Any]
+) -> Answer:
     original = body.get("original_start")
     target: dict[str, Any] = event
     notified_id = event["id"]

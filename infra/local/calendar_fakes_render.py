@@ -16,17 +16,37 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-WINDOWS = {"America/New_York": "Eastern Standard Time", "America/Los_Angeles":
-           "Pacific Standard Time", "Europe/Paris": "Romance Standard Time",
-           "Europe/Berlin": "W. Europe Standard Time", "Europe/London": "GMT Standard Time",
-           "America/Chicago": "Central Standard Time", "UTC": "UTC"}
-GRAPH_DAYS = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday",
-              "FR": "friday", "SA": "saturday", "SU": "sunday"}
+WINDOWS = {
+    "America/New_York": "Eastern Standard Time",
+    "America/Los_Angeles": "Pacific Standard Time",
+    "Europe/Paris": "Romance Standard Time",
+    "Europe/Berlin": "W. Europe Standard Time",
+    "Europe/London": "GMT Standard Time",
+    "America/Chicago": "Central Standard Time",
+    "UTC": "UTC",
+}
+GRAPH_DAYS = {
+    "MO": "monday",
+    "TU": "tuesday",
+    "WE": "wednesday",
+    "TH": "thursday",
+    "FR": "friday",
+    "SA": "saturday",
+    "SU": "sunday",
+}
 GRAPH_INDEX = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
-GOOGLE_RESPONSE = {"accepted": "accepted", "declined": "declined", "tentative": "tentative",
-                   "needs_action": "needsAction"}
-GRAPH_RESPONSE = {"accepted": "accepted", "declined": "declined",
-                  "tentative": "tentativelyAccepted", "needs_action": "notResponded"}
+GOOGLE_RESPONSE = {
+    "accepted": "accepted",
+    "declined": "declined",
+    "tentative": "tentative",
+    "needs_action": "needsAction",
+}
+GRAPH_RESPONSE = {
+    "accepted": "accepted",
+    "declined": "declined",
+    "tentative": "tentativelyAccepted",
+    "needs_action": "notResponded",
+}
 
 
 def instant(text: str) -> datetime:
@@ -83,10 +103,15 @@ def _local(moment: datetime, zone: str) -> str:
 
 def _google_people(attendees: list[dict[str, Any]], organizer: str, me: str) -> dict[str, Any]:
     return {
-        "attendees": [{"email": a["email"], "responseStatus": GOOGLE_RESPONSE[a["response"]],
-                       **({"self": True} if a["email"] == me else {}),
-                       **({"organizer": True} if a["email"] == organizer else {})}
-                      for a in attendees],
+        "attendees": [
+            {
+                "email": a["email"],
+                "responseStatus": GOOGLE_RESPONSE[a["response"]],
+                **({"self": True} if a["email"] == me else {}),
+                **({"organizer": True} if a["email"] == organizer else {}),
+            }
+            for a in attendees
+        ],
         "organizer": {"email": organizer, **({"self": True} if organizer == me else {})},
     }
 
@@ -94,7 +119,9 @@ def _google_people(attendees: list[dict[str, Any]], organizer: str, me: str) -> 
 def google_event(event: dict[str, Any], me: str) -> dict[str, Any]:
     zone = event["time_zone"]
     body: dict[str, Any] = {
-        "kind": "calendar#event", "id": event["id"], "etag": f'"{event["seq"]}"',
+        "kind": "calendar#event",
+        "id": event["id"],
+        "etag": f'"{event["seq"]}"',
         "status": "cancelled" if event.get("cancelled") else "confirmed",
         "summary": event["title"],
         "start": {"dateTime": _local(instant(event["start"]), zone), "timeZone": zone},
@@ -110,18 +137,22 @@ def google_instance(item: dict[str, Any], me: str) -> dict[str, Any]:
     master = item["master"]
     zone = master["time_zone"]
     body = {
-        "kind": "calendar#event", "id": item["id"], "recurringEventId": master["id"],
+        "kind": "calendar#event",
+        "id": item["id"],
+        "recurringEventId": master["id"],
         "status": "cancelled" if item["cancelled"] else "confirmed",
         "originalStartTime": {"dateTime": _local(item["slot"], zone), "timeZone": zone},
     }
     if item["cancelled"] and not master.get("cancelled"):
         return body  # a cancelled exception carries little more than its slot
-    body.update({
-        "summary": item["title"],
-        "start": {"dateTime": _local(item["start"], zone), "timeZone": zone},
-        "end": {"dateTime": _local(item["end"], zone), "timeZone": zone},
-        **_google_people(item["attendees"], master["organizer"], me),
-    })
+    body.update(
+        {
+            "summary": item["title"],
+            "start": {"dateTime": _local(item["start"], zone), "timeZone": zone},
+            "end": {"dateTime": _local(item["end"], zone), "timeZone": zone},
+            **_google_people(item["attendees"], master["organizer"], me),
+        }
+    )
     return body
 
 
@@ -138,8 +169,10 @@ def graph_recurrence(event: dict[str, Any]) -> dict[str, Any]:
     first = instant(event["start"]).astimezone(ZoneInfo(zone))
     interval = int(parts.get("INTERVAL", "1"))
     days = [d for d in parts.get("BYDAY", "").split(",") if d]
-    pattern: dict[str, Any] = {"interval": interval, "firstDayOfWeek":
-                               GRAPH_DAYS[parts.get("WKST", "SU")]}
+    pattern: dict[str, Any] = {
+        "interval": interval,
+        "firstDayOfWeek": GRAPH_DAYS[parts.get("WKST", "SU")],
+    }
     if parts["FREQ"] == "WEEKLY":
         weekdays = days or [list(GRAPH_DAYS)[first.weekday()]]
         pattern.update(type="weekly", daysOfWeek=[GRAPH_DAYS[d] for d in weekdays])
@@ -147,14 +180,18 @@ def graph_recurrence(event: dict[str, Any]) -> dict[str, Any]:
         pattern["type"] = "daily"
     elif days:
         index, day = days[0][:-2], days[0][-2:]
-        pattern.update(type="relativeMonthly", index=GRAPH_INDEX[index or parts.get("BYSETPOS",
-                                                                                   "1")],
-                       daysOfWeek=[GRAPH_DAYS[day]])
+        pattern.update(
+            type="relativeMonthly",
+            index=GRAPH_INDEX[index or parts.get("BYSETPOS", "1")],
+            daysOfWeek=[GRAPH_DAYS[day]],
+        )
     else:
-        pattern.update(type="absoluteMonthly",
-                       dayOfMonth=int(parts.get("BYMONTHDAY", first.day)))
-    span: dict[str, Any] = {"type": "noEnd", "startDate": first.date().isoformat(),
-                            "recurrenceTimeZone": WINDOWS.get(zone, zone)}
+        pattern.update(type="absoluteMonthly", dayOfMonth=int(parts.get("BYMONTHDAY", first.day)))
+    span: dict[str, Any] = {
+        "type": "noEnd",
+        "startDate": first.date().isoformat(),
+        "recurrenceTimeZone": WINDOWS.get(zone, zone),
+    }
     if "UNTIL" in parts:
         until = datetime.strptime(parts["UNTIL"][:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
         span.update(type="endDate", endDate=until.astimezone(ZoneInfo(zone)).date().isoformat())
@@ -164,16 +201,24 @@ def graph_recurrence(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _graph_time(moment: datetime) -> dict[str, str]:
-    return {"dateTime": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
-            "timeZone": "UTC"}
+    return {
+        "dateTime": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
+        "timeZone": "UTC",
+    }
 
 
 def _graph_people(attendees: list[dict[str, Any]], organizer: str, me: str) -> dict[str, Any]:
     own = next((a["response"] for a in attendees if a["email"] == me), "accepted")
     return {
-        "attendees": [{"type": "required", "emailAddress": {"address": a["email"]},
-                       "status": {"response": GRAPH_RESPONSE[a["response"]]}}
-                      for a in attendees if a["email"] != organizer],
+        "attendees": [
+            {
+                "type": "required",
+                "emailAddress": {"address": a["email"]},
+                "status": {"response": GRAPH_RESPONSE[a["response"]]},
+            }
+            for a in attendees
+            if a["email"] != organizer
+        ],
         "organizer": {"emailAddress": {"address": organizer}},
         "responseStatus": {"response": "organizer" if organizer == me else GRAPH_RESPONSE[own]},
     }
@@ -181,11 +226,14 @@ def _graph_people(attendees: list[dict[str, Any]], organizer: str, me: str) -> d
 
 def graph_event(event: dict[str, Any], me: str) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": event["id"], "@odata.etag": f'W/"{event["seq"]}"',
+        "id": event["id"],
+        "@odata.etag": f'W/"{event["seq"]}"',
         "type": "seriesMaster" if event.get("rrule") else "singleInstance",
-        "subject": event["title"], "isAllDay": False,
+        "subject": event["title"],
+        "isAllDay": False,
         "isCancelled": bool(event.get("cancelled")),
-        "start": _graph_time(instant(event["start"])), "end": _graph_time(instant(event["end"])),
+        "start": _graph_time(instant(event["start"])),
+        "end": _graph_time(instant(event["end"])),
         "originalStartTimeZone": WINDOWS.get(event["time_zone"], event["time_zone"]),
         **_graph_people(event["attendees"], event["organizer"], me),
     }
@@ -197,11 +245,15 @@ def graph_event(event: dict[str, Any], me: str) -> dict[str, Any]:
 def graph_instance(item: dict[str, Any], me: str) -> dict[str, Any]:
     master = item["master"]
     return {
-        "id": item["id"], "type": "exception" if item["exception"] else "occurrence",
-        "seriesMasterId": master["id"], "subject": item["title"], "isAllDay": False,
+        "id": item["id"],
+        "type": "exception" if item["exception"] else "occurrence",
+        "seriesMasterId": master["id"],
+        "subject": item["title"],
+        "isAllDay": False,
         "isCancelled": item["cancelled"],
         "originalStart": item["slot"].strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "start": _graph_time(item["start"]), "end": _graph_time(item["end"]),
+        "start": _graph_time(item["start"]),
+        "end": _graph_time(item["end"]),
         **_graph_people(item["attendees"], master["organizer"], me),
     }
 
@@ -209,5 +261,8 @@ def graph_instance(item: dict[str, Any], me: str) -> dict[str, Any]:
 def window_items(event: dict[str, Any], low: datetime, high: datetime) -> list[dict[str, Any]]:
     """The occurrences of a recurring event whose slot is near [low, high)."""
     margin = timedelta(days=1)
-    return [occurrence(event, slot) for slot in slots(event, low - margin, high + margin)
-            if low - margin <= slot < high + margin]
+    return [
+        occurrence(event, slot)
+        for slot in slots(event, low - margin, high + margin)
+        if low - margin <= slot < high + margin
+    ]

@@ -47,6 +47,20 @@ def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_po
         POWERTOOLS_METRICS_NAMESPACE="Momentum",
         POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
     )
+    # The calendar providers: the fakes under /local/calendar/ (infra/local/calendar_fakes.py)
+    # unless the environment already points somewhere else.
+    fakes = f"http://127.0.0.1:{port}/local/calendar"
+    for name, value in {
+        "GOOGLE_OAUTH_BASE": f"{fakes}/google/oauth",
+        "GOOGLE_API_BASE": f"{fakes}/google",
+        "GOOGLE_CLIENT_ID": "momentum-local-google",
+        "GOOGLE_CLIENT_SECRET": "momentum-local-google-secret",
+        "MICROSOFT_LOGIN_BASE": f"{fakes}/microsoft/oauth",
+        "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
+        "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
+        "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
+    }.items():
+        os.environ.setdefault(name, value)
 
 
 class LocalStack:

@@ -60,6 +60,17 @@ def test_templates_accept_days_or_weeks_and_refuse_bad_settings(api: InProcessAp
     )
     listed = api.get(coach, "/v1/engagement-templates").ok()["items"]
     assert {t["id"] for t in listed} == {weeks["id"], off["id"]}
+    path = f"/v1/engagement-templates/{off['id']}"
+    assert api.patch(admin, path, {"progress_tracking": {"enabled": True}}).status == 422
+    patched = api.patch(admin, path, {"progress_tracking": {"threshold_weeks": 1}}).ok()
+    assert patched["progress_tracking"] == {
+        "enabled": False,
+        "threshold_days": 7,
+        "notify_off_track": True,
+    }
+    turned_on = api.patch(admin, path, {"progress_tracking": {"enabled": True}}).ok()
+    assert turned_on["progress_tracking"]["threshold_days"] == 7
+    assert turned_on["name"] == "Off"
 
 
 def test_launching_copies_the_template_and_later_edits_do_not_follow(api: InProcessApi) -> None:

@@ -104,3 +104,14 @@ def test_a_disabled_module_answers_404(api: InProcessApi, set_now: Clock) -> Non
         {"modules": {"one_on_ones": {"enabled": True, "display_name": "Check-ins"}}},
     ).ok()
     assert api.get(eli, path).status == 200
+    api.post(
+        eli,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": mia.user_id,
+            "title": "Quick one",
+            "start": "2026-11-03T09:00:00Z",
+            "end": "2026-11-03T09:15:00Z",
+        },
+    ).ok()
+    assert "with you in Check-ins: Quick one" in api.outbox()[0]["text"]

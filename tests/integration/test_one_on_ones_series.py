@@ -137,6 +137,11 @@ def test_bad_recurrences_and_times_are_422(api: InProcessApi, set_now: Clock) ->
         == 422
     )
     assert api.post(mia, "/v1/one-on-ones", raw_body='{"title": ').status == 400
+    far = {**base, "start": "0001-01-01T00:00:00+05:00", "end": "0001-01-01T01:00:00+05:00"}
+    assert api.post(mia, "/v1/one-on-ones", far).status == 422
+    admin = api.new_org("Other")
+    assert api.get(admin, "/v1/reports/one-on-ones?from=0001-01-01&to=0001-01-02").status == 422
+    assert api.get(admin, "/v1/reports/one-on-ones?from=9999-12-31&to=9999-12-31").status == 422
 
 
 def test_series_changes_apply_to_future_meetings(api: InProcessApi, set_now: Clock) -> None:

@@ -60,8 +60,9 @@ def texts(meeting: dict, field: str = "agenda_topics") -> list[str]:
 
 
 def mail_to(api: Api, actor: Actor, subject_start: str = "") -> list[dict]:
-    return [m for m in api.outbox() if actor.email in m["to"]
-            and m["subject"].startswith(subject_start)]
+    return [
+        m for m in api.outbox() if actor.email in m["to"] and m["subject"].startswith(subject_start)
+    ]
 
 
 # --- stories (shared with tests/e2e/test_one_on_ones.py) -------------------------------------
@@ -77,7 +78,10 @@ def run_weekly_story(api: Api, start: datetime) -> None:
     series = created["series"]
     first, second, third = series["meetings"][:3]
     assert [m["start"] for m in (first, second, third)] == [
-        at(start), at(start, weeks=1), at(start, weeks=2)]
+        at(start),
+        at(start, weeks=1),
+        at(start, weeks=2),
+    ]
     week1 = f"/v1/meetings/{first['id']}"
     a = api.post(mia, f"{week1}/agenda-topics", {"text": "Career goals"}).ok()
     b = api.post(eli, f"{week1}/agenda-topics", {"text": "https://example.test/doc"}).ok()
@@ -90,7 +94,10 @@ def run_weekly_story(api: Api, start: datetime) -> None:
 
     api.run_sweep("agenda-rollover", at(start, minutes=30 + 179))  # end + 2h59m
     assert texts(api.get(mia, week1).ok()) == [
-        "Career goals", "https://example.test/doc", "Holiday plan"]
+        "Career goals",
+        "https://example.test/doc",
+        "Holiday plan",
+    ]
     api.run_sweep("agenda-rollover", at(start, minutes=30 + 180))  # end + 3h
     after = api.get(mia, week1).ok()
     assert texts(after) == ["Holiday plan"]
@@ -158,18 +165,40 @@ def run_conflicts_story(api: Api, start: datetime) -> None:
     archive of a future one: 409; delete by the non-owner: 403."""
     _, mia, eli, _ = people(api)
     series = weekly(api, mia, eli, start)["series"]
-    again = api.post(eli, "/v1/one-on-ones", {
-        "with_user_id": mia.user_id, "title": "Again", "start": at(start, days=1),
-        "end": at(start, days=1, minutes=30), "recurrence": "FREQ=WEEKLY;INTERVAL=2"})
+    again = api.post(
+        eli,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": mia.user_id,
+            "title": "Again",
+            "start": at(start, days=1),
+            "end": at(start, days=1, minutes=30),
+            "recurrence": "FREQ=WEEKLY;INTERVAL=2",
+        },
+    )
     assert again.status == 409
     assert series["id"] in again.json["detail"]
     assert again.json["series_id"] == series["id"]
-    one_off = api.post(eli, "/v1/one-on-ones", {
-        "with_user_id": mia.user_id, "title": "Extra", "start": at(start, days=1),
-        "end": at(start, days=1, minutes=30)}).ok()["meeting"]
-    past = api.post(mia, "/v1/one-on-ones", {
-        "with_user_id": eli.user_id, "title": "Last week", "start": at(start, days=-8),
-        "end": at(start, days=-8, minutes=30)}).ok()["meeting"]
+    one_off = api.post(
+        eli,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": mia.user_id,
+            "title": "Extra",
+            "start": at(start, days=1),
+            "end": at(start, days=1, minutes=30),
+        },
+    ).ok()["meeting"]
+    past = api.post(
+        mia,
+        "/v1/one-on-ones",
+        {
+            "with_user_id": eli.user_id,
+            "title": "Last week",
+            "start": at(start, days=-8),
+            "end": at(start, days=-8, minutes=30),
+        },
+    ).ok()["meeting"]
     deleted = api.delete(mia, f"/v1/meetings/{past['id']}")
     assert deleted.status == 409
     assert "archived" in deleted.json["detail"]
@@ -193,7 +222,8 @@ def run_privacy_and_notifications_story(api: Api, start: datetime) -> None:
     admin, mia, eli, _ = people(api)
     series = weekly(api, mia, eli, start)["series"]
     assert [m["subject"] for m in mail_to(api, eli)] == [
-        "Mia Manager set up a 1:1s: Mia / Eli"]
+        'Mia Manager scheduled "Mia / Eli" with you'
+    ]
     assert mail_to(api, mia) == []
     first, second = series["meetings"][0]["id"], series["meetings"][1]["id"]
     path = f"/v1/meetings/{first}"
@@ -218,11 +248,11 @@ def run_privacy_and_notifications_story(api: Api, start: datetime) -> None:
     days_to_sunday = 6 - start.weekday()
     sunday = (start + timedelta(days=days_to_sunday)).replace(hour=18, minute=0, second=0)
     api.run_sweep("weekly-summary", at(sunday, minutes=-1))
-    assert mail_to(api, mia, "Your 1:1s week") == []
+    assert mail_to(api, mia, "Your week in 1:1s") == []
     api.run_sweep("weekly-summary", at(sunday))
     api.run_sweep("weekly-summary", at(sunday))
     for person in (mia, eli):
-        summaries = mail_to(api, person, "Your 1:1s week")
+        summaries = mail_to(api, person, "Your week in 1:1s")
         assert len(summaries) == 1
         assert "Mia / Eli" in summaries[0]["text"]
 
@@ -234,8 +264,9 @@ def run_privacy_and_notifications_story(api: Api, start: datetime) -> None:
         api.get(eli, f"/v1/activity?entity_id={first}"),
         api.get(mia, f"/v1/activity?entity_id={first}"),
         api.get(admin, f"/v1/reports/one-on-ones?from={start.date()}&to={sunday.date()}"),
-        api.get(admin, f"/v1/reports/one-on-ones?from={start.date()}&to={sunday.date()}"
-                       "&format=csv"),
+        api.get(
+            admin, f"/v1/reports/one-on-ones?from={start.date()}&to={sunday.date()}&format=csv"
+        ),
     ]
     assert [answer.status for answer in answers] == [200] * len(answers)
     assert api.get(eli, path).ok()["private_notes"] == {"body": ""}
@@ -262,7 +293,5 @@ def test_conflicts_and_permissions(api: InProcessApi, set_now: Clock) -> None:
     run_conflicts_story(api, START)
 
 
-def test_notifications_and_the_privacy_of_private_notes(
-    api: InProcessApi, set_now: Clock
-) -> None:
+def test_notifications_and_the_privacy_of_private_notes(api: InProcessApi, set_now: Clock) -> None:
     run_privacy_and_notifications_story(api, START)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,8 +30,12 @@ def test_weekly_keeps_local_time_across_dst() -> None:
     kind = cadence.classify(lines, TUESDAY)
     assert kind.cadence == "weekly"
     found = cadence.occurrences(lines, TUESDAY, TUESDAY, TUESDAY + timedelta(weeks=4))
-    assert local(found) == ["Tue 02-24 10:00", "Tue 03-03 10:00", "Tue 03-10 10:00",
-                            "Tue 03-17 10:00"]
+    assert local(found) == [
+        "Tue 02-24 10:00",
+        "Tue 03-03 10:00",
+        "Tue 03-10 10:00",
+        "Tue 03-17 10:00",
+    ]
     assert [m.hour for m in found] == [15, 15, 14, 14]  # UTC moves, wall clock does not
 
 
@@ -49,9 +54,17 @@ def test_week_start_changes_a_biweekly_multi_day_rule() -> None:
     monday = ["RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=MO"]
     until = start + timedelta(weeks=4)
     assert local(cadence.occurrences(sunday, start, start, until)) == [
-        "Tue 03-03 10:00", "Sun 03-15 10:00", "Tue 03-17 10:00", "Sun 03-29 10:00"]
+        "Tue 03-03 10:00",
+        "Sun 03-15 10:00",
+        "Tue 03-17 10:00",
+        "Sun 03-29 10:00",
+    ]
     assert local(cadence.occurrences(monday, start, start, until)) == [
-        "Tue 03-03 10:00", "Sun 03-08 10:00", "Tue 03-17 10:00", "Sun 03-22 10:00"]
+        "Tue 03-03 10:00",
+        "Sun 03-08 10:00",
+        "Tue 03-17 10:00",
+        "Sun 03-22 10:00",
+    ]
     assert cadence.classify(sunday, start).rule.endswith("WKST=SU")
 
 
@@ -62,7 +75,8 @@ def test_triweekly_and_several_per_week() -> None:
     daily = cadence.classify(["RRULE:FREQ=DAILY;BYDAY=MO,TH"], MONDAY)
     assert daily.cadence == "several_per_week"
     assert cadence.classify(["RRULE:FREQ=DAILY;INTERVAL=14"], TUESDAY).rule.startswith(
-        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+    )
 
 
 def test_monthly_first_monday_across_dst() -> None:
@@ -70,8 +84,12 @@ def test_monthly_first_monday_across_dst() -> None:
     kind = cadence.classify(lines, MONDAY)
     assert (kind.cadence, kind.days) == ("monthly", ("1MO",))
     found = cadence.occurrences(lines, MONDAY, MONDAY, MONDAY + timedelta(days=100))
-    assert local(found) == ["Mon 03-02 09:30", "Mon 04-06 09:30", "Mon 05-04 09:30",
-                            "Mon 06-01 09:30"]
+    assert local(found) == [
+        "Mon 03-02 09:30",
+        "Mon 04-06 09:30",
+        "Mon 05-04 09:30",
+        "Mon 06-01 09:30",
+    ]
     setpos = cadence.classify(["RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1"], MONDAY)
     assert setpos.cadence == "monthly"
 
@@ -116,23 +134,42 @@ def test_series_rule_turns_count_into_until_and_is_accepted_by_one_on_ones() -> 
 
 
 def test_graph_patterns_become_rules() -> None:
-    weekly = {"pattern": {"type": "weekly", "interval": 2, "daysOfWeek": ["tuesday"],
-                          "firstDayOfWeek": "sunday"},
-              "range": {"type": "noEnd", "recurrenceTimeZone": "Eastern Standard Time"}}
+    weekly = {
+        "pattern": {
+            "type": "weekly",
+            "interval": 2,
+            "daysOfWeek": ["tuesday"],
+            "firstDayOfWeek": "sunday",
+        },
+        "range": {"type": "noEnd", "recurrenceTimeZone": "Eastern Standard Time"},
+    }
     kind = cadence.classify(cadence.graph_rrule(weekly), TUESDAY)
     assert (kind.cadence, kind.rule) == ("biweekly", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;WKST=SU")
-    first_monday = {"pattern": {"type": "relativeMonthly", "interval": 1, "index": "first",
-                                "daysOfWeek": ["monday"]},
-                    "range": {"type": "endDate", "endDate": "2026-06-30",
-                              "recurrenceTimeZone": "Eastern Standard Time"}}
+    first_monday = {
+        "pattern": {
+            "type": "relativeMonthly",
+            "interval": 1,
+            "index": "first",
+            "daysOfWeek": ["monday"],
+        },
+        "range": {
+            "type": "endDate",
+            "endDate": "2026-06-30",
+            "recurrenceTimeZone": "Eastern Standard Time",
+        },
+    }
     lines = cadence.graph_rrule(first_monday)
     assert cadence.classify(lines, MONDAY).cadence == "monthly"
     assert local(cadence.occurrences(lines, MONDAY, MONDAY, MONDAY + timedelta(days=400)))[-1] == (
-        "Mon 06-01 09:30")
-    numbered = {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday", "thursday"]},
-                "range": {"type": "numbered", "numberOfOccurrences": 3}}
-    found = cadence.occurrences(cadence.graph_rrule(numbered), MONDAY, MONDAY,
-                                MONDAY + timedelta(weeks=8))
+        "Mon 06-01 09:30"
+    )
+    numbered = {
+        "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday", "thursday"]},
+        "range": {"type": "numbered", "numberOfOccurrences": 3},
+    }
+    found = cadence.occurrences(
+        cadence.graph_rrule(numbered), MONDAY, MONDAY, MONDAY + timedelta(weeks=8)
+    )
     assert local(found) == ["Mon 03-02 09:30", "Thu 03-05 09:30", "Mon 03-09 09:30"]
     with pytest.raises(Unsupported):
         cadence.graph_rrule({"pattern": {"type": "absoluteYearly", "interval": 1}})
@@ -160,7 +197,7 @@ def test_weekly_occurrences_keep_weekday_and_wall_clock(
     lines = [f"RRULE:FREQ=WEEKLY;INTERVAL={weeks}"]
     found = cadence.occurrences(lines, start, start, start + timedelta(weeks=30))
     assert found and found[0] == start.astimezone(UTC)
-    for earlier, later in zip(found, found[1:], strict=False):
+    for earlier, later in itertools.pairwise(found):
         a, b = earlier.astimezone(tz), later.astimezone(tz)
         assert (b.date() - a.date()).days == 7 * weeks
         assert (a.hour, a.minute) == (b.hour, b.minute) == (hour, 0)

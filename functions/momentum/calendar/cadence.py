@@ -90,7 +90,9 @@ def classify(lines: Sequence[str], first_start: datetime) -> Recurring:
         return _weekly(parts, days, interval, first_start)
     if freq == "MONTHLY":
         return _monthly(parts, days, interval)
-    raise Unsupported("cadence_not_supported", f"a {freq.lower() or 'missing'} rule is not a 1:1 cadence")
+    raise Unsupported(
+        "cadence_not_supported", f"a {freq.lower() or 'missing'} rule is not a 1:1 cadence"
+    )
 
 
 def _daily_as_weekly(
@@ -294,7 +296,9 @@ def graph_rrule(recurrence: dict[str, Any]) -> list[str]:
         by_day = f"BYDAY={index}{days[0]}" if len(days) == 1 else f"BYDAY={','.join(days)}"
         parts = ["FREQ=MONTHLY", *parts, by_day]
     else:
-        raise Unsupported("cadence_not_supported", f"a {kind or 'missing'} pattern is not a 1:1 cadence")
+        raise Unsupported(
+            "cadence_not_supported", f"a {kind or 'missing'} pattern is not a 1:1 cadence"
+        )
     range_type = span.get("type")
     if range_type == "endDate" and span.get("endDate"):
         zone = zone_info(span.get("recurrenceTimeZone"), "UTC")

@@ -53,7 +53,9 @@ def google() -> ProviderConfig:
     return ProviderConfig(
         name="google",
         client_id=env.get("GOOGLE_CLIENT_ID", "momentum-google-client"),
-        authorize_url=f"{oauth}/authorize" if oauth else "https://accounts.google.com/o/oauth2/v2/auth",
+        authorize_url=f"{oauth}/authorize"
+        if oauth
+        else "https://accounts.google.com/o/oauth2/v2/auth",
         token_url=f"{oauth}/token" if oauth else "https://oauth2.googleapis.com/token",
         revoke_url=f"{oauth}/revoke" if oauth else "https://oauth2.googleapis.com/revoke",
         api_base=env.get("GOOGLE_API_BASE", "https://www.googleapis.com").rstrip("/"),

@@ -70,3 +70,13 @@ class GrantRevoked(ProviderError):
 
 class EventNotFound(ProviderError):
     """The event no longer exists (or the user lost access)."""
+
+
+def provider_unavailable(error: ProviderError) -> Exception:
+    """A provider failure during a request: 503 problem+json (never a 500)."""
+    from momentum.core.problems import Problem
+
+    problem = Problem(f"The calendar provider did not answer as expected ({error}); try again.")
+    problem.status, problem.title = 503, "Calendar unavailable"
+    problem.slug = "calendar-unavailable"
+    return problem

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from momentum.calendar import config, http
-from momentum.calendar.events import Attendee, CalendarEvent, Changes, Response
+from momentum.calendar.events import Attendee, CalendarEvent, Changes, EventKind, Response
 from momentum.calendar.provider import Push, checked
 from momentum.calendar.zones import to_iana
 
@@ -55,8 +55,14 @@ def _attendees(raw: dict[str, Any]) -> tuple[Attendee, ...]:
     organizer = raw.get("organizer") or {}
     email = str(organizer.get("email", "")).lower()
     if email and all(a.email != email for a in found):
-        found.append(Attendee(email=email, response="accepted", is_self=bool(organizer.get("self")),
-                              organizer=True))
+        found.append(
+            Attendee(
+                email=email,
+                response="accepted",
+                is_self=bool(organizer.get("self")),
+                organizer=True,
+            )
+        )
     return tuple(found)
 
 
@@ -67,7 +73,7 @@ def parse_event(raw: dict[str, Any], calendar_zone: str = "UTC") -> CalendarEven
     original, _ = _instant(raw.get("originalStartTime"), zone)
     recurrence = tuple(str(line) for line in raw.get("recurrence") or [])
     master_id = raw.get("recurringEventId")
-    kind = "master" if recurrence else ("instance" if master_id else "single")
+    kind: EventKind = "master" if recurrence else ("instance" if master_id else "single")
     return CalendarEvent(
         id=str(raw.get("id", "")),
         kind=kind,
@@ -98,13 +104,14 @@ class GoogleCalendar:
         return f"{self.config.api_base}/calendar/v3{path}"
 
     def _get(self, access: str, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
-        answer = http.request("GET", self._url(path), params=params,
-                              headers={"Authorization": f"Bearer {access}"})
+        answer = http.request(
+            "GET", self._url(path), params=params, headers={"Authorization": f"Bearer {access}"}
+        )
         return checked(answer, what=what)
 
-    def _pages(self, access: str, path: str, params: dict[str, Any], what: str) -> tuple[
-        list[dict[str, Any]], dict[str, Any]
-    ]:
+    def _pages(
+        self, access: str, path: str, params: dict[str, Any], what: str
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         items: list[dict[str, Any]] = []
         page: dict[str, Any] = {}
         for _ in range(MAX_PAGES):
@@ -119,8 +126,11 @@ class GoogleCalendar:
         return str(self._get(access, "/calendars/primary", {}, "calendar").get("id", "")).lower()
 
     def changes(self, access: str, state: dict[str, str] | None, now: datetime) -> Changes:
-        params: dict[str, Any] = {"singleEvents": "false", "showDeleted": "true",
-                                  "maxResults": PAGE_SIZE}
+        params: dict[str, Any] = {
+            "singleEvents": "false",
+            "showDeleted": "true",
+            "maxResults": PAGE_SIZE,
+        }
         if state and state.get("sync_token"):
             params["syncToken"] = state["sync_token"]
         items, last = self._pages(access, "/calendars/primary/events", params, "events.list")
@@ -132,23 +142,32 @@ class GoogleCalendar:
         )
 
     def event(self, access: str, event_id: str) -> CalendarEvent:
-        raw = self._get(access, f"/calendars/primary/events/{quote(event_id, safe='')}", {},
-                        "events.get")
+        raw = self._get(
+            access, f"/calendars/primary/events/{quote(event_id, safe='')}", {}, "events.get"
+        )
         return parse_event(raw)
 
     def instances(
         self, access: str, event_id: str, low: datetime, high: datetime
     ) -> list[CalendarEvent]:
-        params = {"timeMin": _rfc3339(low), "timeMax": _rfc3339(high), "showDeleted": "true",
-                  "maxResults": PAGE_SIZE}
+        params = {
+            "timeMin": _rfc3339(low),
+            "timeMax": _rfc3339(high),
+            "showDeleted": "true",
+            "maxResults": PAGE_SIZE,
+        }
         path = f"/calendars/primary/events/{quote(event_id, safe='')}/instances"
         items, last = self._pages(access, path, params, "events.instances")
         zone = str(last.get("timeZone") or "UTC")
         return [parse_event(item, zone) for item in items]
 
     def events_between(self, access: str, low: datetime, high: datetime) -> list[CalendarEvent]:
-        params = {"timeMin": _rfc3339(low), "timeMax": _rfc3339(high), "singleEvents": "false",
-                  "maxResults": PAGE_SIZE}
+        params = {
+            "timeMin": _rfc3339(low),
+            "timeMax": _rfc3339(high),
+            "singleEvents": "false",
+            "maxResults": PAGE_SIZE,
+        }
         items, last = self._pages(access, "/calendars/primary/events", params, "events.list")
         zone = str(last.get("timeZone") or "UTC")
         return [parse_event(item, zone) for item in items if item.get("status") != "cancelled"]
@@ -162,16 +181,20 @@ class GoogleCalendar:
         )  # fmt: skip
         body = checked(answer, what="events.watch")
         granted = int(body.get("expiration") or expires_at.timestamp() * 1000)
-        return Push(push_id, str(body.get("resourceId", "")),
-                    datetime.fromtimestamp(granted / 1000, UTC))
+        return Push(
+            push_id, str(body.get("resourceId", "")), datetime.fromtimestamp(granted / 1000, UTC)
+        )
 
     def renew_push(self, access: str, push: Push, expires_at: datetime) -> Push | None:
         """Google channels cannot be renewed: the caller starts a new one and stops this."""
         return None
 
     def stop_push(self, access: str, push: Push) -> None:
-        answer = http.request("POST", self._url("/channels/stop"),
-                              headers={"Authorization": f"Bearer {access}"},
-                              json={"id": push.id, "resourceId": push.resource_id})
+        answer = http.request(
+            "POST",
+            self._url("/channels/stop"),
+            headers={"Authorization": f"Bearer {access}"},
+            json={"id": push.id, "resourceId": push.resource_id},
+        )
         if answer.status_code not in (200, 204, 404):
             checked(answer, what="channels.stop")

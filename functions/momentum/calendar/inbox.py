@@ -92,7 +92,7 @@ def _notifications(body: str) -> list[dict[str, Any]]:
         raise Refused(400, "The body is not JSON.") from error
     items = parsed.get("value") if isinstance(parsed, dict) else None
     if not isinstance(items, list) or not items or len(items) > 1000:
-        raise Refused(400, "Expected {\"value\": [...]} with at least one notification.")
+        raise Refused(400, 'Expected {"value": [...]} with at least one notification.')
     if not all(isinstance(item, dict) for item in items):
         raise Refused(400, "Every notification is an object.")
     return items
@@ -124,8 +124,11 @@ def microsoft(body: str) -> int:
         ref = keys.connection_ref(org_id, user_id, "microsoft")
         for event in sorted({str(i["lifecycleEvent"]) for i in batch if i.get("lifecycleEvent")}):
             if event in LIFECYCLE_EVENTS:
-                stamp = next(str(i.get("subscriptionExpirationDateTime", "")) for i in batch
-                             if i.get("lifecycleEvent") == event)
+                stamp = next(
+                    str(i.get("subscriptionExpirationDateTime", ""))
+                    for i in batch
+                    if i.get("lifecycleEvent") == event
+                )
                 enqueue_sync(ref, reason=f"lifecycle:{event}", dedup=f"{event}:{stamp}")
         changes = [i for i in batch if not i.get("lifecycleEvent")]
         if changes:
@@ -142,11 +145,14 @@ def _change_identity(changes: list[dict[str, Any]]) -> str:
 
         return "graph:" + secrets.token_hex(16)
     parts = sorted(
-        "|".join([
-            str(item.get("subscriptionId", "")), str(item.get("changeType", "")),
-            str((item.get("resourceData") or {}).get("id", "")),
-            str((item.get("resourceData") or {}).get("@odata.etag", "")),
-        ])  # fmt: skip
+        "|".join(
+            [
+                str(item.get("subscriptionId", "")),
+                str(item.get("changeType", "")),
+                str((item.get("resourceData") or {}).get("id", "")),
+                str((item.get("resourceData") or {}).get("@odata.etag", "")),
+            ]
+        )
         for item in changes
     )
     return "graph:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

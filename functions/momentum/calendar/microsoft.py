@@ -55,21 +55,35 @@ def _attendees(raw: dict[str, Any]) -> tuple[Attendee, ...]:
             continue
         email = str((person.get("emailAddress") or {}).get("address", "")).lower()
         status = str((person.get("status") or {}).get("response", "none"))
-        found.append(Attendee(email=email, response=_RESPONSES.get(status, "needs_action"),
-                              is_resource=person.get("type") == "resource"))
+        found.append(
+            Attendee(
+                email=email,
+                response=_RESPONSES.get(status, "needs_action"),
+                is_resource=person.get("type") == "resource",
+            )
+        )
     organizer = str(((raw.get("organizer") or {}).get("emailAddress") or {}).get("address", ""))
     if organizer and all(a.email != organizer.lower() for a in found):
         own = str((raw.get("responseStatus") or {}).get("response", ""))
-        found.append(Attendee(email=organizer.lower(), organizer=True,
-                              response="accepted" if own in ("organizer", "") else
-                              _RESPONSES.get(own, "needs_action")))
+        found.append(
+            Attendee(
+                email=organizer.lower(),
+                organizer=True,
+                response="accepted"
+                if own in ("organizer", "")
+                else _RESPONSES.get(own, "needs_action"),
+            )
+        )
     return tuple(found)
 
 
 def _event_zone(raw: dict[str, Any]) -> str:
     span = (raw.get("recurrence") or {}).get("range") or {}
-    name = (span.get("recurrenceTimeZone") or raw.get("originalStartTimeZone")
-            or (raw.get("start") or {}).get("timeZone"))
+    name = (
+        span.get("recurrenceTimeZone")
+        or raw.get("originalStartTimeZone")
+        or (raw.get("start") or {}).get("timeZone")
+    )
     return to_iana(str(name) if name else None)
 
 
@@ -77,7 +91,8 @@ def parse_event(raw: dict[str, Any]) -> CalendarEvent:
     zone = _event_zone(raw)
     kind_name = raw.get("type")
     kind = {"seriesMaster": "master", "occurrence": "instance", "exception": "instance"}.get(
-        str(kind_name), "single")
+        str(kind_name), "single"
+    )
     recurrence: tuple[str, ...] = ()
     if kind == "master" and isinstance(raw.get("recurrence"), dict):
         try:
@@ -120,9 +135,9 @@ class GraphCalendar:
         headers = {"Authorization": f"Bearer {access}", "Prefer": PREFER}
         return checked(http.request(method, url, headers=headers, **kwargs), what=what)
 
-    def _pages(self, access: str, url: str, params: dict[str, Any] | None, what: str) -> tuple[
-        list[dict[str, Any]], dict[str, Any]
-    ]:
+    def _pages(
+        self, access: str, url: str, params: dict[str, Any] | None, what: str
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         items: list[dict[str, Any]] = []
         page: dict[str, Any] = {}
         for _ in range(MAX_PAGES):
@@ -144,13 +159,18 @@ class GraphCalendar:
         state = state or {}
         link = state.get("delta_link")
         round_started = state.get("round_started")
-        fresh = (not link or not round_started
-                 or now - datetime.fromisoformat(round_started) > DELTA_ROUND)
+        fresh = (
+            not link
+            or not round_started
+            or now - datetime.fromisoformat(round_started) > DELTA_ROUND
+        )
         if fresh:
             low, high = now - DELTA_BACK, now + DELTA_AHEAD
             url = "/me/calendarView/delta"
-            params: dict[str, Any] | None = {"startDateTime": _graph_time(low),
-                                             "endDateTime": _graph_time(high)}
+            params: dict[str, Any] | None = {
+                "startDateTime": _graph_time(low),
+                "endDateTime": _graph_time(high),
+            }
             round_started = now.isoformat()
         else:
             url, params = str(link), None
@@ -166,8 +186,9 @@ class GraphCalendar:
         )
 
     def event(self, access: str, event_id: str) -> CalendarEvent:
-        return parse_event(self._call(access, "GET", f"/me/events/{quote(event_id, safe='')}",
-                                      "events.get"))
+        return parse_event(
+            self._call(access, "GET", f"/me/events/{quote(event_id, safe='')}", "events.get")
+        )
 
     def instances(
         self, access: str, event_id: str, low: datetime, high: datetime
@@ -212,17 +233,25 @@ class GraphCalendar:
     def renew_push(self, access: str, push: Push, expires_at: datetime) -> Push | None:
         """PATCH the expiry; None if the subscription is gone (create a new one)."""
         try:
-            body = self._call(access, "PATCH", f"/subscriptions/{quote(push.id, safe='')}",
-                              "subscriptions.update",
-                              json={"expirationDateTime": _graph_time(expires_at)})
+            body = self._call(
+                access,
+                "PATCH",
+                f"/subscriptions/{quote(push.id, safe='')}",
+                "subscriptions.update",
+                json={"expirationDateTime": _graph_time(expires_at)},
+            )
         except EventNotFound:
             return None
         return Push(push.id, None, _granted(body, expires_at))
 
     def stop_push(self, access: str, push: Push) -> None:
         try:
-            self._call(access, "DELETE", f"/subscriptions/{quote(push.id, safe='')}",
-                       "subscriptions.delete")
+            self._call(
+                access,
+                "DELETE",
+                f"/subscriptions/{quote(push.id, safe='')}",
+                "subscriptions.delete",
+            )
         except EventNotFound:
             return
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import datetime
 from urllib.parse import urlencode
 
 from momentum.calendar import crypto, keys, provider, pushes, repository, tokens
@@ -37,9 +36,16 @@ def _challenge(verifier: str) -> str:
 def authorization_url(principal: Principal, provider_name: str) -> str:
     config = provider_config(provider_name)
     nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
-    repository.put(repository.state_item(principal.org_id, nonce, user_id=principal.user_id,
-                                         provider=provider_name, verifier=verifier,
-                                         now=clock.now()))
+    repository.put(
+        repository.state_item(
+            principal.org_id,
+            nonce,
+            user_id=principal.user_id,
+            provider=provider_name,
+            verifier=verifier,
+            now=clock.now(),
+        )
+    )
     params = {
         "client_id": config.client_id,
         "response_type": "code",
@@ -78,8 +84,9 @@ def finish(code: str, state: str) -> tuple[str, str]:
     account = calendar_for(provider_name).account_email(grant.access_token)
     _replace_existing(org_id, user_id, provider_name)
     sealed = crypto.seal(grant.refresh_token, org_id=org_id, user_id=user_id)
-    connection = repository.connection_item(org_id, user_id, provider_name,
-                                            account_email=account, sealed=sealed, now=now)
+    connection = repository.connection_item(
+        org_id, user_id, provider_name, account_email=account, sealed=sealed, now=now
+    )
     repository.put(connection)
     pushes.start(connection, grant.access_token, now)
     ref = keys.connection_ref(org_id, user_id, provider_name)
@@ -119,7 +126,7 @@ def status(principal: Principal, provider_name: str) -> ConnectionStatus:
     )
 
 
-def disconnect(principal: Principal, provider_name: str, now: datetime) -> None:
+def disconnect(principal: Principal, provider_name: str) -> None:
     org_id, user_id = principal.org_id, principal.user_id
     collection = repository.connection_collection(org_id, user_id, provider_name)
     connection = next((i for i in collection if i.get("type") == "calendar_connection"), None)
@@ -131,10 +138,9 @@ def disconnect(principal: Principal, provider_name: str, now: datetime) -> None:
     refresh_token = None
     try:
         refresh_token = crypto.open_sealed(connection["refresh"], org_id=org_id, user_id=user_id)
-    except Exception:  # noqa: BLE001 - a token we cannot open is deleted all the same
+    except Exception:
         refresh_token = None
     if refresh_token:
         provider.revoke(provider_config(provider_name), refresh_token)
     tokens.forget(connection)
-    del now  # the deletion itself is the record; nothing is timestamped
     transactions.write([transactions.delete(keys.connection_key(org_id, user_id, provider_name))])

@@ -28,7 +28,11 @@ def _service(name: str) -> Callable[..., Any] | None:
 
 
 def import_event(
-    principal: Principal, request: OneOnOneCreate, *, provider: str, event_id: str,
+    principal: Principal,
+    request: OneOnOneCreate,
+    *,
+    provider: str,
+    event_id: str,
     time_zone: str,
 ) -> CreateAnswer:
     """A series (recurring event) or meeting linked to (provider, event id). The series
@@ -112,8 +116,12 @@ def restore_meeting(
     current = repository.meeting(org_id, meeting_id)
     if current is None:
         return
-    changes = {"state": "scheduled", "title": title, "start": api_instant(start),
-               "end": api_instant(end)}
+    changes = {
+        "state": "scheduled",
+        "title": title,
+        "start": api_instant(start),
+        "end": api_instant(end),
+    }
     meetings.apply_change(org_id, current, changes, None, now)
 
 
@@ -122,18 +130,27 @@ def cancel_meeting(org_id: str, meeting_id: str, now: datetime) -> None:
 
 
 def add_occurrence(
-    org_id: str, series_id: str, *, original_start: datetime, start: datetime, end: datetime,
-    title: str, now: datetime,
+    org_id: str,
+    series_id: str,
+    *,
+    original_start: datetime,
+    start: datetime,
+    end: datetime,
+    title: str,
+    now: datetime,
 ) -> None:
     one_on_ones.extend_series_with_occurrence(
-        org_id, series_id, original_start=original_start, start=start, end=end, now=now,
+        org_id,
+        series_id,
+        original_start=original_start,
+        start=start,
+        end=end,
+        now=now,
         title=title,
     )
 
 
-def end_recurrence(
-    org_id: str, series_id: str, now: datetime, last_end: datetime | None
-) -> None:
+def end_recurrence(org_id: str, series_id: str, now: datetime, last_end: datetime | None) -> None:
     one_on_ones.end_series_recurrence(org_id, series_id, now, last_end)
 
 

@@ -5,6 +5,7 @@ Two implementations (google.py, microsoft.py) speak plain HTTP through calendar/
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -53,9 +54,7 @@ class Calendar(Protocol):
         self, access: str, event_id: str, low: datetime, high: datetime
     ) -> list[CalendarEvent]: ...
 
-    def events_between(
-        self, access: str, low: datetime, high: datetime
-    ) -> list[CalendarEvent]: ...
+    def events_between(self, access: str, low: datetime, high: datetime) -> list[CalendarEvent]: ...
 
     def start_push(
         self, access: str, *, push_id: str, secret: str, expires_at: datetime
@@ -84,11 +83,14 @@ def _token_call(config: ProviderConfig, form: dict[str, str]) -> Grant:
     secret = config.client_secret()
     if secret:
         form["client_secret"] = secret
-    answer = http.request("POST", config.token_url, data=form,
-                          headers={"Accept": "application/json"})
+    answer = http.request(
+        "POST", config.token_url, data=form, headers={"Accept": "application/json"}
+    )
     body = _json(answer)
-    if answer.status_code in (400, 401) and body.get("error") in ("invalid_grant",
-                                                                  "unauthorized_client"):
+    if answer.status_code in (400, 401) and body.get("error") in (
+        "invalid_grant",
+        "unauthorized_client",
+    ):
         raise GrantRevoked(str(body.get("error_description") or body["error"]))
     if answer.status_code != 200 or not body.get("access_token"):
         raise ProviderError(f"token endpoint answered {answer.status_code}")
@@ -116,10 +118,8 @@ def revoke(config: ProviderConfig, refresh_token: str) -> None:
     """Revoke the grant where the provider offers it (Google). Best effort: the token is
     deleted on our side whatever the provider answers."""
     if config.revoke_url:
-        try:
+        with contextlib.suppress(ProviderError):
             http.request("POST", config.revoke_url, data={"token": refresh_token})
-        except ProviderError:
-            pass
 
 
 # --- helpers for both REST clients --------------------------------------------------------------
@@ -140,8 +140,11 @@ def checked(answer: httpx.Response, *, what: str) -> dict[str, Any]:
     body = _json(answer)
     error = body.get("error")
     code = error.get("code") if isinstance(error, dict) else error
-    if answer.status_code == 410 or code in ("syncStateNotFound", "resyncRequired",
-                                             "fullSyncRequired"):
+    if answer.status_code == 410 or code in (
+        "syncStateNotFound",
+        "resyncRequired",
+        "fullSyncRequired",
+    ):
         raise SyncStateExpired(f"{what}: {code or 'gone'}")
     if answer.status_code == 404:
         raise EventNotFound(what)

@@ -7,6 +7,7 @@ subscriptions are extended in place, or created anew if Graph removed them.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import string
 from datetime import datetime, timedelta
@@ -37,16 +38,30 @@ def start(connection: Item, access: str, now: datetime) -> Item:
         suffix = "".join(secrets.choice(_ALPHABET) for _ in range(6))
         push_id = keys.channel_id(org_id, user_id, suffix)
         handed = secret
-        early = repository.push_item(org_id, user_id, provider, push_id=push_id, resource_id=None,
-                                     secret=secret, expires_at=expires_at)
+        early = repository.push_item(
+            org_id,
+            user_id,
+            provider,
+            push_id=push_id,
+            resource_id=None,
+            secret=secret,
+            expires_at=expires_at,
+        )
         repository.put(early)
     else:
         push_id, handed = "", keys.client_state(org_id, user_id, secret)
-    granted = calendar_for(provider).start_push(access, push_id=push_id, secret=handed,
-                                                expires_at=expires_at)
-    item = repository.push_item(org_id, user_id, provider, push_id=granted.id,
-                                resource_id=granted.resource_id, secret=secret,
-                                expires_at=granted.expires_at)
+    granted = calendar_for(provider).start_push(
+        access, push_id=push_id, secret=handed, expires_at=expires_at
+    )
+    item = repository.push_item(
+        org_id,
+        user_id,
+        provider,
+        push_id=granted.id,
+        resource_id=granted.resource_id,
+        secret=secret,
+        expires_at=granted.expires_at,
+    )
     repository.put(item)
     return item
 
@@ -58,10 +73,8 @@ def as_push(item: Item) -> Push:
 def stop(connection: Item, item: Item, access: str | None) -> None:
     """Stop at the provider (best effort) and forget the channel/subscription."""
     if access:
-        try:
+        with contextlib.suppress(ProviderError):
             calendar_for(connection["provider"]).stop_push(access, as_push(item))
-        except ProviderError:
-            pass
     transactions.write([transactions.delete({"pk": item["pk"], "sk": item["sk"]})])
 
 

@@ -39,7 +39,12 @@ def connection_collection(org_id: str, user_id: str, provider: str) -> list[Item
 
 
 def connection_item(
-    org_id: str, user_id: str, provider: str, *, account_email: str, sealed: dict[str, Any],
+    org_id: str,
+    user_id: str,
+    provider: str,
+    *,
+    account_email: str,
+    sealed: dict[str, Any],
     now: datetime,
 ) -> Item:
     item_key = keys.connection_key(org_id, user_id, provider)
@@ -102,11 +107,20 @@ def mark_needs_reauth(item: Item, now: datetime) -> bool:
 
 
 def push_item(
-    org_id: str, user_id: str, provider: str, *, push_id: str, resource_id: str | None,
-    secret: str, expires_at: datetime,
+    org_id: str,
+    user_id: str,
+    provider: str,
+    *,
+    push_id: str,
+    resource_id: str | None,
+    secret: str,
+    expires_at: datetime,
 ) -> Item:
-    item_key = (keys.channel_key(org_id, user_id, push_id) if provider == "google"
-                else keys.subscription_key(org_id, user_id))
+    item_key = (
+        keys.channel_key(org_id, user_id, push_id)
+        if provider == "google"
+        else keys.subscription_key(org_id, user_id)
+    )
     item = {
         **item_key,
         "type": "calendar_push",
@@ -129,8 +143,15 @@ def pushes(collection: list[Item]) -> list[Item]:
 
 
 def link_item(
-    org_id: str, user_id: str, provider: str, *, event_id: str, kind: str, entity_id: str,
-    recurring: bool, attached: bool = False,
+    org_id: str,
+    user_id: str,
+    provider: str,
+    *,
+    event_id: str,
+    kind: str,
+    entity_id: str,
+    recurring: bool,
+    attached: bool = False,
 ) -> Item:
     return {
         **keys.link_key(org_id, user_id, provider, event_id),

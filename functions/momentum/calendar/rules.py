@@ -33,14 +33,11 @@ class Skip:
     detail: str
 
 
-def occurrence_key(event_id: str, original_start: datetime) -> str:
-    """An occurrence's identity: its recurring event and its original slot (UTC, sortable),
-    which survive the instance being moved, renamed or cancelled."""
-    return f"{event_id}#{original_start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-
-
 def slot_key(original_start: datetime) -> str:
-    """The same slot as the 1:1 meetings store it (core.clock.key_instant's format)."""
+    """An occurrence's identity within its linked series: its original slot (UTC, in
+    core.clock.key_instant's format, as 1:1 meetings store it). With the link from the
+    recurring event to the series, (event id, original start) names one meeting, which
+    survives the instance being moved, renamed, cancelled or split off."""
     return original_start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -75,9 +72,7 @@ def partner_email(event: CalendarEvent, self_email: str) -> str | Skip:
     return others[0].email
 
 
-def partner(
-    event: CalendarEvent, self_email: str, users_by_email: Mapping[str, str]
-) -> str | Skip:
+def partner(event: CalendarEvent, self_email: str, users_by_email: Mapping[str, str]) -> str | Skip:
     """The other participant's user id (`users_by_email`: active org users, lower-cased)."""
     email = partner_email(event, self_email)
     if isinstance(email, Skip):
@@ -186,5 +181,7 @@ def single_change(event: CalendarEvent, meeting: Existing) -> Update | Cancel | 
         return None if meeting.cancelled else Cancel(meeting.id)
     title = event.title or meeting.title
     if (title, event.start, event.end) == (meeting.title, meeting.start, meeting.end):
-        return Update(meeting.id, title, event.start, event.end, True) if meeting.cancelled else None
+        return (
+            Update(meeting.id, title, event.start, event.end, True) if meeting.cancelled else None
+        )
     return Update(meeting.id, title, event.start, event.end, meeting.cancelled)

@@ -11,7 +11,7 @@ creating a second meeting for one slot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -28,6 +28,7 @@ from momentum.calendar.events import (
 from momentum.calendar.provider import Calendar, calendar_for
 from momentum.calendar.zones import zone_info
 from momentum.core.clock import parse_instant
+from momentum.core.problems import Problem
 from momentum.store.codec import Item
 
 logger = Logger(service="momentum")
@@ -39,7 +40,6 @@ class Outcome:
     full: bool = False
     series_checked: int = 0
     meetings_changed: int = 0
-    events: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,8 +66,14 @@ def sync_connection(ref: str, *, reason: str, now: datetime) -> Outcome:
     except GrantRevoked:
         notices.needs_reauth(connection, now)
         return Outcome("needs_reauth")
-    run = _Run(connection, access, calendar_for(provider), repository.links(collection), now,
-               Outcome("synced"))
+    run = _Run(
+        connection,
+        access,
+        calendar_for(provider),
+        repository.links(collection),
+        now,
+        Outcome("synced"),
+    )
     if reason.startswith("lifecycle:"):
         _lifecycle(run, collection, reason.removeprefix("lifecycle:"))
     try:
@@ -110,7 +116,6 @@ def _affected(
         link = run.links.get(event.root_id) or _attach_split(run, event)
         if link is None:
             continue
-        run.outcome.events.append(event.root_id)
         if link.get("recurring"):
             recurring.add(event.root_id)
         else:
@@ -138,9 +143,16 @@ def _attach_split(run: _Run, event: CalendarEvent) -> Item | None:
     if parent is None or not parent.get("recurring"):
         return None
     c = run.connection
-    link = repository.link_item(c["org_id"], c["user_id"], c["provider"], event_id=event.id,
-                                kind="series", entity_id=parent["entity_id"], recurring=True,
-                                attached=True)
+    link = repository.link_item(
+        c["org_id"],
+        c["user_id"],
+        c["provider"],
+        event_id=event.id,
+        kind="series",
+        entity_id=parent["entity_id"],
+        recurring=True,
+        attached=True,
+    )
     repository.put(link)
     run.links[event.id] = link
     return link
@@ -148,25 +160,42 @@ def _attach_split(run: _Run, event: CalendarEvent) -> Item | None:
 
 def _existing(meeting: Item) -> rules.Existing:
     return rules.Existing(
-        meeting["id"], str(meeting.get("occurrence") or ""), parse_instant(meeting["start"]),
-        parse_instant(meeting["end"]), str(meeting.get("title", "")),
+        meeting["id"],
+        str(meeting.get("occurrence") or ""),
+        parse_instant(meeting["start"]),
+        parse_instant(meeting["end"]),
+        str(meeting.get("title", "")),
         meeting.get("state") == "cancelled",
     )
 
 
 def _apply(run: _Run, series_id: str | None, action: rules.Action) -> None:
     org_id, now = run.connection["org_id"], run.now
-    if isinstance(action, rules.Cancel):
-        port.cancel_meeting(org_id, action.meeting_id, now)
-    elif isinstance(action, rules.Update) and action.restore:
-        port.restore_meeting(org_id, action.meeting_id, title=action.title, start=action.start,
-                             end=action.end, now=now)
-    elif isinstance(action, rules.Update):
-        port.update_meeting(org_id, action.meeting_id, title=action.title, start=action.start,
-                            end=action.end, now=now)
-    elif series_id is not None:
-        port.add_occurrence(org_id, series_id, original_start=action.original_start,
-                            start=action.start, end=action.end, title=action.title, now=now)
+    try:
+        if isinstance(action, rules.Cancel):
+            port.cancel_meeting(org_id, action.meeting_id, now)
+        elif isinstance(action, rules.Update) and action.restore:
+            port.restore_meeting(
+                org_id, action.meeting_id, title=action.title, start=action.start,
+                end=action.end, now=now,
+            )  # fmt: skip
+        elif isinstance(action, rules.Update):
+            port.update_meeting(
+                org_id, action.meeting_id, title=action.title, start=action.start,
+                end=action.end, now=now,
+            )  # fmt: skip
+        elif series_id is not None:
+            port.add_occurrence(
+                org_id, series_id, original_start=action.original_start, start=action.start,
+                end=action.end, title=action.title, now=now,
+            )  # fmt: skip
+    except Problem as refused:
+        # A change the 1:1s refuse (e.g. a 20-hour "meeting") is skipped, not retried
+        # for ever: the rest of the calendar still syncs.
+        logger.warning(
+            "calendar change not applied", extra={"action": repr(action), "reason": refused.detail}
+        )
+        return
     run.outcome.meetings_changed += 1
 
 
@@ -197,8 +226,11 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
     window = (now - rules.LOOK_BACK, max(now + rules.HORIZON, latest))
     slots: list[rules.Slot] = []
     finite, last_end, title = True, None, None
-    event_ids = sorted(eid for eid, item in run.links.items()
-                       if item.get("recurring") and item["entity_id"] == series_id)
+    event_ids = sorted(
+        eid
+        for eid, item in run.links.items()
+        if item.get("recurring") and item["entity_id"] == series_id
+    )
     for event_id in event_ids:
         try:
             master = run.calendar.event(run.access, event_id)
@@ -211,12 +243,20 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         ends = _last_end(master)
         finite = finite and ends is not None
         last_end = max(filter(None, (last_end, ends)), default=None)
-        for instance in run.calendar.instances(run.access, event_id, window[0] - rules.SLACK,
-                                               window[1] + rules.SLACK):
+        for instance in run.calendar.instances(
+            run.access, event_id, window[0] - rules.SLACK, window[1] + rules.SLACK
+        ):
             if instance.original_start is None or instance.start is None or instance.end is None:
                 continue
-            slots.append(rules.Slot(instance.original_start, instance.start, instance.end,
-                                    instance.title or master.title, rules.is_live(instance)))
+            slots.append(
+                rules.Slot(
+                    instance.original_start,
+                    instance.start,
+                    instance.end,
+                    instance.title or master.title,
+                    rules.is_live(instance),
+                )
+            )
     ended = bool((series.get("calendar") or {}).get("ended"))
     through = series.get("materialised_through")
 
@@ -236,9 +276,9 @@ def _last_end(master: CalendarEvent) -> datetime | None:
     """When a finite recurring event's last occurrence ends (None: it repeats for ever)."""
     assert master.start is not None and master.end is not None
     try:
-        last = cadence.last_occurrence(master.recurrence,
-                                       master.start.astimezone(zone_info(master.time_zone)))
+        last = cadence.last_occurrence(
+            master.recurrence, master.start.astimezone(zone_info(master.time_zone))
+        )
     except cadence.Unsupported:
         return None
     return None if last is None else last + (master.end - master.start)
-

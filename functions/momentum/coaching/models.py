@@ -68,6 +68,26 @@ class ProgressTrackingRequest(Strict):
         return self.threshold_days
 
 
+class ProgressTrackingPatch(Strict):
+    """Only the fields sent change; a threshold in days or in weeks replaces the current one."""
+
+    enabled: StrictBool | None = None
+    threshold_days: Annotated[StrictInt, Field(ge=1, le=730)] | None = None
+    threshold_weeks: Annotated[StrictInt, Field(ge=1, le=104)] | None = None
+    notify_off_track: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> ProgressTrackingPatch:
+        if self.threshold_days is not None and self.threshold_weeks is not None:
+            raise ValueError("give threshold_days or threshold_weeks, not both")
+        return self
+
+    def days(self) -> int | None:
+        if self.threshold_weeks is not None:
+            return self.threshold_weeks * 7
+        return self.threshold_days
+
+
 class ProgressTracking(BaseModel):
     enabled: bool
     threshold_days: int | None = None
@@ -84,7 +104,7 @@ class TemplateCreate(Strict):
 class TemplatePatch(Strict):
     name: Name | None = None
     description: Description | None = None
-    progress_tracking: ProgressTrackingRequest | None = None
+    progress_tracking: ProgressTrackingPatch | None = None
 
 
 class Template(BaseModel):
@@ -112,7 +132,7 @@ class EngagementCreate(Strict):
 class EngagementPatch(Strict):
     coach_id: Id | None = None
     owner_id: Id | None = None
-    progress_tracking: ProgressTrackingRequest | None = None
+    progress_tracking: ProgressTrackingPatch | None = None
 
 
 class Reference(BaseModel):

@@ -35,7 +35,7 @@ from momentum.core.idempotency import run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 
-router = Router()  # type: ignore[no-untyped-call]
+router = Router()
 Id = Annotated[str, Path(max_length=64)]
 TAGS = ["Coaching"]
 

@@ -15,6 +15,7 @@ from momentum.coaching.models import (
     EngagementCreate,
     EngagementDetail,
     EngagementPatch,
+    ProgressTrackingPatch,
     ProgressTrackingRequest,
 )
 from momentum.coaching.repository import Collection
@@ -38,6 +39,22 @@ def tracking_body(request: ProgressTrackingRequest) -> dict[str, Any]:
         "threshold_days": request.days(),
         "notify_off_track": request.notify_off_track,
     }
+
+
+def patched_tracking(current: dict[str, Any], patch: ProgressTrackingPatch) -> dict[str, Any]:
+    """Current settings with the sent fields changed; tracking on needs a threshold."""
+    merged = dict(current)
+    if patch.days() is not None:
+        merged["threshold_days"] = patch.days()
+    for name in ("enabled", "notify_off_track"):
+        if getattr(patch, name) is not None:
+            merged[name] = getattr(patch, name)
+    if merged.get("enabled") and not merged.get("threshold_days"):
+        raise Invalid(
+            "Progress tracking needs a threshold.",
+            errors=[field_error("progress_tracking.threshold_days", "required when enabled")],
+        )
+    return merged
 
 
 def record(
@@ -297,7 +314,9 @@ def patch_engagement(
     if patch.owner_id is not None:
         changes["owner_id"] = known_user(principal, patch.owner_id, "owner_id")["id"]
     if patch.progress_tracking is not None:
-        changes["progress_tracking"] = tracking_body(patch.progress_tracking)
+        changes["progress_tracking"] = patched_tracking(
+            item["progress_tracking"], patch.progress_tracking
+        )
     return _change(principal, found, "engagement_updated", **changes)
 
 

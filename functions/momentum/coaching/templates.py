@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from momentum.coaching import repository, views
 from momentum.coaching.models import Template, TemplateCreate, TemplatePatch
-from momentum.coaching.service import record, require_coaching, tracking_body
+from momentum.coaching.service import (
+    patched_tracking,
+    record,
+    require_coaching,
+    tracking_body,
+)
 from momentum.core import clock, cursors
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal
@@ -74,7 +79,9 @@ def patch_template(principal: Principal, template_id: str, patch: TemplatePatch)
     current = template_or_404(principal, template_id)
     changes = patch.model_dump(exclude_none=True, exclude={"progress_tracking"})
     if patch.progress_tracking is not None:
-        changes["progress_tracking"] = tracking_body(patch.progress_tracking)
+        changes["progress_tracking"] = patched_tracking(
+            current["progress_tracking"], patch.progress_tracking
+        )
     updated = {**current, **changes}
     audit = activity.changed_fields(current, changes)
     transactions.write(

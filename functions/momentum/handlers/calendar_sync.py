@@ -45,7 +45,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             failed.add(ref)
             continue
         synced.add(ref)
-        logger.info("calendar synced", extra={"connection": ref, "reason": reason,
-                                              "status": outcome.status, "full": outcome.full,
-                                              "changed": outcome.meetings_changed})
+        logger.info(
+            "calendar synced",
+            extra={
+                "connection": ref,
+                "reason": reason,
+                "status": outcome.status,
+                "full": outcome.full,
+                "changed": outcome.meetings_changed,
+            },
+        )
     return {"batchItemFailures": failures}

@@ -17,21 +17,43 @@ from momentum.calendar import inbox
 
 MAX_BODY_BYTES = 256 * 1024
 PROBLEM_BASE = "https://momentum.example/problems/"
-_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-           405: "Method not allowed", 413: "Payload too large", 500: "Internal error"}
-_SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-          405: "method-not-allowed", 413: "payload-too-large", 500: "internal"}
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Payload too large",
+    500: "Internal error",
+}
+_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    500: "internal",
+}
 logger = logging.getLogger("momentum.webhooks")
 
 
 def _answer(status: int, body: str = "", content_type: str = "text/plain") -> dict[str, Any]:
-    return {"statusCode": status, "headers": {"Content-Type": content_type}, "body": body,
-            "isBase64Encoded": False}
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": content_type},
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
 def _problem(status: int, detail: str) -> dict[str, Any]:
-    body = {"type": PROBLEM_BASE + _SLUGS[status], "title": _TITLES[status], "status": status,
-            "detail": detail}
+    body = {
+        "type": PROBLEM_BASE + _SLUGS[status],
+        "title": _TITLES[status],
+        "status": status,
+        "detail": detail,
+    }
     return _answer(status, json.dumps(body), "application/problem+json")
 
 

@@ -1,38 +1,28 @@
-"""Changing goals: create, update (incl. re-parent, close, reopen), delete and check in.
-
-Every change reads the goal and, in one batch, its ancestors; recomputes the chain in
-memory (rules.roll_up_chain); and writes the goal, its tokens, every ancestor whose
-roll-up moved and the activity entries in ONE transaction, each goal conditioned on the
-version read. Round trips therefore do not grow with depth. If another change to the
-same chain lands in between, the whole use case is retried on fresh reads.
-"""
+"""Changing goals: create, update (incl. re-parent, close, reopen) and delete, each in
+one transaction with the whole alignment chain (see `chain`)."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from momentum.core import clock
-from momentum.core import org as org_cache
 from momentum.core.ids import new_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Invalid, Problem, field_error
-from momentum.okrs import cadence, keys, repository, rules, views
+from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.okrs import chain, repository, rules, views
 from momentum.okrs.access import (
     editable_goal,
     owner_facts,
     parent_to_contribute,
     require_okrs,
 )
-from momentum.okrs.models import CheckInCreate, GoalCreate, GoalPatch, MetricIn
+from momentum.okrs.models import GoalCreate, GoalPatch, MetricIn
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
-T = TypeVar("T")
-RETRIES = 3
+RETRIES = chain.RETRIES
 AUDITED = (
     "title",
     "description",
@@ -46,94 +36,6 @@ AUDITED = (
     "metric",
     "closed",
 )
-
-
-class _ChainMoved(Conflict):
-    """A goal of the chain was written since it was read: recompute and try again."""
-
-
-def _moved() -> Problem:
-    return _ChainMoved("Goals of this alignment chain changed at the same time; try again.")
-
-
-def _stale() -> Problem:
-    return Conflict("This goal changed since you read it; reload and try again.")
-
-
-def _retrying(attempt: Callable[[], T]) -> T:
-    for _ in range(RETRIES - 1):
-        try:
-            return attempt()
-        except _ChainMoved:
-            continue
-    return attempt()
-
-
-def _label(goal: Item) -> str:
-    return f"{'key result' if goal['kind'] == 'key_result' else 'objective'} {goal['title']}"
-
-
-# --- the alignment chain ----------------------------------------------------------------
-
-
-@dataclass
-class Chain:
-    before: dict[str, Item]
-    after: dict[str, Item]
-
-    @classmethod
-    def load(cls, org_id: str, ids: list[str]) -> Chain:
-        found = repository.goals(org_id, ids) if ids else {}
-        return cls(found, copy.deepcopy(found))
-
-    def ops(self, org_id: str, now: datetime, because: Item) -> list[transactions.Op]:
-        """Writes for every ancestor that changed, with a "rolled up from" entry each."""
-        ops: list[transactions.Op] = []
-        for goal_id, after in self.after.items():
-            before = self.before[goal_id]
-            if after == before:
-                continue
-            after["updated_at"] = clock.api_instant(now)
-            ops.append(repository.update_goal_op(before, after, _moved))
-            moved = {
-                k: {"before": before.get(k), "after": after[k]}
-                for k in ("progress", "status")
-                if before.get(k) != after[k]
-            }
-            if moved or set(before.get("children") or {}) != set(after["children"]):
-                ops.append(
-                    activity.record(
-                        org_id=org_id,
-                        entity_id=goal_id,
-                        entity_kind="goal",
-                        actor_id=None,
-                        action="rolled_up",
-                        at=now,
-                        changes=moved,
-                        summary=f"rolled up from {_label(because)}",
-                    )
-                )
-        return ops
-
-
-def _item(org_id: str, body: Item, due: dict[str, str] | None) -> Item:
-    return repository.goal_item(org_id, body, None if body.get("closed") else due)
-
-
-def _reminder(org_id: str, goal: Item, now: datetime, *, checked_in: bool) -> dict[str, str]:
-    """When the reminder sweep should next look at this goal."""
-    rhythm = cadence.Cadence.of_org(org_cache.org_item(org_id))
-    zone = goal.get("owner_time_zone")
-    at = (
-        cadence.reminder_after_checkin(now, rhythm, zone)
-        if checked_in
-        else cadence.next_reminder(now, rhythm, zone)
-    )
-    return keys.reminder_due(org_id, goal["owner_id"], goal["id"], at)
-
-
-def _current_due(goal: Item) -> dict[str, str] | None:
-    return {"due_pk": goal["due_pk"], "due_sk": goal["due_sk"]} if "due_sk" in goal else None
 
 
 # --- create -------------------------------------------------------------------------------
@@ -171,12 +73,30 @@ def _check_dates(start: str, due: str) -> None:
         )
 
 
-def create_goal(principal: Principal, request: GoalCreate, *, acting_for: bool = True) -> Item:
+# Writes another context adds to a goal's creation (same transaction), given the goal.
+AlsoWrite = Callable[[Item], list[transactions.Op]]
+
+
+def create_goal(
+    principal: Principal,
+    request: GoalCreate,
+    *,
+    acting_for: bool = True,
+    also: AlsoWrite | None = None,
+    summary: str | None = None,
+) -> Item:
+    """Create a goal; `also` adds writes (e.g. an action plan) to the same transaction."""
     require_okrs(principal)
-    return _retrying(lambda: _create(principal, request, acting_for))
+    return chain.retrying(lambda: _create(principal, request, acting_for, also, summary))
 
 
-def _create(principal: Principal, request: GoalCreate, acting_for: bool) -> Item:
+def _create(
+    principal: Principal,
+    request: GoalCreate,
+    acting_for: bool,
+    also: AlsoWrite | None,
+    summary: str | None,
+) -> Item:
     owner = owner_facts(principal, request.owner_id, acting_for=acting_for)
     parent = parent_to_contribute(principal, request.parent_id) if request.parent_id else None
     rules.check_parent(None, request.kind, parent)
@@ -212,9 +132,11 @@ def _create(principal: Principal, request: GoalCreate, acting_for: bool) -> Item
     }
     body = {k: v for k, v in body.items() if v is not None}
     rules.refresh(body)
-    chain = Chain.load(principal.org_id, body["ancestor_ids"])
-    rules.roll_up_chain(chain.after, body.get("parent_id"), goal_id, rules.child_entry(body))
-    item = _item(principal.org_id, body, _reminder(principal.org_id, body, now, checked_in=False))
+    ancestors = chain.Chain.load(principal.org_id, body["ancestor_ids"])
+    rules.roll_up_chain(ancestors.after, body.get("parent_id"), goal_id, rules.child_entry(body))
+    item = chain.goal_with_due(
+        principal.org_id, body, chain.reminder(principal.org_id, body, now, checked_in=False)
+    )
     repository.write(
         [
             transactions.put_new(item),
@@ -230,8 +152,10 @@ def _create(principal: Principal, request: GoalCreate, acting_for: bool) -> Item
                     k: {"before": None, "after": item.get(k)}
                     for k in ("title", "owner_id", "parent_id")
                 },
+                summary=summary,
             ),
-            *chain.ops(principal.org_id, now, item),
+            *ancestors.ops(principal.org_id, now, item),
+            *(also(item) if also else []),
         ]
     )
     return item
@@ -242,7 +166,7 @@ def _create(principal: Principal, request: GoalCreate, acting_for: bool) -> Item
 
 def patch_goal(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     require_okrs(principal)
-    return _retrying(lambda: _patch(principal, goal_id, patch))
+    return chain.retrying(lambda: _patch(principal, goal_id, patch))
 
 
 def _apply_fields(principal: Principal, before: Item, after: Item, patch: GoalPatch) -> None:
@@ -295,15 +219,19 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     rules.refresh(after)
     now = clock.now()
     after["updated_at"] = clock.api_instant(now)
-    chain = Chain.load(org_id, list(dict.fromkeys(before["ancestor_ids"] + after["ancestor_ids"])))
+    ancestors = chain.Chain.load(
+        org_id, list(dict.fromkeys(before["ancestor_ids"] + after["ancestor_ids"]))
+    )
     if moving:
-        rules.roll_up_chain(chain.after, before.get("parent_id"), goal_id, None)
-    rules.roll_up_chain(chain.after, after.get("parent_id"), goal_id, rules.child_entry(after))
+        rules.roll_up_chain(ancestors.after, before.get("parent_id"), goal_id, None)
+    rules.roll_up_chain(ancestors.after, after.get("parent_id"), goal_id, rules.child_entry(after))
     rearm = (before.get("closed") and not after["closed"]) or after["owner_id"] != before[
         "owner_id"
     ]
-    due = _reminder(org_id, after, now, checked_in=False) if rearm else _current_due(before)
-    item = _item(org_id, after, due)
+    due = (
+        chain.reminder(org_id, after, now, checked_in=False) if rearm else chain.current_due(before)
+    )
+    item = chain.goal_with_due(org_id, after, due)
     action = (
         "goal_closed"
         if after["closed"] and not before.get("closed")
@@ -315,7 +243,9 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     )
     repository.write(
         [
-            repository.update_goal_op(before, item, _moved if patch.version is None else _stale),
+            repository.update_goal_op(
+                before, item, chain.moved if patch.version is None else chain.stale
+            ),
             *repository.token_ops(org_id, before, item),
             *(_subtree_moves(org_id, item) if moving else []),
             activity.record(
@@ -329,7 +259,7 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
                     {k: before.get(k) for k in AUDITED}, {k: item.get(k) for k in AUDITED}
                 ),
             ),
-            *chain.ops(org_id, now, item),
+            *ancestors.ops(org_id, now, item),
         ]
     )
     item["version"] = before["version"] + 1
@@ -354,7 +284,9 @@ def _subtree_moves(org_id: str, moved: Item) -> list[transactions.Op]:
                 )
             ancestors_of[child["id"]] = new_ancestors
             ops.append(
-                repository.update_goal_op(child, {**child, "ancestor_ids": new_ancestors}, _moved)
+                repository.update_goal_op(
+                    child, {**child, "ancestor_ids": new_ancestors}, chain.moved
+                )
             )
             frontier += list(child.get("children") or {})
             if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
@@ -370,7 +302,7 @@ def _subtree_moves(org_id: str, moved: Item) -> list[transactions.Op]:
 
 def delete_goal(principal: Principal, goal_id: str) -> None:
     require_okrs(principal)
-    _retrying(lambda: _delete(principal, goal_id))
+    chain.retrying(lambda: _delete(principal, goal_id))
 
 
 def _delete(principal: Principal, goal_id: str) -> None:
@@ -382,8 +314,8 @@ def _delete(principal: Principal, goal_id: str) -> None:
             "delete or move them first."
         )
     now = clock.now()
-    chain = Chain.load(org_id, before["ancestor_ids"])
-    rules.roll_up_chain(chain.after, before.get("parent_id"), goal_id, None)
+    ancestors = chain.Chain.load(org_id, before["ancestor_ids"])
+    rules.roll_up_chain(ancestors.after, before.get("parent_id"), goal_id, None)
     repository.write(
         [
             transactions.delete(
@@ -391,7 +323,7 @@ def _delete(principal: Principal, goal_id: str) -> None:
                 condition="#version = :expected",
                 names={"#version": "version"},
                 values={":expected": before["version"]},
-                on_condition_failed=_moved,
+                on_condition_failed=chain.moved,
             ),
             *repository.token_ops(org_id, before, None),
             activity.record(
@@ -403,83 +335,6 @@ def _delete(principal: Principal, goal_id: str) -> None:
                 at=now,
                 changes={"title": {"before": before["title"], "after": None}},
             ),
-            *chain.ops(org_id, now, before),
+            *ancestors.ops(org_id, now, before),
         ]
     )
-
-
-# --- check-ins ----------------------------------------------------------------------------------
-
-
-def check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Item:
-    require_okrs(principal)
-    return _retrying(lambda: _check_in(principal, goal_id, request))
-
-
-def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Item:
-    org_id = principal.org_id
-    before = editable_goal(principal, goal_id)
-    if before.get("closed"):
-        raise Conflict("This goal is closed; reopen it to check in.")
-    after = copy.deepcopy(before)
-    previous = before["metric"]["current"]
-    if request.value is not None:
-        after["metric"]["current"] = request.value
-        after["own_progress"] = rules.metric_progress(after["metric"])
-        if rules.rolls_up(before):
-            after["progress_mode"] = "manual"  # a value checked in on a roll-up pins it
-    after["own_status"] = request.status
-    now = clock.now()
-    after["last_checkin_at"] = clock.key_instant(now)
-    after["updated_at"] = clock.api_instant(now)
-    rules.refresh(after)
-    chain = Chain.load(org_id, before["ancestor_ids"])
-    rules.roll_up_chain(chain.after, after.get("parent_id"), goal_id, rules.child_entry(after))
-    item = _item(org_id, after, _reminder(org_id, after, now, checked_in=True))
-    checkin_id = new_id()
-    checkin = {
-        **keys.checkin_key(org_id, goal_id, now, checkin_id),
-        "type": "checkin",
-        "id": checkin_id,
-        "goal_id": goal_id,
-        "author_id": principal.user_id,
-        "created_at": clock.api_instant(now),
-        "note": request.note,
-        "value": request.value,
-        "previous_value": previous,
-        "status": request.status,
-        "progress": item["progress"],
-    }
-    checkin = {k: v for k, v in checkin.items() if v is not None}
-    changes = activity.changed_fields(
-        {
-            "progress": before["progress"],
-            "status": before["status"],
-            "value": previous,
-            "progress_mode": before["progress_mode"],
-        },
-        {
-            "progress": item["progress"],
-            "status": item["status"],
-            "value": item["metric"]["current"],
-            "progress_mode": item["progress_mode"],
-        },
-    )
-    repository.write(
-        [
-            transactions.put_new(checkin),
-            repository.update_goal_op(before, item, _moved),
-            activity.record(
-                org_id=org_id,
-                entity_id=goal_id,
-                entity_kind="goal",
-                actor_id=principal.user_id,
-                action="checked_in",
-                at=now,
-                changes=changes,
-                summary=f"check-in: {request.status}",
-            ),
-            *chain.ops(org_id, now, item),
-        ]
-    )
-    return checkin

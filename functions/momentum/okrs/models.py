@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 Kind = Literal["objective", "key_result"]
 Visibility = Literal["public", "private"]
@@ -72,7 +72,7 @@ class GoalPatch(Strict):
     progress_mode: ProgressMode | None = None
     metric: MetricPatch | None = None
     closed: StrictBool | None = None
-    version: Annotated[int, Field(ge=1, le=2**31)] | None = None
+    version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
 
 
 class Metric(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -86,7 +86,7 @@ def patch_goal(goal_id: Id, patch: Annotated[GoalPatch, Body()]) -> GoalDetail:
 
 
 @router.delete("/v1/goals/<goal_id>", tags=TAGS)
-def delete_goal(goal_id: Id) -> Response[None]:
+def delete_goal(goal_id: Id) -> Response[Any]:
     service.delete_goal(current_principal(), goal_id)
     return no_content()
 

@@ -12,10 +12,11 @@ from datetime import date
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict
+from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
 from momentum.core.text import words
-from momentum.okrs import changes, repository, rules, views
+from momentum.okrs import changes, checkins, repository, rules, views
 from momentum.okrs.access import (
+    may_edit,
     may_view,
     require_okrs,
     visible_goal,
@@ -29,6 +30,7 @@ from momentum.okrs.models import (
     GoalHit,
     GoalPatch,
     GoalSearch,
+    Links,
 )
 from momentum.store.codec import Item
 
@@ -87,7 +89,7 @@ def list_goals(
 
 
 def check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> CheckIn:
-    return views.checkin(changes.check_in(principal, goal_id, request))
+    return views.checkin(checkins.check_in(principal, goal_id, request))
 
 
 def list_checkins(
@@ -151,6 +153,39 @@ def can_view_activity(principal: Principal, entity_id: str) -> bool:
 def goal_item(org_id: str, goal_id: str) -> Item | None:
     """A goal's stored item, or None (other contexts show a link as broken)."""
     return repository.goal(org_id, goal_id) if is_id(goal_id) else None
+
+
+def goal_items(org_id: str, goal_ids: list[str]) -> dict[str, Item]:
+    """Goals by id in one round trip (up to 100); missing ones are left out."""
+    return repository.goals(org_id, [g for g in goal_ids if is_id(g)])
+
+
+def goal_links(goal_id: str) -> Links:
+    return views.links(goal_id)
+
+
+def objective_to_contribute(principal: Principal, goal_id: str) -> Item:
+    """An objective the caller may add a key result under: 404 if they may not view it,
+    403 if they may not contribute to it, 422 if it is a key result."""
+    require_okrs(principal)
+    goal = visible_goal(principal, goal_id)
+    if not may_edit(principal, goal):
+        raise Forbidden(
+            "Only the objective's owner, the owner's managers and admins may add key results to it."
+        )
+    if goal["kind"] != "objective":
+        raise Invalid(
+            "Key results align under objectives only.",
+            errors=[field_error("okr.objective_id", "not an objective")],
+        )
+    return goal
+
+
+def create_goal_with(
+    principal: Principal, request: GoalCreate, *, also: changes.AlsoWrite, summary: str
+) -> Item:
+    """Create a goal and, in the same transaction, another context's writes (`also`)."""
+    return changes.create_goal(principal, request, also=also, summary=summary)
 
 
 def owner_renamed(org_id: str, user_id: str, new_name: str) -> int:

@@ -181,7 +181,7 @@ def roll_over(org_id: str, meeting: Item, now: datetime) -> bool:
         if meeting.get("state") != "cancelled":  # the counters read may be stale
             condition += " AND topics_total = topics_done AND items_total = items_done"
         try:
-            transactions.write(
+            repository.write(
                 [
                     set_attributes(
                         meeting_key,
@@ -201,7 +201,7 @@ def roll_over(org_id: str, meeting: Item, now: datetime) -> bool:
     unfinished = [e for e in repository.agenda(org_id, meeting["id"]) if not e.get("completed")]
     target = destination(org_id, meeting, fresh=False) if unfinished else None
     if target is None:  # nothing to move, or nowhere to move it: entries stay where they are
-        transactions.write(
+        repository.write(
             [
                 set_attributes(
                     meeting_key,

@@ -70,9 +70,17 @@ def _still_growing(series: Item) -> bool:
     return not series.get("archived") and not (series.get("calendar") or {}).get("ended")
 
 
-def extend(org_id: str, series: Item, now: datetime, *, read_due_sk: str | None = None) -> Item:
-    """Materialise what the horizon asks for, chunk by chunk; returns the series as written.
-    With `read_due_sk` (a sweep), nothing is written unless the due entry is still that one."""
+def extend(
+    org_id: str,
+    series: Item,
+    now: datetime,
+    *,
+    read_due_sk: str | None = None,
+    made: list[Item] | None = None,
+) -> Item:
+    """Materialise what the horizon asks for, chunk by chunk; returns the series as written
+    (and appends the new meetings to `made`). With `read_due_sk` (a sweep), nothing is
+    written unless the due entry is still that one."""
     first_round = True
     while True:
         plan = rules.Extension()
@@ -114,6 +122,8 @@ def extend(org_id: str, series: Item, now: datetime, *, read_due_sk: str | None 
             ops += repository.new_meeting_ops(org_id, meeting, now)
         transactions.write(ops)
         series = {**series, **changes}
+        if made is not None:
+            made += meetings
         first_round = False
         if meetings:
             _release_waiting(org_id, series, meetings, now)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -13,6 +21,16 @@ AgendaText = Annotated[str, Field(min_length=1, max_length=1000)]
 NotesBody = Annotated[str, Field(max_length=20_000)]
 Rule = Annotated[str, Field(min_length=1, max_length=300)]
 MeetingState = Literal["scheduled", "cancelled"]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off years would overflow when converted to UTC; no 1:1 is planned that way.
+    if not 2000 <= moment.year <= 2100:
+        raise ValueError("must be between the years 2000 and 2100")
+    return moment
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class Strict(BaseModel):
@@ -25,8 +43,8 @@ class Strict(BaseModel):
 class OneOnOneCreate(Strict):
     with_user_id: Id
     title: Title
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
     recurrence: Rule | None = Field(
         default=None, description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
     )
@@ -34,15 +52,15 @@ class OneOnOneCreate(Strict):
 
 class SeriesPatch(Strict):
     title: Title | None = None
-    start: AwareDatetime | None = Field(default=None, description="new time of future meetings")
-    end: AwareDatetime | None = None
+    start: Instant | None = Field(default=None, description="new time of future meetings")
+    end: Instant | None = None
     recurrence: Rule | None = None
 
 
 class MeetingPatch(Strict):
     title: Title | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     state: MeetingState | None = None
 
 

@@ -81,7 +81,7 @@ def send_created(
             recipient_id=other["id"],
             subject_id=subject_id,
             occurrence=subject_id,
-            subject=f"{owner.get('name', '')} set up a {module_name(org_id)}: {title}",
+            subject=f'{owner.get("name", "")} scheduled "{title}" with you',
             why=WHY,
             context=context,
             to_email=other.get("email"),
@@ -159,7 +159,7 @@ def send_weekly_summary(
             recipient_id=user["id"],
             subject_id="one-on-ones",
             occurrence=sunday.isoformat(),
-            subject=f"Your {module_name(org_id)} week: {len(meetings)} meeting"
+            subject=f"Your week in {module_name(org_id)}: {len(meetings)} meeting"
             + ("s" if len(meetings) != 1 else ""),
             why="you had 1:1 meetings this week",
             context=context,

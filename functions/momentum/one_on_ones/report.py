@@ -38,6 +38,11 @@ def _months(low: datetime, high: datetime) -> list[str]:
 def report(principal: Principal, from_date: date, to_date: date) -> Report:
     open_module(principal)
     principal.require_admin()
+    if not (2000 <= from_date.year <= 2100 and 2000 <= to_date.year <= 2100):
+        raise Invalid(
+            "The period must lie between the years 2000 and 2100.",
+            errors=[field_error("from", "out of range")],
+        )
     if to_date < from_date or (to_date - from_date).days >= MAX_DAYS:
         raise Invalid(
             "The period runs from `from` to `to` (inclusive), at most a year.",

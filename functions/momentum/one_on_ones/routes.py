@@ -33,7 +33,7 @@ from momentum.one_on_ones.models import (
 )
 from momentum.one_on_ones.repository import ACTION_ITEMS, TOPICS
 
-router = Router()  # type: ignore[no-untyped-call]
+router = Router()
 Id = Annotated[str, Path(max_length=64)]
 TAG = ["1:1s"]
 

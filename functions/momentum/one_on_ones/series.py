@@ -284,17 +284,21 @@ def archive_series(principal: Principal, series_id: str, archived: bool) -> None
 def end_recurrence(
     org_id: str, series_id: str, now: datetime, last_end: datetime | None = None
 ) -> Item | None:
-    """The recurring calendar event ended: no more meetings; the series may be archived."""
+    """The recurring calendar event ended (after `last_end`): no more meetings are made,
+    later ones are cancelled (content kept, carried entries move on), and the series may
+    be archived once the rest are past."""
     series = repository.series(org_id, series_id)
     if series is None:
         return None
+    found = repository.series_meetings(org_id, series_id)
     if last_end is None:
-        ends = [
-            clock.parse_instant(item["end"])
-            for item in repository.series_meetings(org_id, series_id)
-            if item.get("state") == "scheduled"
-        ]
+        ends = [clock.parse_instant(m["end"]) for m in found if m.get("state") == "scheduled"]
         last_end = max(ends, default=clock.parse_instant(series["first_end"]))
+    for later in sorted(found, key=lambda m: m["occurrence"], reverse=True):
+        if later.get("state") == "scheduled" and clock.parse_instant(later["start"]) >= last_end:
+            current = repository.meeting(org_id, later["id"])
+            if current is not None:
+                meetings.apply_change(org_id, current, {"state": "cancelled"}, None, now)
     changes: dict[str, Any] = {
         "calendar": {**(series.get("calendar") or {}), "ended": True},
         "ends_at": clock.api_instant(last_end),

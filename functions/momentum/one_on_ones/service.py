@@ -152,8 +152,10 @@ def create(
             path=f"meetings/{meeting['id']}",
             now=now,
         )
-        return CreateAnswer(meeting=get_meeting(principal, meeting["id"]))
-    series = _create_series(principal, request, other, start, end, now, arms, calendar)
+        fresh = {**meeting, "sk": "MEETING"}  # built from what was written, no read back
+        return CreateAnswer(meeting=views.meeting_view([fresh], principal))
+    made: list[Item] = []
+    series = _create_series(principal, request, other, start, end, now, arms, calendar, made)
     notifications.send_created(
         org_id,
         owner=owner,
@@ -165,7 +167,8 @@ def create(
         path=f"one-on-ones/{series['id']}",
         now=now,
     )
-    return CreateAnswer(series=get_series(principal, series["id"]))
+    # Built from what was just written: the series' meeting index may lag behind.
+    return CreateAnswer(series=views.series_view(series, made, []))
 
 
 def _create_series(
@@ -177,6 +180,7 @@ def _create_series(
     now: datetime,
     arms: list[transactions.Op],
     calendar: dict[str, Any] | None,
+    made: list[Item],
 ) -> Item:
     org_id, zone_name = principal.org_id, principal.time_zone
     assert request.recurrence is not None
@@ -220,7 +224,7 @@ def _create_series(
     if calendar:
         ops.append(_calendar_link_op(org_id, calendar, "series", series["id"]))
     transactions.write(ops)
-    return materialise.extend(org_id, {**body, "type": "series"}, now)
+    return materialise.extend(org_id, {**body, "type": "series"}, now, made=made)
 
 
 # --- read ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from momentum.core.problems import Problem
 from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.identity import service as identity
 from momentum.one_on_ones import carry, keys, materialise, notifications, repository, rules
-from momentum.store import transactions
 from momentum.store.codec import Item
 from momentum.store.keys import due_attributes
 
@@ -30,7 +29,7 @@ def _clear_due(item: Item, values: dict[str, Any] | None = None) -> bool:
     """Clear (or re-arm with `values`) the entry's due attributes if it is still the one read."""
     changes = values or {"due_pk": None, "due_sk": None}
     try:
-        transactions.write(
+        repository.write(
             [
                 repository.set_attributes(
                     {"pk": item["pk"], "sk": item["sk"]},

@@ -1,0 +1,105 @@
+"""Engage action plans as the API shows them (API.md "Engage action plans")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+PlanStatus = Literal["not_started", "in_progress", "done"]
+OkrMode = Literal["objective", "key_result", "none"]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=5000)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(Strict):
+    """Where the plan came from: a survey, and the question or driver it answers."""
+
+    survey_id: Annotated[str, Field(max_length=64)] | None = None
+    question: Annotated[str, Field(max_length=500)] | None = None
+    driver: Annotated[str, Field(max_length=200)] | None = None
+
+
+class OkrChoice(Strict):
+    """`objective`: a new objective; `key_result`: a key result under `objective_id`
+    (picked with GET /v1/goals/search); `none`: no goal (link one later by PATCH)."""
+
+    mode: OkrMode = "objective"
+    objective_id: Id | None = None
+
+
+class ActionPlanCreate(Strict):
+    title: Title
+    description: Description = ""
+    due_date: date
+    assignee_id: Id | None = None  # default: the caller
+    status: PlanStatus = "not_started"
+    source: Source | None = None
+    okr: OkrChoice = OkrChoice()
+
+
+class ActionPlanPatch(Strict):
+    """Fields left out keep their value; `okr` links a goal to a plan that has none."""
+
+    title: Title | None = None
+    description: Description | None = None
+    due_date: date | None = None
+    assignee_id: Id | None = None
+    status: PlanStatus | None = None
+    source: Source | None = None
+    okr: OkrChoice | None = None
+    version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
+
+
+class GoalLinks(BaseModel):
+    web: str
+    login: str
+
+
+class LinkedGoal(BaseModel):
+    id: str
+    kind: Literal["objective", "key_result"]
+    title: str
+    assignee_id: str
+    due_date: date
+    status: Literal["linked", "deleted"]
+    links: GoalLinks
+
+
+class ActionPlan(BaseModel):
+    id: str
+    title: str
+    description: str
+    due_date: date
+    assignee_id: str
+    status: PlanStatus
+    owner_id: str
+    source: Source | None = None
+    linked_goal: LinkedGoal | None = None
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class ActionPlanCreated(BaseModel):
+    message: str
+    action_plan: ActionPlan
+    linked_goal: LinkedGoal | None = None
+
+
+class UpdateCreate(Strict):
+    body: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class PlanUpdate(BaseModel):
+    id: str
+    plan_id: str
+    author_id: str
+    body: str
+    created_at: str

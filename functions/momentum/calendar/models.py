@@ -1,0 +1,70 @@
+"""Calendar requests and answers as the API shows them (API.md "Calendar")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProviderName = Literal["google", "microsoft"]
+EventId = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConnectRequest(Strict):
+    provider: ProviderName
+
+
+class ConnectAnswer(BaseModel):
+    provider: ProviderName
+    authorization_url: str = Field(description="send the user's browser here to consent")
+
+
+class ConnectionStatus(BaseModel):
+    provider: str
+    status: Literal["connected", "needs_reauth", "not_connected"]
+    account_email: str | None = None
+    connected_at: str | None = None
+    last_synced_at: str | None = None
+
+
+class LinkedTo(BaseModel):
+    kind: Literal["series", "meeting"]
+    id: str
+
+
+class CalendarEventView(BaseModel):
+    provider: ProviderName
+    event_id: str
+    title: str
+    start: str = Field(description="first start in the next four weeks")
+    end: str
+    time_zone: str
+    recurring: bool
+    cadence: Literal["weekly", "biweekly", "triweekly", "monthly", "several_per_week"] | None
+    recurrence: str | None = Field(default=None, description="the RRULE a series would keep")
+    with_user_id: str
+    occurrences: list[str] = Field(default=[], description="starts in the next four weeks")
+    linked: LinkedTo | None = None
+
+
+class SkippedEvent(BaseModel):
+    provider: ProviderName
+    event_id: str
+    title: str
+    reason: str = Field(description="stable code, e.g. too_many_attendees")
+    detail: str
+
+
+class EventList(BaseModel):
+    items: list[CalendarEventView]
+    skipped: list[SkippedEvent] = []
+    next_cursor: str | None = None
+
+
+class ImportRequest(Strict):
+    provider: ProviderName
+    event_id: EventId

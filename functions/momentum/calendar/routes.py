@@ -1,0 +1,116 @@
+"""Calendar routes (API.md "Calendar"): connections, the OAuth callback (public), event
+listings for bulk create and create new, and import as a linked 1:1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from momentum.calendar import oauth, service
+from momentum.calendar.events import ProviderError, provider_unavailable
+from momentum.calendar.models import (
+    ConnectAnswer,
+    ConnectionStatus,
+    ConnectRequest,
+    EventList,
+    ImportRequest,
+    ProviderName,
+)
+from momentum.core.api import created, header, no_content
+from momentum.core.config import settings
+from momentum.core.idempotency import run_once
+from momentum.core.org import require_module
+from momentum.core.principal import Principal, current_principal
+from momentum.core.problems import BadRequest
+from momentum.one_on_ones.models import CreateAnswer
+
+router = Router()
+
+
+@contextmanager
+def _provider_calls() -> Iterator[None]:
+    """Provider failures that reach a route answer 503, never a 500."""
+    try:
+        yield
+    except ProviderError as error:
+        raise provider_unavailable(error) from error
+
+
+TAG = "Calendar"
+Provider = Annotated[ProviderName, Path(max_length=64)]
+
+
+@router.post("/v1/calendar/connections", tags=[TAG])
+def connect(request: Annotated[ConnectRequest, Body()]) -> ConnectAnswer:
+    principal = current_principal()
+    require_module(principal, service.MODULE)
+    url = oauth.authorization_url(principal, request.provider)
+    return ConnectAnswer(provider=request.provider, authorization_url=url)
+
+
+@router.get("/v1/calendar/oauth/callback", tags=[TAG])
+def oauth_callback(
+    code: Annotated[str | None, Query(max_length=4096)] = None,
+    state: Annotated[str | None, Query(max_length=512)] = None,
+    error: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response[Any]:
+    """Public: the provider sends the user's browser back here; on success it goes on to
+    the app's calendar settings."""
+    if error:
+        raise BadRequest(f"The calendar connection was not granted ({error}).")
+    if not code or not state:
+        raise BadRequest("The callback needs code and state.")
+    with _provider_calls():
+        provider, _ = oauth.finish(code, state)
+    location = f"{settings().app_url}/settings/calendar?connected={provider}"
+    return Response(
+        status_code=302, content_type="text/plain", body="", headers={"Location": location}
+    )
+
+
+@router.get("/v1/calendar/connections/<provider>", tags=[TAG])
+def connection_status(provider: Provider) -> ConnectionStatus:
+    return oauth.status(current_principal(), provider)
+
+
+@router.delete("/v1/calendar/connections/<provider>", tags=[TAG])
+def disconnect(provider: Provider) -> Response[None]:
+    with _provider_calls():
+        oauth.disconnect(current_principal(), provider)
+    return no_content()
+
+
+@router.get("/v1/calendar/recurring-events", tags=[TAG])
+def recurring_events() -> EventList:
+    with _provider_calls():
+        return service.recurring_events(current_principal())
+
+
+@router.get("/v1/calendar/events", tags=[TAG])
+def events_with(with_user_id: Annotated[str, Query(min_length=1, max_length=64)]) -> EventList:
+    with _provider_calls():
+        return service.events_with(current_principal(), with_user_id)
+
+
+@router.post("/v1/one-on-ones/import", tags=[TAG])
+def import_event(request: Annotated[ImportRequest, Body()]) -> Response[CreateAnswer]:
+    principal = current_principal()
+    answer = run_once(
+        org_id=principal.org_id,
+        user_id=principal.user_id,
+        scope="POST /v1/one-on-ones/import",
+        key=header(router, "Idempotency-Key"),
+        request=request.model_dump(mode="json"),
+        create=lambda: _imported(principal, request),
+    )
+    return created(answer)
+
+
+def _imported(principal: Principal, request: ImportRequest) -> dict[str, Any]:
+    with _provider_calls():
+        return service.import_event(principal, request).model_dump(mode="json")

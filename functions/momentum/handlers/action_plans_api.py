@@ -1,0 +1,12 @@
+"""Lambda entry point: Engage action plans linked to OKRs."""
+
+from typing import Any
+
+from momentum.action_plans.routes import router
+from momentum.core.api import build_resolver, handle
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)

@@ -1,0 +1,42 @@
+"""1:1s over HTTP against the local stack: the issue's stories, the same ones the
+integration suite runs in-process. Requests see the wall clock, so the first meeting is
+put two days ahead (10:00 UTC) and every sweep instant is derived from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from momentum.core import clock
+from tests.e2e.conftest import HttpApi
+from tests.integration.test_one_on_ones_story import (
+    run_conflicts_story,
+    run_privacy_and_notifications_story,
+    run_visibility_story,
+    run_weekly_story,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def first_start() -> datetime:
+    """10:00 UTC, two or three days from now: future for requests, never yet reminded."""
+    day = clock.now().date() + timedelta(days=2)
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
+
+
+def test_a_weekly_series_through_two_weeks(stack: HttpApi) -> None:
+    run_weekly_story(stack, first_start())
+
+
+def test_only_participants_see_a_one_on_one(stack: HttpApi) -> None:
+    run_visibility_story(stack, first_start())
+
+
+def test_conflicts_and_permissions(stack: HttpApi) -> None:
+    run_conflicts_story(stack, first_start())
+
+
+def test_notifications_and_private_notes(stack: HttpApi) -> None:
+    run_privacy_and_notifications_story(stack, first_start())

@@ -1,0 +1,168 @@
+"""The calendar's test bench: the local fake providers (infra/local/calendar_fakes) run
+in-process behind an httpx transport, their webhooks are delivered to the in-process
+API, and the calendar sync queue (moto SQS FIFO) is drained into the real worker.
+
+Each test_calendar_*.py module wraps `fake_providers` in its own `fakes` fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from infra.local import calendar_fakes
+
+from momentum.calendar import config as calendar_config
+from momentum.calendar import http as calendar_http
+from momentum.calendar import tokens
+from momentum.core import aws, clock
+from momentum.core.config import settings
+from tests.harness import Actor, InProcessApi
+
+FAKE = "http://fake.local/local/calendar"
+ENVIRONMENT = {
+    "GOOGLE_OAUTH_BASE": f"{FAKE}/google/oauth",
+    "GOOGLE_API_BASE": f"{FAKE}/google",
+    "MICROSOFT_LOGIN_BASE": f"{FAKE}/microsoft/oauth",
+    "MICROSOFT_GRAPH_BASE": f"{FAKE}/microsoft/v1.0",
+    "GOOGLE_CLIENT_ID": "google-test-client",
+    "MICROSOFT_CLIENT_ID": "microsoft-test-client",
+}
+
+
+class FakeProviders:
+    """What the local server is to calendar_fakes (data_dir, webhook delivery), in-process."""
+
+    def __init__(self, api: InProcessApi, data_dir: Path) -> None:
+        self.api, self.data_dir, self.port = api, data_dir, 0
+        self.transport = httpx.MockTransport(self._serve)
+
+    def _serve(self, request: httpx.Request) -> httpx.Response:
+        target = request.url.raw_path.decode()
+        headers = {**dict(request.headers), "host": "fake.local"}
+        status, out_headers, body = calendar_fakes.handle(
+            self, request.method, target, request.content, headers
+        )
+        return httpx.Response(status, headers=out_headers, content=body)
+
+    def deliver(self, target: str, headers: dict[str, str], body: str) -> int:
+        return self.api.request(None, "POST", target, raw_body=body, headers=headers).status
+
+    def deliver_text(self, target: str, headers: dict[str, str], body: str) -> tuple[int, str]:
+        reply = self.api.request(None, "POST", target, raw_body=body, headers=headers)
+        return reply.status, reply.text
+
+    def control(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        status, _, out = calendar_fakes.handle(
+            self,
+            "POST",
+            f"/local/calendar/control{path}",
+            json.dumps(body).encode(),
+            {"host": "fake.local"},
+        )
+        assert status < 300, out
+        answer: dict[str, Any] = json.loads(out)
+        return answer
+
+    def state(self) -> dict[str, Any]:
+        state: dict[str, Any] = json.loads((self.data_dir / "calendar-fakes.json").read_text())
+        return state
+
+    def browse(self, url: str) -> httpx.Response:
+        """What the user's browser does with an authorization URL (auto-approved)."""
+        return httpx.Client(transport=self.transport).get(url)
+
+    # --- the sync queue ---------------------------------------------------------------------
+
+    def queued(self) -> int:
+        attributes = aws.client("sqs").get_queue_attributes(
+            QueueUrl=settings().calendar_queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"])
+
+    def drain(self) -> int:
+        """Deliver queued sync messages to the worker until the queue is empty."""
+        from momentum.handlers import calendar_sync
+
+        sqs, url = aws.client("sqs"), settings().calendar_queue_url
+        delivered = 0
+        for _ in range(50):
+            messages = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
+            ).get("Messages", [])
+            if not messages:
+                return delivered
+            delivered += len(messages)
+            records = [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                }
+                for m in messages
+            ]
+            result = calendar_sync.handler({"Records": records}, _Context())
+            assert result["batchItemFailures"] == [], result
+            for message in messages:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        raise AssertionError("the sync queue never emptied")
+
+
+class _Context:
+    function_name = "calendar-sync"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:calendar-sync"
+    aws_request_id = "calendar-test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 120_000
+
+
+def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
+    """The body of each calendar test module's `fakes` fixture (moto is already on)."""
+    saved = {
+        name: os.environ.get(name) for name in [*ENVIRONMENT, "KMS_KEY_ID", "CALENDAR_QUEUE_URL"]
+    }
+    key_id = aws.client("kms").create_key(Description="calendar")["KeyMetadata"]["KeyId"]
+    queue = aws.client("sqs").create_queue(
+        QueueName="momentum-calendar-sync.fifo", Attributes={"FifoQueue": "true"}
+    )["QueueUrl"]
+    os.environ.update(ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue)
+    settings.cache_clear()
+    calendar_config.clear()
+    tokens.clear()
+    providers = FakeProviders(api, tmp_path)
+    calendar_http.use_transport(providers.transport)
+    yield providers
+    calendar_http.use_transport(None)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    settings.cache_clear()
+    calendar_config.clear()
+    tokens.clear()
+
+
+def connect(api: InProcessApi, fakes: FakeProviders, actor: Actor, provider: str) -> None:
+    """The whole OAuth dance: authorization URL, consent, callback, first sync."""
+    answer = api.post(actor, "/v1/calendar/connections", {"provider": provider}).ok()
+    consent = fakes.browse(answer["authorization_url"])
+    assert consent.status_code == 302, consent.text
+    callback = urlsplit(consent.headers["location"])
+    reply = api.get(None, f"{callback.path}?{callback.query}")
+    assert reply.status == 302, reply.text
+    fakes.drain()
+
+
+def instant(days: int, hour: int, zone: str = "America/New_York") -> str:
+    """A local wall-clock time `days` from today, as ISO with offset."""
+    local = clock.now().astimezone(clock.zone(zone)) + clock.timedelta(days=days)
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()

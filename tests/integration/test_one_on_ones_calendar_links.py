@@ -1,0 +1,97 @@
+"""What the calendar context (issue 8) calls: linked series and meetings, updates and
+cancellations from the calendar, extra occurrences, and the recurring event's end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from momentum.core import clock
+from momentum.core.principal import principal_from_item
+from momentum.identity import service as identity
+from momentum.one_on_ones import service
+from momentum.one_on_ones.models import OneOnOneCreate
+from tests.harness import InProcessApi
+from tests.integration.test_one_on_ones_story import START, Clock, at, people, set_now, texts
+
+__all__ = ["set_now"]
+
+
+def imported_series(api: InProcessApi) -> tuple:
+    admin, mia, eli, _ = people(api)
+    principal = principal_from_item(mia.org_id, identity.user_item(mia.org_id, mia.user_id))
+    request = OneOnOneCreate(
+        with_user_id=eli.user_id,
+        title="From Google",
+        start=START,
+        end=START + timedelta(minutes=30),
+        recurrence="FREQ=WEEKLY",
+    )
+    answer = service.import_from_calendar(principal, request, provider="google", event_id="evt-1")
+    assert answer.series is not None
+    return admin, mia, eli, answer.series
+
+
+def test_a_linked_series_follows_its_calendar(api: InProcessApi, set_now: Clock) -> None:
+    _, mia, eli, series = imported_series(api)
+    assert series.calendar is not None and series.calendar.event_id == "evt-1"
+    assert service.linked_to(mia.org_id, "google", "evt-1") == ("series", series.id)
+    first, second, third = series.meetings[:3]
+    assert first.calendar is not None and first.calendar.original_start == at(START)
+    assert api.patch(mia, f"/v1/one-on-ones/{series.id}", {"title": "x"}).status == 409
+    assert api.patch(mia, f"/v1/meetings/{first.id}", {"title": "x"}).status == 409
+
+    moved = START + timedelta(weeks=1, hours=2)
+    found = service.series_meeting_at(mia.org_id, series.id, START + timedelta(weeks=1))
+    assert found is not None and found["id"] == second.id
+    service.update_meeting_from_calendar(
+        mia.org_id,
+        second.id,
+        title="Moved",
+        start=moved,
+        end=moved + timedelta(minutes=45),
+        now=clock.now(),
+    )
+    changed = api.get(eli, f"/v1/meetings/{second.id}").ok()
+    assert (changed["title"], changed["start"]) == ("Moved", clock.api_instant(moved))
+
+    api.post(eli, f"/v1/meetings/{first.id}/agenda-topics", {"text": "Carry me"}).ok()
+    api.run_sweep("agenda-rollover", at(START, minutes=210))
+    service.cancel_meeting_from_calendar(mia.org_id, second.id, clock.now())
+    service.cancel_meeting_from_calendar(mia.org_id, second.id, clock.now())  # a repeat
+    assert api.get(mia, f"/v1/meetings/{second.id}").ok()["state"] == "cancelled"
+    assert texts(api.get(mia, f"/v1/meetings/{third.id}").ok()) == ["Carry me"]
+
+    extra = START + timedelta(days=3)
+    added = service.extend_series_with_occurrence(
+        mia.org_id,
+        series.id,
+        original_start=extra,
+        start=extra,
+        end=extra + timedelta(minutes=30),
+        now=clock.now(),
+    )
+    again = service.extend_series_with_occurrence(
+        mia.org_id,
+        series.id,
+        original_start=extra,
+        start=extra,
+        end=extra + timedelta(minutes=30),
+        now=clock.now(),
+    )
+    assert added is not None and again is not None and added["id"] == again["id"]
+
+
+def test_archive_waits_for_the_recurring_event_to_end(api: InProcessApi, set_now: Clock) -> None:
+    _, mia, _, series = imported_series(api)
+    refused = api.post(mia, f"/v1/one-on-ones/{series.id}/archive")
+    assert refused.status == 409
+    assert "end the recurring event in the calendar" in refused.json["detail"]
+    service.end_series_recurrence(
+        mia.org_id, series.id, clock.now(), last_end=START + timedelta(minutes=30)
+    )
+    later = api.get(mia, f"/v1/meetings/{series.meetings[1].id}").ok()
+    assert later["state"] == "cancelled"
+    set_now(at(START, hours=1))
+    archived = api.post(mia, f"/v1/one-on-ones/{series.id}/archive").ok()
+    assert archived["archived"] is True
+    assert archived["calendar"]["ended"] is True
