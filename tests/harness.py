@@ -7,12 +7,12 @@ id, and a token when speaking HTTP).
 
 from __future__ import annotations
 
-import email
 import importlib
 import json
 from dataclasses import dataclass, field
-from email.message import Message
 from typing import Any
+
+from infra.local.outbox import parse_email
 
 from momentum import catalog
 from momentum.core.clock import api_instant, parse_instant
@@ -38,32 +38,6 @@ class Reply:
     def ok(self) -> Any:
         assert 200 <= self.status < 300, f"{self.status}: {self.text}"
         return self.json
-
-
-def parse_email(raw: bytes | str) -> dict[str, Any]:
-    """A sent MIME email as the outbox shows it."""
-    message: Message = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode())
-    parts = {"text": "", "html": ""}
-    for part in message.walk():
-        payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes):
-            kind = "html" if part.get_content_type() == "text/html" else "text"
-            parts[kind] += payload.decode(part.get_content_charset() or "utf-8")
-    return {
-        "channel": "email",
-        "to": [address.strip() for address in (message["To"] or "").split(",") if address],
-        "subject": str(message["Subject"] or ""),
-        "sent_at": _iso(message["Date"]),
-        **parts,
-    }
-
-
-def _iso(date_header: str | None) -> str | None:
-    if not date_header:
-        return None
-    from email.utils import parsedate_to_datetime
-
-    return parsedate_to_datetime(date_header).isoformat()
 
 
 class Api:
@@ -184,6 +158,7 @@ class InProcessApi(Api):
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
         sent = [parse_email(message.raw_data) for message in backend.sent_messages]
+        sent.sort(key=lambda item: item.get("sent_at") or "")
         return list(reversed(sent))
 
 

@@ -4,6 +4,7 @@ Slack messages from the fake Slack webhook's log."""
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import urllib.request
 from email.utils import parsedate_to_datetime
@@ -11,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 
-def parse_email(raw: str) -> dict[str, Any]:
-    message = email.message_from_string(raw)
+def parse_email(raw: str | bytes) -> dict[str, Any]:
+    """A sent MIME email as the outbox shows it: channel, to, subject, text, html, sent_at."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    # policy.default decodes RFC 2047 headers ("=?utf-8?q?Caf=C3=A9?=" -> "Café").
+    message = email.message_from_string(raw, policy=email.policy.default)
     parts = {"text": "", "html": ""}
     for part in message.walk():
         payload = part.get_payload(decode=True)

@@ -184,3 +184,17 @@ def test_this_and_following_split_continues_the_same_series(
     assert [m["id"] for m in live[:3]] == [m["id"] for m in before[:3]]
     assert {m["title"] for m in live[3:]} == {"Weekly (later)"}
     assert after["calendar"].get("ended") is not True  # the series goes on
+
+
+def test_an_event_whose_series_was_deleted_can_be_imported_again(
+    api: InProcessApi, fakes: FakeProviders
+) -> None:
+    ada, bob, _ = team(api, fakes)
+    event_id = create(fakes, ada, "Weekly", 3, bob, rrule="FREQ=WEEKLY")
+    body = {"provider": "google", "event_id": event_id}
+    first = api.post(ada, "/v1/one-on-ones/import", body).ok()["series"]
+    again = api.post(ada, "/v1/one-on-ones/import", body)
+    assert again.status == 409 and again.json["id"] == first["id"]
+    assert api.delete(ada, f"/v1/one-on-ones/{first['id']}").status == 204
+    second = api.post(ada, "/v1/one-on-ones/import", body)
+    assert second.status == 201 and second.json["series"]["id"] != first["id"]

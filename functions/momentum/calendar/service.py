@@ -168,13 +168,15 @@ def import_event(principal: Principal, request: ImportRequest) -> CreateAnswer:
     require_module(principal, MODULE)
     connected = _Connected(principal, request.provider)
     existing = port.linked_to(principal.org_id, request.provider, request.event_id)
-    if existing or request.event_id in connected.links:
-        kind, entity_id = existing or (
-            connected.links[request.event_id]["kind"],
-            connected.links[request.event_id]["entity_id"],
-        )
+    mine = connected.links.get(request.event_id)
+    # An attached event has no 1:1 link of its own; it counts while its series lives.
+    attached = bool(mine and mine.get("attached"))
+    if existing is None and mine and attached and port.series(principal.org_id, mine["entity_id"]):
+        existing = ("series", mine["entity_id"])
+    if existing:
         raise Conflict(
-            "This calendar event is already linked to a 1:1.", extra={"kind": kind, "id": entity_id}
+            "This calendar event is already linked to a 1:1.",
+            extra={"kind": existing[0], "id": existing[1]},
         )
     event = _read(connected, request.event_id)
     users = directory.active_users_by_email(principal.org_id, [a.email for a in event.attendees])

@@ -136,6 +136,9 @@ def write(ops: Sequence[Op], *, token: str | None = None) -> None:
     """Apply every op or none, in one round trip; a failed condition raises its error."""
     if not ops:
         return
+    if len(ops) == 1 and ops[0].kind in _SINGLE_WRITE and token is None:
+        _write_one(ops[0])
+        return
     if len(ops) > MAX_TRANSACTION_ITEMS:
         raise ValueError(f"{len(ops)} operations exceed one transaction")
     params: dict[str, Any] = {"TransactItems": [op.request() for op in ops]}
@@ -145,6 +148,17 @@ def write(ops: Sequence[Op], *, token: str | None = None) -> None:
         aws.dynamodb().transact_write_items(**params)
     except ClientError as error:
         raise _domain_error(error, ops) from error
+
+
+# A lone write needs no transaction: a plain conditional write is atomic, and costs half.
+_SINGLE_WRITE = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
+
+
+def _write_one(op: Op) -> None:
+    try:
+        getattr(aws.dynamodb(), _SINGLE_WRITE[op.kind])(TableName=table_name(), **op.params)
+    except ClientError as error:
+        raise _domain_error(error, [op]) from error
 
 
 def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:
