@@ -144,3 +144,19 @@ def test_companies_and_locations(api: InProcessApi) -> None:
         admin, "/v1/users", {"email": "w@example.test", "name": "W", "location_id": location["id"]}
     )
     assert wrong.status == 422
+
+
+def test_the_role_index_follows_role_changes(api: InProcessApi) -> None:
+    from momentum.identity import service
+
+    admin = api.new_org()
+    lina = api.add_user(admin, "Lina Local", roles=["location_admin"])
+    emil = api.add_user(admin, "Emil Employee")
+
+    def admin_ids() -> set[str]:
+        return {user["id"] for user in service.administrators(admin.org_id)}
+
+    assert admin_ids() == {admin.user_id, lina.user_id}
+    api.patch(admin, f"/v1/users/{emil.user_id}", {"roles": ["admin", "employee"]}).ok()
+    api.patch(admin, f"/v1/users/{lina.user_id}", {"roles": ["employee"]}).ok()
+    assert admin_ids() == {admin.user_id, emil.user_id}

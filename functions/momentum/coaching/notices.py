@@ -19,7 +19,6 @@ from momentum.coaching import rules, tracking, views
 from momentum.core.clock import key_instant
 from momentum.core.config import settings
 from momentum.core.org import org_item
-from momentum.core.principal import Principal
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.store.codec import Item
@@ -48,27 +47,8 @@ def _users(org_id: str, user_ids: list[str | None]) -> dict[str, Item]:
 
 
 def _administrators(org_id: str) -> list[Item]:
-    """The org's admins and location admins, through identity's directory.
-
-    Reads the whole directory once per org per sweep run that has engagements to announce.
-    """
-    reader = Principal(
-        org_id=org_id,
-        user_id="engagement-progress-sweep",
-        name="",
-        email="",
-        roles=frozenset(),
-        status="active",
-        time_zone="UTC",
-    )
-    admin_ids: list[str] = []
-    cursor: str | None = None
-    while True:
-        users, cursor = identity.list_users(reader, None, DIRECTORY_PAGE, cursor)
-        admin_ids += [user.id for user in users if ADMIN_ROLES & set(user.roles)]
-        if not cursor:
-            break
-    return list(_users(org_id, list(admin_ids)).values())
+    """The org's admins and location admins (identity's role index: one Query each)."""
+    return identity.administrators(org_id)
 
 
 def _gets_email(user: Item | None) -> bool:

@@ -31,3 +31,8 @@ def reports_partition(org_id: str, manager_id: str) -> str:
 
 def name_sort_key(name: str, user_id: str) -> str:
     return f"{fold(name)}#{user_id}"
+
+
+def role_marker_key(org_id: str, role: str, user_id: str) -> dict[str, str]:
+    """One item per (role, user): who holds a role is one Query (e.g. the org's admins)."""
+    return key(f"{org_prefix(org_id)}#ROLE#{role}", f"USER#{user_id}")

@@ -97,3 +97,15 @@ def location(org_id: str, company_id: str, location_id: str) -> Item | None:
 
 def write(ops: list[transactions.Op]) -> None:
     transactions.write(ops)
+
+
+def role_markers(org_id: str, user_id: str, roles: list[str]) -> list[Item]:
+    return [
+        {**keys.role_marker_key(org_id, role, user_id), "type": "role_marker", "user_id": user_id}
+        for role in roles
+    ]
+
+
+def holders_of(org_id: str, role: str) -> list[str]:
+    partition = keys.role_marker_key(org_id, role, "")["pk"]
+    return [item["user_id"] for item in table.query_all(partition)]

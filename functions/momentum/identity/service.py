@@ -73,6 +73,7 @@ def create_org(request: OrgCreate) -> tuple[str, str]:
             transactions.put_new(org_item),
             transactions.put_new(repository.user_item(org_id, admin)),
             transactions.put_new(repository.email_marker(org_id, admin["email"], admin_id)),
+            *[transactions.put(m) for m in repository.role_markers(org_id, admin_id, ["admin"])],
         ]
     )
     return org_id, admin_id
@@ -240,6 +241,12 @@ def create_user(principal: Principal, request: UserCreate) -> User:
                 repository.email_marker(principal.org_id, body["email"], user_id),
                 on_condition_failed=_email_taken,
             ),
+            *[
+                transactions.put(marker)
+                for marker in repository.role_markers(
+                    principal.org_id, user_id, list(body["roles"])
+                )
+            ],
             activity.record(
                 org_id=principal.org_id,
                 entity_id=user_id,
@@ -297,6 +304,10 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
         updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
         ops += _reports_chain_updates(principal.org_id, user_id, updated["manager_chain"])
+    if "roles" in changes:
+        ops += _role_marker_changes(
+            principal.org_id, user_id, current.get("roles") or [], changes["roles"]
+        )
     audit = activity.changed_fields(current, changes)
     ops = [
         transactions.put_versioned(
@@ -318,6 +329,16 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     transactions.write(ops)
     forget_cached(principal.org_id, user_id)
     return _user_view(updated)
+
+
+def _role_marker_changes(
+    org_id: str, user_id: str, before: list[str], after: list[str]
+) -> list[transactions.Op]:
+    removed = [role for role in before if role not in after]
+    added = [role for role in after if role not in before]
+    return [
+        transactions.delete(keys.role_marker_key(org_id, role, user_id)) for role in removed
+    ] + [transactions.put(marker) for marker in repository.role_markers(org_id, user_id, added)]
 
 
 def _reports_chain_updates(org_id: str, user_id: str, chain: list[str]) -> list[transactions.Op]:
@@ -403,3 +424,9 @@ def users_by_id(org_id: str, user_ids: list[str]) -> dict[str, Item]:
 
 def user_item(org_id: str, user_id: str) -> Item | None:
     return repository.user(org_id, user_id) if is_id(user_id) else None
+
+
+def administrators(org_id: str) -> list[Item]:
+    """The org's admins and location admins (user items), from the role index."""
+    ids = repository.holders_of(org_id, "admin") + repository.holders_of(org_id, "location_admin")
+    return list(users_by_id(org_id, ids).values())

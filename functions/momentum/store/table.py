@@ -28,15 +28,15 @@ def get(key: dict[str, str], *, consistent: bool = False) -> Item | None:
 
 
 def batch_get(keys: list[dict[str, str]]) -> list[Item]:
-    """Up to 100 items in one round trip (unprocessed keys are retried)."""
-    if not keys:
-        return []
+    """Items by key: one round trip per 100 keys (unprocessed keys are retried)."""
     found: list[Item] = []
-    request: dict[str, Any] = {table_name(): {"Keys": [serialize(k) for k in keys]}}
-    while request:
-        answer = aws.dynamodb().batch_get_item(RequestItems=request)
-        found += [deserialize(raw) for raw in answer["Responses"].get(table_name(), [])]
-        request = answer.get("UnprocessedKeys") or {}
+    for start in range(0, len(keys), 100):
+        chunk = keys[start : start + 100]
+        request: dict[str, Any] = {table_name(): {"Keys": [serialize(k) for k in chunk]}}
+        while request:
+            answer = aws.dynamodb().batch_get_item(RequestItems=request)
+            found += [deserialize(raw) for raw in answer["Responses"].get(table_name(), [])]
+            request = answer.get("UnprocessedKeys") or {}
     return found
 
 
