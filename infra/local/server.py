@@ -221,7 +221,10 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             out_headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
             for name, values in (result.get("multiValueHeaders") or {}).items():
                 out_headers[name] = ", ".join(values)
-            return int(result.get("statusCode", 200)), out_headers, raw
+            status = int(result.get("statusCode", 200))
+            if status in (204, 304):  # HTTP forbids a body here; API Gateway sends none
+                raw = b""
+            return status, out_headers, raw
 
         def __getattr__(self, name: str) -> Any:
             # Every method (GET ... TRACE, QUERY) goes to the function, as ANY routes do.

@@ -18,10 +18,18 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _note(occurrence: str = "2026-11-23") -> Notification:
-    return Notification(org_id="01J0ORG", kind="test_message", recipient_id="U1",
-                        subject_id="S1", occurrence=occurrence, subject="Hello Uma",
-                        why="you asked for it", opt_out="Test messages",
-                        to_email="uma@example.test", context={"name": "Uma"})
+    return Notification(
+        org_id="01J0ORG",
+        kind="test_message",
+        recipient_id="U1",
+        subject_id="S1",
+        occurrence=occurrence,
+        subject="Hello Uma",
+        why="you asked for it",
+        opt_out="Test messages",
+        to_email="uma@example.test",
+        context={"name": "Uma"},
+    )
 
 
 def test_a_notification_is_sent_once(api: InProcessApi) -> None:
@@ -35,8 +43,13 @@ def test_a_notification_is_sent_once(api: InProcessApi) -> None:
 
 
 def test_a_crashed_send_is_retried_after_the_lease_not_before(api: InProcessApi) -> None:
-    table.put({**ledger_key("01J0ORG", "test_message", "U1", "S1", "2026-11-23"),
-               "state": "sending", "claimed_at": "2026-11-23T08:58:00Z"})
+    table.put(
+        {
+            **ledger_key("01J0ORG", "test_message", "U1", "S1", "2026-11-23"),
+            "state": "sending",
+            "claimed_at": "2026-11-23T08:58:00Z",
+        }
+    )
     assert deliver(_note(), NOW) is False  # another sender may still be at it
     assert api.outbox() == []
     assert deliver(_note(), NOW + timedelta(minutes=10)) is True
@@ -44,12 +57,22 @@ def test_a_crashed_send_is_retried_after_the_lease_not_before(api: InProcessApi)
 
 
 def test_sweeps_read_only_due_entries(api: InProcessApi) -> None:
-    not_due = [{"pk": f"ORG#o#THING#{i}", "sk": "THING",
-                **due_attributes("test-sweep", NOW + timedelta(days=1), f"ORG#o#THING#{i}")}
-               for i in range(300)]
-    due = [{"pk": f"ORG#o#DUE#{i}", "sk": "THING",
-            **due_attributes("test-sweep", NOW - timedelta(minutes=i), f"ORG#o#DUE#{i}")}
-           for i in range(7)]
+    not_due = [
+        {
+            "pk": f"ORG#o#THING#{i}",
+            "sk": "THING",
+            **due_attributes("test-sweep", NOW + timedelta(days=1), f"ORG#o#THING#{i}"),
+        }
+        for i in range(300)
+    ]
+    due = [
+        {
+            "pk": f"ORG#o#DUE#{i}",
+            "sk": "THING",
+            **due_attributes("test-sweep", NOW - timedelta(minutes=i), f"ORG#o#DUE#{i}"),
+        }
+        for i in range(7)
+    ]
     table.batch_put(not_due + due)
     seen: list[str] = []
 
@@ -65,7 +88,10 @@ def test_sweeps_read_only_due_entries(api: InProcessApi) -> None:
 def test_cursors_are_bound_to_their_list() -> None:
     cursor = cursors.encode({"pk": "a", "sk": "b"}, scope="users:org1")
     assert cursors.decode(cursor, scope="users:org1") == {"pk": "a", "sk": "b"}
-    for scope, value in (("users:org2", cursor), ("users:org1", (cursor or "") + "x"),
-                         ("users:org1", "garbage")):
+    for scope, value in (
+        ("users:org2", cursor),
+        ("users:org1", (cursor or "") + "x"),
+        ("users:org1", "garbage"),
+    ):
         with pytest.raises(BadRequest):
             cursors.decode(value, scope=scope)

@@ -35,8 +35,10 @@ def test_rate_schedules_fire_on_their_period() -> None:
 def test_cron_schedules_follow_aws_fields() -> None:
     sunday = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # a Sunday
     fired = due_instants("cron(30 2 * * ? *)", sunday, sunday.replace(day=24))
-    assert [t.isoformat() for t in fired] == ["2026-11-22T02:30:00+00:00",
-                                              "2026-11-23T02:30:00+00:00"]
+    assert [t.isoformat() for t in fired] == [
+        "2026-11-22T02:30:00+00:00",
+        "2026-11-23T02:30:00+00:00",
+    ]
     hourly = due_instants("cron(0 * ? * * *)", sunday, sunday.replace(hour=3))
     assert len(hourly) == 3
     weekdays = due_instants("cron(0 9 ? * MON-FRI *)", sunday, sunday.replace(day=29))
@@ -73,4 +75,6 @@ def test_manager_chain_and_loops() -> None:
 def test_merge_keeps_fields_left_out() -> None:
     current = {"notifications": {"a": True, "b": True}, "hide": False}
     assert rules.merge(current, {"notifications": {"a": False}}) == {
-        "notifications": {"a": False, "b": True}, "hide": False}
+        "notifications": {"a": False, "b": True},
+        "hide": False,
+    }

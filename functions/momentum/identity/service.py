@@ -298,12 +298,23 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     updated = {**current, **changes}
     _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
     ops: list[transactions.Op] = []
+    reorganised: dict[str, list[str]] = {}
     if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):
         manager = _manager(principal.org_id, changes["manager_id"])
         manager_chain = (manager or {}).get("manager_chain", [])
         rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
         updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
-        ops += _reports_chain_updates(principal.org_id, user_id, updated["manager_chain"])
+        reorganised = {
+            user_id: updated["manager_chain"],
+            **_new_chains_below(principal.org_id, user_id, updated["manager_chain"]),
+        }
+        ops += [
+            transactions.update(
+                keys.user_key(principal.org_id, uid), "SET manager_chain = :c", values={":c": chain}
+            )
+            for uid, chain in reorganised.items()
+            if uid != user_id
+        ]
     if "roles" in changes:
         ops += _role_marker_changes(
             principal.org_id, user_id, current.get("roles") or [], changes["roles"]
@@ -328,7 +339,25 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         raise Conflict("This reorganisation moves too many people at once; move sub-teams first.")
     transactions.write(ops)
     forget_cached(principal.org_id, user_id)
+    renamed = changes.get("name") if changes.get("name") != current.get("name") else None
+    _tell_goals(principal.org_id, user_id, renamed, reorganised)
     return _user_view(updated)
+
+
+def _tell_goals(
+    org_id: str, user_id: str, new_name: str | None, chains: dict[str, list[str]]
+) -> None:
+    """Goals keep their owner's name (type-ahead) and manager chain (private goals) on
+    them, so they follow renames and reorganisations. Done after the user's own write:
+    the OKR context's import is paid only by such changes."""
+    if new_name is None and not chains:
+        return
+    from momentum.okrs import service as okrs
+
+    if new_name is not None:
+        okrs.owner_renamed(org_id, user_id, new_name)
+    for owner_id, chain in chains.items():
+        okrs.owner_reorganised(org_id, owner_id, chain)
 
 
 def _role_marker_changes(
@@ -341,25 +370,17 @@ def _role_marker_changes(
     ] + [transactions.put(marker) for marker in repository.role_markers(org_id, user_id, added)]
 
 
-def _reports_chain_updates(org_id: str, user_id: str, chain: list[str]) -> list[transactions.Op]:
-    """Everyone below `user_id` gets the new chain above them (same transaction)."""
-    ops: list[transactions.Op] = []
+def _new_chains_below(org_id: str, user_id: str, chain: list[str]) -> dict[str, list[str]]:
+    """Everyone below `user_id` with the chain they get above them (bounded by one
+    transaction's size: a larger move is refused by the caller)."""
+    chains: dict[str, list[str]] = {}
     frontier = [(user_id, chain)]
-    while frontier:
+    while frontier and len(chains) < transactions.MAX_TRANSACTION_ITEMS:
         manager_id, manager_chain = frontier.pop()
         for report in repository.direct_reports(org_id, manager_id):
-            report_chain = rules.manager_chain(manager_id, manager_chain)
-            ops.append(
-                transactions.update(
-                    keys.user_key(org_id, report["id"]),
-                    "SET manager_chain = :chain",
-                    values={":chain": report_chain},
-                )
-            )
-            frontier.append((report["id"], report_chain))
-            if len(ops) >= transactions.MAX_TRANSACTION_ITEMS:
-                return ops
-    return ops
+            chains[report["id"]] = rules.manager_chain(manager_id, manager_chain)
+            frontier.append((report["id"], chains[report["id"]]))
+    return chains
 
 
 # --- companies and locations -------------------------------------------------------------
