@@ -12,7 +12,7 @@ from momentum.core.api import created, header
 from momentum.core.idempotency import run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.identity import activity_log, service
+from momentum.identity import activity_log, places, service
 from momentum.identity.models import (
     ActivityEntry,
     Company,
@@ -88,24 +88,24 @@ def patch_user(user_id: Id, patch: Annotated[UserPatch, Body()]) -> User:
 
 @router.post("/v1/companies", tags=["Organisation and users"])
 def create_company(request: Annotated[CompanyCreate, Body()]) -> Response[Company]:
-    return created(service.create_company(current_principal(), request))
+    return created(places.create_company(current_principal(), request))
 
 
 @router.get("/v1/companies", tags=["Organisation and users"])
 def list_companies() -> Page[Company]:
-    return Page[Company](items=service.list_companies(current_principal()))
+    return Page[Company](items=places.list_companies(current_principal()))
 
 
 @router.post("/v1/companies/<company_id>/locations", tags=["Organisation and users"])
 def create_location(
     company_id: Id, request: Annotated[LocationCreate, Body()]
 ) -> Response[Location]:
-    return created(service.create_location(current_principal(), company_id, request))
+    return created(places.create_location(current_principal(), company_id, request))
 
 
 @router.get("/v1/companies/<company_id>/locations", tags=["Organisation and users"])
 def list_locations(company_id: Id) -> Page[Location]:
-    return Page[Location](items=service.list_locations(current_principal(), company_id))
+    return Page[Location](items=places.list_locations(current_principal(), company_id))
 
 
 @router.get("/v1/activity", tags=["Organisation and users"])

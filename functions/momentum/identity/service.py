@@ -8,15 +8,11 @@ from momentum.core import clock
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
-from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.core.text import fold
 from momentum.identity import keys, repository, rules
 from momentum.identity.models import (
     CheckinReminders,
-    Company,
-    CompanyCreate,
-    Location,
-    LocationCreate,
     Me,
     ModulesSettings,
     OrgCreate,
@@ -381,61 +377,6 @@ def _new_chains_below(org_id: str, user_id: str, chain: list[str]) -> dict[str, 
             chains[report["id"]] = rules.manager_chain(manager_id, manager_chain)
             frontier.append((report["id"], chains[report["id"]]))
     return chains
-
-
-# --- companies and locations -------------------------------------------------------------
-
-
-def create_company(principal: Principal, request: CompanyCreate) -> Company:
-    principal.require_admin()
-    company = Company(id=new_id(), name=request.name, created_at=clock.api_instant(clock.now()))
-    item = {
-        **keys.company_key(principal.org_id, company.id),
-        "type": "company",
-        **company.model_dump(),
-    }
-    transactions.write([transactions.put_new(item)])
-    return company
-
-
-def list_companies(principal: Principal) -> list[Company]:
-    return [Company.model_validate(item) for item in repository.companies(principal.org_id)]
-
-
-def create_location(principal: Principal, company_id: str, request: LocationCreate) -> Location:
-    principal.require_admin()
-    if not is_id(company_id) or repository.company(principal.org_id, company_id) is None:
-        raise NotFound("Company not found.")
-    location = Location(
-        id=new_id(),
-        company_id=company_id,
-        name=request.name,
-        time_zone=request.time_zone,
-        created_at=clock.api_instant(clock.now()),
-    )
-    item = {
-        **keys.location_key(principal.org_id, company_id, location.id),
-        "type": "location",
-        **location.model_dump(exclude_none=True),
-    }
-    transactions.write([transactions.put_new(item)])
-    return location
-
-
-def list_locations(principal: Principal, company_id: str) -> list[Location]:
-    company, locations = (
-        repository.company_with_locations(principal.org_id, company_id)
-        if is_id(company_id)
-        else (None, [])
-    )
-    if company is None:
-        raise NotFound("Company not found.")
-    return [Location.model_validate(item) for item in locations]
-
-
-def require_self_or_admin(principal: Principal, user_id: str) -> None:
-    if principal.user_id != user_id and not principal.is_admin:
-        raise Forbidden("Only the user or an admin may read this.")
 
 
 def users_by_id(org_id: str, user_ids: list[str]) -> dict[str, Item]:
