@@ -25,7 +25,7 @@ serve: setup
 	$(PY) -m infra.local
 
 test: setup lint types
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist load --durations=10
 
 test-fast: setup
 	$(PY) -m pytest -q tests/unit tests/integration

@@ -160,3 +160,12 @@ def test_the_role_index_follows_role_changes(api: InProcessApi) -> None:
     api.patch(admin, f"/v1/users/{emil.user_id}", {"roles": ["admin", "employee"]}).ok()
     api.patch(admin, f"/v1/users/{lina.user_id}", {"roles": ["employee"]}).ok()
     assert admin_ids() == {admin.user_id, emil.user_id}
+
+
+def test_repeated_roles_count_once(api: InProcessApi) -> None:
+    admin = api.new_org()
+    body = {"email": "twice@example.test", "name": "Twice", "roles": ["manager", "manager"]}
+    user = api.post(admin, "/v1/users", body).ok()
+    assert user["roles"] == ["manager"]
+    patched = api.patch(admin, f"/v1/users/{user['id']}", {"roles": ["coach", "coach", "admin"]})
+    assert patched.ok()["roles"] == ["coach", "admin"]

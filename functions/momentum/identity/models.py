@@ -16,6 +16,11 @@ Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+
 OptionalId = Annotated[str | None, Field(default=None, max_length=64)]
 
 
+def _distinct(values: list[str] | None) -> list[str] | None:
+    """Roles are a set: ["manager", "manager"] means ["manager"]."""
+    return None if values is None else list(dict.fromkeys(values))
+
+
 def _time_zone(value: str | None) -> str | None:
     if value is not None and not is_time_zone(value):
         raise ValueError(f"'{value}' is not an IANA time zone")
@@ -90,6 +95,7 @@ class UserCreate(Strict):
     time_zone: str | None = None
 
     _tz = field_validator("time_zone")(_time_zone)
+    _roles = field_validator("roles", "admin_location_ids", "account_ids")(_distinct)
 
 
 class UserPatch(Strict):
@@ -108,6 +114,7 @@ class UserPatch(Strict):
     time_zone: str | None = None
 
     _tz = field_validator("time_zone")(_time_zone)
+    _roles = field_validator("roles", "admin_location_ids", "account_ids")(_distinct)
 
 
 class ModuleSettings(Strict):

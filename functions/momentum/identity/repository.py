@@ -102,7 +102,7 @@ def write(ops: list[transactions.Op]) -> None:
 def role_markers(org_id: str, user_id: str, roles: list[str]) -> list[Item]:
     return [
         {**keys.role_marker_key(org_id, role, user_id), "type": "role_marker", "user_id": user_id}
-        for role in roles
+        for role in dict.fromkeys(roles)
     ]
 
 
