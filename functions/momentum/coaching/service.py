@@ -103,7 +103,7 @@ def _placement(
     known = set()
     if company_id and is_id(company_id):
         try:
-            known = {loc.id for loc in identity.list_locations(principal, company_id)}
+            known = identity.company_location_ids(principal, company_id)
         except NotFound:
             company_id = None
     if company_id is None:

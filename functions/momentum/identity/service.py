@@ -392,3 +392,10 @@ def administrators(org_id: str) -> list[Item]:
     """The org's admins and location admins (user items), from the role index."""
     ids = repository.holders_of(org_id, "admin") + repository.holders_of(org_id, "location_admin")
     return list(users_by_id(org_id, ids).values())
+
+
+def company_location_ids(principal: Principal, company_id: str) -> set[str]:
+    """The ids of a company's locations (404 if the company is unknown)."""
+    from momentum.identity import places
+
+    return {location.id for location in places.list_locations(principal, company_id)}
