@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CDK_CLI := aws-cdk@2.1148.1
 
-.PHONY: setup serve test test-fast lint format types bench synth layer deploy clean
+.PHONY: setup serve test test-fast lint format types openapi bench synth layer deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -40,6 +40,10 @@ format: $(VENV)/.installed
 
 types: $(VENV)/.installed
 	$(VENV)/bin/mypy
+
+# The API document the docs function serves; a unit test fails when it is stale.
+openapi: $(VENV)/.installed
+	$(PY) -m momentum.api_document
 
 bench: setup
 	$(PY) -m bench

@@ -1,7 +1,9 @@
 """`make bench`: the figures the issues name, printed as one table.
 
 Benchmarks measure; they do not pass or fail. Each module in bench/ with a
-`bench(report)` function contributes its figures.
+`bench(report)` function contributes its figures. `python -m bench imports latency`
+runs only the named modules (the whole run takes about 20 minutes, most of it seeding
+tens of thousands of items that are not due).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 MODULES = [
     "imports",
+    "latency",
     "identity",
     "okrs",
     "action_plans",
@@ -36,8 +39,12 @@ def report(name: str, value: float, unit: str) -> None:
 
 
 def main() -> None:
+    chosen = sys.argv[1:] or MODULES
+    unknown = sorted(set(chosen) - set(MODULES))
+    if unknown:
+        sys.exit(f"no such benchmark: {', '.join(unknown)} (choose from {', '.join(MODULES)})")
     print(f"{'figure':<62} {'value':>10}  unit")
-    for name in MODULES:
+    for name in chosen:
         if not (ROOT / "bench" / f"{name}.py").exists():
             print(f"{'(' + name + ': no benchmark yet)':<62}")
             continue

@@ -16,7 +16,7 @@ from tests.harness import InProcessApi
 from tests.integration.test_calendar_harness import connect, fake_providers, instant
 
 from bench.counting import DynamoCounter
-from bench.imports import FLOOR, median_seconds
+from bench.imports import FLOOR, median_seconds, runtime_python
 from momentum.core import aws, principal
 from momentum.core.config import settings
 from momentum.handlers import webhooks
@@ -26,8 +26,9 @@ Report = Callable[[str, float, str], None]
 
 
 def bench(report: Report) -> None:
-    floor = median_seconds(FLOOR, runs=5)
-    receiver = median_seconds("import momentum.handlers.webhooks", runs=5)
+    python = runtime_python()
+    floor = median_seconds(python, FLOOR, runs=5)
+    receiver = median_seconds(python, "import momentum.handlers.webhooks", runs=5)
     report(
         "calendar: webhook receiver cold import",
         receiver / floor,

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from infra.local.schedules import due_instants
 
 from momentum import catalog
+from momentum.core.ids import is_id, new_id
 from momentum.core.problems import Conflict
 from momentum.core.text import fold, words
 from momentum.identity import rules
@@ -23,6 +24,26 @@ def test_fold_ignores_case_and_accents() -> None:
 @given(st.text())
 def test_fold_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
+
+
+def test_ids_carry_the_ulid_time_prefix() -> None:
+    # The ULID spec's own example: 1469918176385 ms encodes as 01ARYZ6S41.
+    assert new_id(1469918176385)[:10] == "01ARYZ6S41"
+    assert len({new_id(1469918176385) for _ in range(1000)}) == 1000
+
+
+@given(st.integers(0, 2**48 - 2), st.integers(1, 2**20))
+def test_later_ids_sort_after_earlier_ones(millis: int, later_by: int) -> None:
+    earlier, later = new_id(millis), new_id(min(millis + later_by, 2**48 - 1))
+    assert is_id(earlier) and is_id(later)
+    assert earlier < later
+
+
+@pytest.mark.parametrize(
+    "text", ["", "01ARYZ6S41", "01arz3ndektsv4rrffq69g5fav", "81ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAU!"]
+)
+def test_anything_else_is_not_an_id(text: str) -> None:
+    assert not is_id(text)
 
 
 def test_rate_schedules_fire_on_their_period() -> None:

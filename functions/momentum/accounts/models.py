@@ -11,14 +11,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     MISSING,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     model_validator,
 )
+
+from momentum.core.models import Strict, View
 
 ActionStatus = Literal["not_started", "in_progress", "on_hold", "done"]
 
@@ -39,10 +39,6 @@ CalendarDate = Annotated[
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12)]
 Unit = Annotated[str, Field(max_length=20)]
 OffsetDays = Annotated[StrictInt, Field(ge=0, le=3650)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- requests ------------------------------------------------------------------------
@@ -133,7 +129,7 @@ class ActionPatch(Strict):
 # --- answers -------------------------------------------------------------------------
 
 
-class Account(BaseModel):
+class Account(View):
     id: str
     name: str
     description: str | MISSING | None = MISSING
@@ -142,13 +138,13 @@ class Account(BaseModel):
     version: int
 
 
-class Owner(BaseModel):
+class Owner(View):
     id: str
     name: str
     email: str | MISSING = MISSING
 
 
-class Metric(BaseModel):
+class Metric(View):
     start: float
     target: float
     current: float
@@ -156,7 +152,7 @@ class Metric(BaseModel):
     progress: float  # percent of the way from start to target, 0-100
 
 
-class ActionNode(BaseModel):
+class ActionNode(View):
     id: str
     objective_id: str
     title: str
@@ -172,7 +168,7 @@ class ActionNode(BaseModel):
     version: int
 
 
-class ObjectiveNode(BaseModel):
+class ObjectiveNode(View):
     id: str
     plan_id: str
     title: str
@@ -185,7 +181,7 @@ class ObjectiveNode(BaseModel):
     actions: list[ActionNode]
 
 
-class PlanNode(BaseModel):
+class PlanNode(View):
     id: str
     title: str
     description: str | None = None
@@ -197,14 +193,14 @@ class PlanNode(BaseModel):
     objectives: list[ObjectiveNode]
 
 
-class ActionPlan(BaseModel):
+class ActionPlan(View):
     account: Account
     today: date  # in the caller's time zone: what `overdue` was computed against
     overdue_actions: int
     plans: list[PlanNode]
 
 
-class Counts(BaseModel):
+class Counts(View):
     plans: int
     objectives: int
     actions: int
@@ -273,7 +269,7 @@ class TemplatePatch(Strict):
         return self
 
 
-class TemplateAction(BaseModel):
+class TemplateAction(View):
     id: str
     title: str
     description: str | None = None
@@ -282,7 +278,7 @@ class TemplateAction(BaseModel):
     show_customer: bool
 
 
-class TemplateObjective(BaseModel):
+class TemplateObjective(View):
     id: str
     title: str
     description: str | None = None
@@ -290,7 +286,7 @@ class TemplateObjective(BaseModel):
     actions: list[TemplateAction]
 
 
-class TemplatePlan(BaseModel):
+class TemplatePlan(View):
     id: str
     title: str
     description: str | None = None
@@ -298,7 +294,7 @@ class TemplatePlan(BaseModel):
     objectives: list[TemplateObjective]
 
 
-class PlanTemplate(BaseModel):
+class PlanTemplate(View):
     id: str
     name: str
     description: str | None = None
@@ -316,28 +312,28 @@ class LaunchRequest(Strict):
     preview: StrictBool = False
 
 
-class LaunchAction(BaseModel):
+class LaunchAction(View):
     id: str | None  # null in a preview: nothing was written
     template_action_id: str
     title: str
     due_date: date | None
 
 
-class LaunchObjective(BaseModel):
+class LaunchObjective(View):
     id: str | None
     template_objective_id: str
     title: str
     actions: list[LaunchAction]
 
 
-class LaunchPlan(BaseModel):
+class LaunchPlan(View):
     id: str | None
     title: str
     existing: bool  # the objectives join the account's plan of the same title
     objectives: list[LaunchObjective]
 
 
-class LaunchSummary(BaseModel):
+class LaunchSummary(View):
     template_id: str
     template_name: str
     start_date: date

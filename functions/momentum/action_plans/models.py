@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
+
+from momentum.core.models import Strict, View
 
 PlanStatus = Literal["not_started", "in_progress", "done"]
 OkrMode = Literal["objective", "key_result", "none"]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=5000)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Source(Strict):
@@ -57,12 +55,12 @@ class ActionPlanPatch(Strict):
     version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
 
 
-class GoalLinks(BaseModel):
+class GoalLinks(View):
     web: str
     login: str
 
 
-class LinkedGoal(BaseModel):
+class LinkedGoal(View):
     id: str
     kind: Literal["objective", "key_result"]
     title: str
@@ -72,7 +70,7 @@ class LinkedGoal(BaseModel):
     links: GoalLinks
 
 
-class ActionPlan(BaseModel):
+class ActionPlan(View):
     id: str
     title: str
     description: str
@@ -87,7 +85,7 @@ class ActionPlan(BaseModel):
     updated_at: str
 
 
-class ActionPlanCreated(BaseModel):
+class ActionPlanCreated(View):
     message: str
     action_plan: ActionPlan
     linked_goal: LinkedGoal | None = None
@@ -97,7 +95,7 @@ class UpdateCreate(Strict):
     body: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class PlanUpdate(BaseModel):
+class PlanUpdate(View):
     id: str
     plan_id: str
     author_id: str

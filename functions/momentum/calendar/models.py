@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from momentum.core.models import Strict, View
 
 ProviderName = Literal["google", "microsoft"]
 EventId = Annotated[str, Field(min_length=1, max_length=1024)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ConnectRequest(Strict):
     provider: ProviderName
 
 
-class ConnectAnswer(BaseModel):
+class ConnectAnswer(View):
     provider: ProviderName
     authorization_url: str = Field(description="send the user's browser here to consent")
 
 
-class ConnectionStatus(BaseModel):
+class ConnectionStatus(View):
     provider: str
     status: Literal["connected", "needs_reauth", "not_connected"]
     account_email: str | None = None
@@ -31,12 +29,12 @@ class ConnectionStatus(BaseModel):
     last_synced_at: str | None = None
 
 
-class LinkedTo(BaseModel):
+class LinkedTo(View):
     kind: Literal["series", "meeting"]
     id: str
 
 
-class CalendarEventView(BaseModel):
+class CalendarEventView(View):
     provider: ProviderName
     event_id: str
     title: str
@@ -51,7 +49,7 @@ class CalendarEventView(BaseModel):
     linked: LinkedTo | None = None
 
 
-class SkippedEvent(BaseModel):
+class SkippedEvent(View):
     provider: ProviderName
     event_id: str
     title: str
@@ -59,7 +57,7 @@ class SkippedEvent(BaseModel):
     detail: str
 
 
-class EventList(BaseModel):
+class EventList(View):
     items: list[CalendarEventView]
     skipped: list[SkippedEvent] = []
     next_cursor: str | None = None

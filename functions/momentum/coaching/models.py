@@ -7,8 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -22,6 +20,7 @@ from momentum.coaching.rules import (
     ReferenceKind,
     SessionStatus,
 )
+from momentum.core.models import Strict, View
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=4000)]
@@ -37,10 +36,6 @@ def _plausible(day: date) -> date:
 
 
 Day = Annotated[date, AfterValidator(_plausible)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- templates ------------------------------------------------------------------------
@@ -88,7 +83,7 @@ class ProgressTrackingPatch(Strict):
         return self.threshold_days
 
 
-class ProgressTracking(BaseModel):
+class ProgressTracking(View):
     enabled: bool
     threshold_days: int | None = None
     notify_off_track: bool
@@ -107,7 +102,7 @@ class TemplatePatch(Strict):
     progress_tracking: ProgressTrackingPatch | None = None
 
 
-class Template(BaseModel):
+class Template(View):
     id: str
     name: str
     type: EngagementType
@@ -135,12 +130,12 @@ class EngagementPatch(Strict):
     progress_tracking: ProgressTrackingPatch | None = None
 
 
-class Reference(BaseModel):
+class Reference(View):
     kind: ReferenceKind
     date: date
 
 
-class ProgressView(BaseModel):
+class ProgressView(View):
     """Every answer explains itself: what the reference was, the threshold, the due-by."""
 
     status: ProgressStatus
@@ -150,7 +145,7 @@ class ProgressView(BaseModel):
     threshold_days: int | None = None
 
 
-class Engagement(BaseModel):
+class Engagement(View):
     id: str
     template_id: str
     template_name: str
@@ -180,7 +175,7 @@ class SessionPatch(Strict):
     status: SessionStatus | None = None
 
 
-class Session(BaseModel):
+class Session(View):
     id: str
     date: date
     status: SessionStatus
@@ -193,7 +188,7 @@ class DiscoveryCallCreate(Strict):
     coach_id: Id | None = None  # the candidate coach met on the call
 
 
-class DiscoveryCall(BaseModel):
+class DiscoveryCall(View):
     id: str
     date: date
     coach_id: str | None = None
@@ -214,7 +209,7 @@ class EngagementDetail(Engagement):
 # --- report ---------------------------------------------------------------------------
 
 
-class ReportRow(BaseModel):
+class ReportRow(View):
     id: str
     template_name: str
     type: EngagementType
@@ -235,7 +230,7 @@ class ReportRow(BaseModel):
     due_by: date | None = None
 
 
-class Report(BaseModel):
+class Report(View):
     items: list[ReportRow]
     next_cursor: str | None = None
 

@@ -22,14 +22,17 @@ from pydantic import BaseModel
 
 from momentum.core import principal as principal_module
 from momentum.core.problems import (
+    PROBLEM_JSON,
     BadRequest,
+    InternalError,
+    Invalid,
     NotFound,
     PayloadTooLarge,
     Problem,
     UnsupportedMediaType,
+    lambda_result,
 )
 
-PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024
 logger = Logger(service="momentum")
 
@@ -42,16 +45,6 @@ def problem_response(problem: Problem) -> Response[Any]:
     )
 
 
-def _lambda_problem(problem: Problem) -> dict[str, Any]:
-    """A problem as a raw API Gateway v2 result (for errors found before routing)."""
-    return {
-        "statusCode": problem.status,
-        "headers": {"Content-Type": PROBLEM_JSON},
-        "body": json.dumps(problem.body()),
-        "isBase64Encoded": False,
-    }
-
-
 def _field_path(location: Any) -> str:
     parts = [str(part) for part in location if part not in ("body",)]
     return ".".join(parts) or "body"
@@ -62,8 +55,6 @@ def _validation_problem(error: RequestValidationError) -> Problem:
         {"path": _field_path(item.get("loc", ())), "message": item.get("msg", "invalid")}
         for item in error.errors()
     ]
-    from momentum.core.problems import Invalid
-
     return Invalid("The request does not match the expected shape.", errors=errors)
 
 
@@ -122,19 +113,13 @@ def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> 
     """The body of every API Lambda handler."""
     problem = check_request(event)
     if problem is not None:
-        return _lambda_problem(problem)
+        return lambda_result(problem)
     principal_module.bind_event(event, context)
     try:
         return app.resolve(event, context)
     except Exception:  # the last line of defence: never a stack trace to the client
         logger.exception("unhandled error")
-        return _lambda_problem(_internal())
-
-
-def _internal() -> Problem:
-    problem = Problem("Something went wrong on our side; it has been logged.")
-    problem.status, problem.title, problem.slug = 500, "Internal error", "internal"
-    return problem
+        return lambda_result(InternalError("Something went wrong on our side; it has been logged."))
 
 
 def created(model: BaseModel | dict[str, Any]) -> Response[Any]:

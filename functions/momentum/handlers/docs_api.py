@@ -1,54 +1,79 @@
-"""Lambda entry point: the OpenAPI 3.1 document and Swagger UI, built from every router.
+"""Lambda entry point: the OpenAPI 3.1 document and Swagger UI (public routes).
 
-This is the only function that imports every context, and it is public and rarely
-called, so the other functions' cold starts stay small.
+It serves the document built ahead of time (momentum.api_document) rather than
+importing every context to build it, so its cold start is as small as the webhook
+receiver's. Swagger UI's script and style are the copies Powertools ships in the
+dependencies layer, inlined as Powertools' own `enable_swagger` does, so the page
+needs no CDN.
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from momentum.core import problems
 
-from momentum.core.api import build_resolver, handle
+DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
+DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
 
-# Every context's routes module; each exposes `router`.
-ROUTE_MODULES = (
-    "momentum.identity.routes",
-    "momentum.okrs.routes",
-    "momentum.action_plans.routes",
-    "momentum.one_on_ones.routes",
-    "momentum.calendar.routes",
-    "momentum.coaching.routes",
-    "momentum.accounts.routes",
-)
-
-
-def _routers() -> list[Router]:
-    routers = []
-    for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:  # a real import error inside a context, not a gap
-                raise
-            continue
-        routers.append(module.router)
-    return routers
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<div id="swagger-ui">Loading…</div>
+<script>{js}</script>
+<script>
+SwaggerUIBundle({{url: "{document_path}", dom_id: "#swagger-ui", deepLinking: true, filter: true}});
+</script>
+</body>
+</html>
+"""
 
 
-app = build_resolver(*_routers())
-app.enable_swagger(path="/v1/docs", title="Momentum API", version="1.0.0")
+def _answer(body: str, content_type: str) -> dict[str, Any]:
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": content_type, "Cache-Control": "public, max-age=300"},
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
-@app.get("/v1/openapi.json", include_in_schema=False)
-def openapi_document() -> dict[str, Any]:
-    document: dict[str, Any] = app.get_openapi_schema(
-        title="Momentum API", version="1.0.0", openapi_version="3.1.0"
-    ).model_dump(mode="json", by_alias=True, exclude_none=True)
-    return document
+@cache
+def _document() -> str:
+    return DOCUMENT_FILE.read_text(encoding="utf-8")
+
+
+@cache
+def _page() -> str:
+    # find_spec locates the installed package without importing it (importing would
+    # load the whole resolver, which is what this function avoids).
+    spec = importlib.util.find_spec("aws_lambda_powertools")
+    assert spec is not None and spec.submodule_search_locations
+    assets = Path(next(iter(spec.submodule_search_locations))) / "event_handler/openapi/swagger_ui"
+    return _PAGE.format(
+        title="Momentum API",
+        css=(assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        js=(assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        document_path=DOCUMENT_PATH,
+    )
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle(app, event, context)
+    path = event.get("rawPath") or ""
+    method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "GET")
+    if path not in (DOCUMENT_PATH, PAGE_PATH):
+        return problems.lambda_result(problems.NotFound(f"No route for {method} {path}."))
+    if method not in ("GET", "HEAD"):
+        refused = problems.MethodNotAllowed("The documentation is read with GET.")
+        return problems.lambda_result(refused)
+    if path == DOCUMENT_PATH:
+        return _answer(_document(), "application/json")
+    return _answer(_page(), "text/html; charset=utf-8")

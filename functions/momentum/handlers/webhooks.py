@@ -9,32 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from typing import Any
 
 from momentum.calendar import inbox
+from momentum.core import problems
 
 MAX_BODY_BYTES = 256 * 1024
-PROBLEM_BASE = "https://momentum.example/problems/"
-_TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Payload too large",
-    500: "Internal error",
-}
-_SLUGS = {
-    400: "bad-request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not-found",
-    405: "method-not-allowed",
-    413: "payload-too-large",
-    500: "internal",
-}
 logger = logging.getLogger("momentum.webhooks")
 
 
@@ -48,13 +29,7 @@ def _answer(status: int, body: str = "", content_type: str = "text/plain") -> di
 
 
 def _problem(status: int, detail: str) -> dict[str, Any]:
-    body = {
-        "type": PROBLEM_BASE + _SLUGS[status],
-        "title": _TITLES[status],
-        "status": status,
-        "detail": detail,
-    }
-    return _answer(status, json.dumps(body), "application/problem+json")
+    return problems.lambda_result(problems.for_status(status, detail))
 
 
 def _body(event: dict[str, Any]) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from momentum.core.clock import is_time_zone
+from momentum.core.models import Strict, View
 
 Role = Literal["admin", "location_admin", "manager", "employee", "coach", "coachee", "customer"]
 Status = Literal["active", "inactive", "invited", "internal_record"]
@@ -25,10 +26,6 @@ def _time_zone(value: str | None) -> str | None:
     if value is not None and not is_time_zone(value):
         raise ValueError(f"'{value}' is not an IANA time zone")
     return value
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class NotificationSwitches(Strict):
@@ -61,7 +58,7 @@ class UserSettingsPatch(Strict):
     _tz = field_validator("time_zone")(_time_zone)
 
 
-class User(BaseModel):
+class User(View):
     id: str
     email: str
     name: str
@@ -137,12 +134,12 @@ class CheckinReminders(Strict):
     channels: Annotated[list[Literal["email", "slack"]], Field(max_length=2)] = ["email"]
 
 
-class SlackSettingsView(BaseModel):
+class SlackSettingsView(View):
     configured: bool
     webhook_url: str | None = None  # masked: only the last characters are shown
 
 
-class OrgSettings(BaseModel):
+class OrgSettings(View):
     org_id: str
     name: str
     time_zone: str
@@ -178,7 +175,7 @@ class CompanyCreate(Strict):
     name: Name
 
 
-class Company(BaseModel):
+class Company(View):
     id: str
     name: str
     created_at: str
@@ -191,7 +188,7 @@ class LocationCreate(Strict):
     _tz = field_validator("time_zone")(_time_zone)
 
 
-class Location(BaseModel):
+class Location(View):
     id: str
     company_id: str
     name: str
@@ -199,7 +196,7 @@ class Location(BaseModel):
     created_at: str
 
 
-class ActivityEntry(BaseModel):
+class ActivityEntry(View):
     id: str
     entity_id: str
     entity_kind: str

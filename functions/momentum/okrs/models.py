@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
+
+from momentum.core.models import Strict, View
 
 Kind = Literal["objective", "key_result"]
 Visibility = Literal["public", "private"]
@@ -19,10 +21,6 @@ Unit = Annotated[str, Field(max_length=20)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Number = Annotated[StrictFloat, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 Weight = Annotated[StrictFloat, Field(ge=0, le=1000, allow_inf_nan=False)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MetricIn(Strict):
@@ -75,7 +73,7 @@ class GoalPatch(Strict):
     version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
 
 
-class Metric(BaseModel):
+class Metric(View):
     type: MetricType
     start: float
     target: float
@@ -83,12 +81,12 @@ class Metric(BaseModel):
     unit: str | None = None
 
 
-class Links(BaseModel):
+class Links(View):
     web: str
     login: str
 
 
-class Goal(BaseModel):
+class Goal(View):
     id: str
     kind: Kind
     title: str
@@ -112,7 +110,7 @@ class Goal(BaseModel):
     updated_at: str
 
 
-class ExplainedChild(BaseModel):
+class ExplainedChild(View):
     id: str
     kind: Kind
     title: str | None = None  # None: a private child the reader may not view
@@ -122,7 +120,7 @@ class ExplainedChild(BaseModel):
     closed: bool
 
 
-class Explanation(BaseModel):
+class Explanation(View):
     source: Literal["rollup", "own"]
     formula: str | None = None
     status_rule: str | None = None
@@ -149,7 +147,7 @@ class CheckInCreate(Strict):
     status: Status
 
 
-class CheckIn(BaseModel):
+class CheckIn(View):
     id: str
     goal_id: str
     author_id: str
@@ -161,7 +159,7 @@ class CheckIn(BaseModel):
     progress: float
 
 
-class GoalHit(BaseModel):
+class GoalHit(View):
     id: str
     kind: Kind
     title: str
@@ -174,6 +172,6 @@ class GoalHit(BaseModel):
     links: Links
 
 
-class GoalSearch(BaseModel):
+class GoalSearch(View):
     mine: list[GoalHit]
     public: list[GoalHit]

@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
 )
+
+from momentum.core.models import Strict, View
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -31,10 +31,6 @@ def _plausible(moment: datetime) -> datetime:
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -93,7 +89,7 @@ class PrivateNotesPut(Strict):
 # --- answers -----------------------------------------------------------------------------
 
 
-class AgendaEntry(BaseModel):
+class AgendaEntry(View):
     id: str
     text: str
     url: str | None = None
@@ -105,23 +101,23 @@ class AgendaEntry(BaseModel):
     completed_at: str | None = None
 
 
-class SharedNotes(BaseModel):
+class SharedNotes(View):
     body: str = ""
     version: int = 0
 
 
-class PrivateNotes(BaseModel):
+class PrivateNotes(View):
     body: str = ""
 
 
-class CalendarLink(BaseModel):
+class CalendarLink(View):
     provider: str
     event_id: str
     original_start: str | None = None
     ended: bool | None = None
 
 
-class MeetingSummary(BaseModel):
+class MeetingSummary(View):
     id: str
     series_id: str | None = None
     title: str
@@ -143,7 +139,7 @@ class Meeting(MeetingSummary):
     )
 
 
-class Series(BaseModel):
+class Series(View):
     id: str
     title: str
     owner_id: str
@@ -162,12 +158,12 @@ class Series(BaseModel):
     waiting_action_items: list[AgendaEntry] = []
 
 
-class CreateAnswer(BaseModel):
+class CreateAnswer(View):
     series: Series | None = None
     meeting: Meeting | None = None
 
 
-class OneOnOneRow(BaseModel):
+class OneOnOneRow(View):
     kind: Literal["series", "meeting"]
     id: str
     title: str
@@ -182,7 +178,7 @@ class OneOnOneRow(BaseModel):
     archived: bool = False
 
 
-class PairReport(BaseModel):
+class PairReport(View):
     user_ids: list[str]
     user_names: list[str]
     meetings_held: int
@@ -193,7 +189,7 @@ class PairReport(BaseModel):
     action_items_completed: int
 
 
-class Report(BaseModel):
+class Report(View):
     from_date: date
     to_date: date
     pairs: list[PairReport]
