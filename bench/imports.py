@@ -49,9 +49,10 @@ def runtime_python() -> Path:
     python, stamp = RUNTIME_VENV / "bin" / "python", RUNTIME_VENV / "stamp.json"
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
-    run = subprocess.run  # noqa: S603 - our own interpreter installing our own pins
-    run([sys.executable, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)
-    run([str(python), "-m", "pip", "install", "--quiet", *json.loads(wanted)], check=True)
+    # Our own interpreter installing our own pins.
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)  # noqa: S603
+    install = [str(python), "-m", "pip", "install", "--quiet", *json.loads(wanted)]
+    subprocess.run(install, check=True)  # noqa: S603
     stamp.write_text(wanted)
     return python
 

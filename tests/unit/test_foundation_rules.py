@@ -40,7 +40,14 @@ def test_later_ids_sort_after_earlier_ones(millis: int, later_by: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "01ARYZ6S41", "01arz3ndektsv4rrffq69g5fav", "81ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAU!"]
+    "text",
+    [
+        "",
+        "01ARYZ6S41",  # too short
+        "01arz3ndektsv4rrffq69g5fav",  # not the canonical upper case
+        "81ARZ3NDEKTSV4RRFFQ69G5FAV",  # more than 128 bits
+        "01ARZ3NDEKTSV4RRFFQ69G5FAU",  # U is not a Crockford digit
+    ],
 )
 def test_anything_else_is_not_an_id(text: str) -> None:
     assert not is_id(text)
