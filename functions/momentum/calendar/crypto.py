@@ -12,8 +12,6 @@ import base64
 import os
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from momentum.core import aws
 from momentum.core.config import settings
 
@@ -36,6 +34,8 @@ def seal(token: str, *, org_id: str, user_id: str) -> dict[str, Any]:
         KeyId=key_id, KeySpec="AES_256", EncryptionContext=_context(org_id, user_id)
     )
     nonce = os.urandom(12)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # only when a token moves
+
     sealed = AESGCM(data_key["Plaintext"]).encrypt(nonce, token.encode(), _aad(org_id, user_id))
     return {
         "v": VERSION,
@@ -50,6 +50,8 @@ def open_sealed(sealed: dict[str, Any], *, org_id: str, user_id: str) -> str:
         CiphertextBlob=base64.b64decode(sealed["key"]),
         EncryptionContext=_context(org_id, user_id),
     )["Plaintext"]
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     token = AESGCM(plain_key).decrypt(
         base64.b64decode(sealed["nonce"]),
         base64.b64decode(sealed["ciphertext"]),

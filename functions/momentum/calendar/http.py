@@ -1,15 +1,20 @@
 """The one httpx client every provider call goes through (created lazily, per container).
 
+httpx itself is imported on the first provider call, not with the module: most requests
+the calendar function serves (status, disconnect) never reach a provider, and its cold
+start should not pay for an HTTP client they do not use.
+
 Tests and the local server may install a transport (e.g. the fake providers in-process).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 10.0, 3.0
 _client: httpx.Client | None = None
 _transport: httpx.BaseTransport | None = None
 
@@ -17,7 +22,10 @@ _transport: httpx.BaseTransport | None = None
 def client() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(timeout=TIMEOUT, transport=_transport, follow_redirects=False)
+        import httpx
+
+        timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+        _client = httpx.Client(timeout=timeout, transport=_transport, follow_redirects=False)
     return _client
 
 
@@ -28,6 +36,8 @@ def use_transport(transport: httpx.BaseTransport | None) -> None:
 
 
 def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    import httpx
+
     try:
         return client().request(method, url, **kwargs)
     except httpx.HTTPError as error:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from momentum.calendar import http
 from momentum.calendar.config import ProviderConfig, redirect_uri
@@ -22,6 +20,9 @@ from momentum.calendar.events import (
     ProviderError,
     SyncStateExpired,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
