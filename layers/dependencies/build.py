@@ -4,6 +4,11 @@ pip downloads manylinux aarch64 wheels for CPython 3.12 (the functions' runtime 
 architecture) into build/python/, the folder layout Lambda puts on sys.path. A stamp
 file records the dependency list, so a second run with the same list does nothing.
 
+The layer ships bytecode compiled by a CPython 3.12 when this machine has one: Lambda's
+/var/task and /opt are read-only, so without it every cold start would compile
+pydantic, Powertools and the rest from source again. The .pyc files use unchecked-hash
+invalidation, so the zip's file times cannot make the runtime distrust them.
+
 Usage: python layers/dependencies/build.py [--force]
 """
 
@@ -81,7 +86,35 @@ def build(*, force: bool = False) -> bool:
         *RUNTIME_COMPATIBILITY,
     ]  # fmt: skip
     subprocess.run(command, check=True)  # noqa: S603 - arguments come from pyproject.toml
+    compile_bytecode(TARGET_DIR)
     STAMP_FILE.write_text(stamp_for(dependencies))
+    return True
+
+
+def runtime_python() -> str | None:
+    """A working CPython of the runtime's version: on PATH, or installed by pyenv."""
+    name = f"python{PYTHON_VERSION}"
+    candidates = [shutil.which(name)]
+    candidates += sorted(
+        str(p) for p in Path.home().glob(f".pyenv/versions/{PYTHON_VERSION}*/bin/{name}")
+    )
+    for candidate in filter(None, candidates):
+        probe = [candidate, "-c", "pass"]
+        if subprocess.run(probe, capture_output=True, check=False).returncode == 0:  # noqa: S603
+            return candidate
+    return None
+
+
+def compile_bytecode(folder: Path) -> bool:
+    """Compile `folder` for the runtime's Python; False (with a warning) when none is here."""
+    python = runtime_python()
+    if python is None:
+        print(f"warning: no python{PYTHON_VERSION} here; the layer ships without bytecode")
+        return False
+    compile_all = [python, "-m", "compileall", "-q", "-j", "0"]
+    compile_all += ["--invalidation-mode", "unchecked-hash", str(folder)]
+    # Some packages carry files that are not Python 3.12 source (test data, templates).
+    subprocess.run(compile_all, check=False)  # noqa: S603
     return True
 
 

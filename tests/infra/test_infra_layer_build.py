@@ -40,7 +40,8 @@ def pip_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
 
     def fake_run(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
-        calls.append(command)
+        if command[1:3] == ["-m", "pip"]:
+            calls.append(command)
         return subprocess.CompletedProcess(command, 0)
 
     monkeypatch.setattr(subprocess, "run", fake_run)
@@ -77,3 +78,21 @@ def test_a_changed_dependency_list_rebuilds(
     layer_build.PYPROJECT.write_text('[project]\nname = "x"\ndependencies = ["jinja2>=3.1"]\n')
     assert layer_build.build() is True
     assert "jinja2>=3.1" in pip_calls[-1]
+
+
+def test_the_layer_ships_bytecode_for_the_runtime_python(
+    layer_build: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+    monkeypatch.setattr(layer_build, "runtime_python", lambda: "/opt/python3.12")
+    monkeypatch.setattr(
+        subprocess,
+        "run",
+        lambda command, **_: commands.append(command) or subprocess.CompletedProcess(command, 0),
+    )
+    layer_build.build()
+    compile_all = commands[-1]
+    assert compile_all[:3] == ["/opt/python3.12", "-m", "compileall"]
+    # Lambda's file system is read-only: the .pyc must be trusted without a source check.
+    assert "unchecked-hash" in compile_all
+    assert compile_all[-1] == str(layer_build.TARGET_DIR)
