@@ -277,7 +277,10 @@ def main(argv: list[str] | None = None) -> None:
         if stack.httpd is not None:
             threading.Thread(target=stack.httpd.shutdown, daemon=True).start()
 
+    # SIGINT too, explicitly: a shell that starts `make serve` in the background leaves
+    # SIGINT ignored, and Python then never raises KeyboardInterrupt.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         stack.start()
     except Exception:
