@@ -3,21 +3,28 @@
 A kind `k` has `k.html.j2` and `k.txt.j2` (both extend the base layout, which adds the
 "why you got this" line and, where the user may turn the email off, how), and may have
 `k.slack.j2` for Slack.
+
+Jinja2 is imported when the first message is rendered, not with the module: most
+requests of the functions that can notify send nothing, and their cold start should
+not pay for the template engine.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
