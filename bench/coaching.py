@@ -108,10 +108,12 @@ def bench(report: Report) -> None:
         table.batch_put(
             _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=False) for n in range(DUE)
         )
-        _sweep_reads(report, "flip only")
+        _sweep_reads(report, f"flip only, {NOT_DUE:,} not due")
         table.batch_put(
             _engagement(admin.org_id, coachees[n % 20], coach, -1, notify=True) for n in range(DUE)
         )
+        # Emailing someone means reading their user item (address, zone, opt-outs) once per
+        # sweep: here 22 recipients for 200 engagements, so 0.11 of the figure.
         _sweep_reads(report, "with emails to 20 coachees, 1 coach, 1 admin")
 
         engagement_id = api.get(admin, "/v1/engagements?limit=1").ok()["items"][0]["id"]
