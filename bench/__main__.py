@@ -2,7 +2,7 @@
 
 Benchmarks measure; they do not pass or fail. Each module in bench/ with a
 `bench(report)` function contributes its figures. `python -m bench imports latency`
-runs only the named modules (the whole run takes about 20 minutes, most of it seeding
+runs only the named modules (the whole run takes about 10 minutes, most of it seeding
 tens of thousands of items that are not due).
 """
 
