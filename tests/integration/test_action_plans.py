@@ -97,9 +97,10 @@ def test_key_result_choices_that_cannot_be_honoured(api: Api) -> None:
         "/v1/goals",
         {"kind": "objective", "title": "Hidden", "visibility": "private", "due_date": "2026-12-31"},
     ).ok()
-    foreign = api.post(
-        outsider, "/v1/goals", {"kind": "objective", "title": "Foreign", "due_date": "2026-12-31"}
+    closed = api.post(
+        outsider, "/v1/goals", {"kind": "objective", "title": "Closed", "due_date": "2026-12-31"}
     ).ok()
+    api.patch(outsider, f"/v1/goals/{closed['id']}", {"closed": True}).ok()
     own = api.post(
         report, "/v1/goals", {"kind": "objective", "title": "Own", "due_date": "2026-12-31"}
     ).ok()
@@ -114,7 +115,7 @@ def test_key_result_choices_that_cannot_be_honoured(api: Api) -> None:
         return api.post(manager, "/v1/action-plans", body).status
 
     assert attempt(objective_id=hidden["id"]) == 404
-    assert attempt(objective_id=foreign["id"]) == 403
+    assert attempt(objective_id=closed["id"]) == 409
     assert attempt() == 422
     assert attempt(objective_id=kr["id"]) == 422
     assert attempt(objective_id="01J00000000000000000000000") == 404

@@ -36,7 +36,6 @@ def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: Api) ->
     lead = api.add_user(admin, "Lena Lead", roles=["manager"])
     dev = api.add_user(admin, "Dario Dev", manager_id=lead.user_id)
     company = goal(api, admin, "Grow revenue")
-    # aligning under the company objective takes contributing to it: the admin does it
     team = goal(
         api, admin, "Ship the platform", parent_id=company["id"], weight=3, owner_id=lead.user_id
     )
@@ -44,11 +43,18 @@ def test_a_key_result_check_in_rolls_up_through_a_three_level_chain(api: Api) ->
     # the team lead gives key results of their objective to their report
     api_kr = kr(api, lead, "Public API live", team, weight=1, owner_id=dev.user_id)
     docs_kr = kr(api, lead, "Docs complete", team, weight=3, owner_id=dev.user_id)
+    # contributing under a visible objective is anyone's right, giving goals away is not
     assert (
         api.post(
             dev,
             "/v1/goals",
-            {"kind": "key_result", "title": "Not mine to add", "parent_id": team["id"], **PERIOD},
+            {
+                "kind": "key_result",
+                "title": "Lena's now",
+                "parent_id": team["id"],
+                "owner_id": lead.user_id,
+                **PERIOD,
+            },
         ).status
         == 403
     )
@@ -268,13 +274,14 @@ def test_a_private_goal_is_seen_by_its_owner_managers_and_admins_only(api: Api) 
     api.patch(boss, f"/v1/goals/{secret['id']}", {"title": "Growth plan"}).ok()
     public = goal(api, owner, "Public goal")
     assert api.patch(peer, f"/v1/goals/{public['id']}", {"title": "Mine now"}).status == 403
+    # nor align under a private objective they cannot see (it does not exist for them)
     assert (
         api.post(
             peer,
             "/v1/goals",
-            {"kind": "key_result", "title": "Sneaky", "parent_id": public["id"], **PERIOD},
+            {"kind": "key_result", "title": "Sneaky", "parent_id": secret["id"], **PERIOD},
         ).status
-        == 403
+        == 422
     )
     # the parent's explanation does not leak a private child's title
     private_kr = kr(api, owner, "Private KR", public, visibility="private")

@@ -1,9 +1,11 @@
 """GET /v1/action-plans: the plans the caller may see, newest first.
 
-Without `owner_id` that is three disjoint sources, each one Query on an index: plans the
-caller owns, plans of the caller's manager (the team the caller belongs to) and plans
-assigned to the caller by anyone else. They are merged by id (creation order) and the
-cursor carries each source's own position, so paging never repeats or skips a plan.
+With `owner_id`: that owner's plans, for whoever may see them all (SPEC §2: the owner's
+team, their manager chain, admins). Without `owner_id` that is three disjoint sources,
+each one Query on an index: plans the caller owns, plans of the caller's manager (the
+team the caller belongs to) and plans assigned to the caller by anyone else. They are
+merged by id (creation order) and the cursor carries each source's own position, so
+paging never repeats or skips a plan.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from momentum.core import cursors
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
+from momentum.identity import service as identity
 from momentum.store.codec import Item
 from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER, Index
 
@@ -25,8 +28,11 @@ END = "end"
 def _sources(principal: Principal, owner_id: str | None) -> dict[str, tuple[dict[str, str], Index]]:
     """source name -> (query arguments, index)."""
     if owner_id is not None:
-        visible = principal.is_admin or owner_id in (principal.user_id, principal.manager_id)
-        return {"owner": ({"owner_id": owner_id}, GSI_BY_OWNER)} if visible else {}
+        return (
+            {"owner": ({"owner_id": owner_id}, GSI_BY_OWNER)}
+            if _sees_plans_of(principal, owner_id)
+            else {}
+        )
     sources = {
         "owned": ({"owner_id": principal.user_id}, GSI_BY_OWNER),
         "assigned": ({"assignee_id": principal.user_id}, GSI_BY_LOOKUP),
@@ -34,6 +40,15 @@ def _sources(principal: Principal, owner_id: str | None) -> dict[str, tuple[dict
     if principal.manager_id:
         sources["team"] = ({"owner_id": principal.manager_id}, GSI_BY_OWNER)
     return sources
+
+
+def _sees_plans_of(principal: Principal, owner_id: str) -> bool:
+    """Every plan an owner makes is seen by admins, the owner, their team and their whole
+    manager chain (read from the owner's user item, so a reorganisation counts at once)."""
+    if principal.is_admin or owner_id in (principal.user_id, principal.manager_id):
+        return True
+    owner = identity.user_item(principal.org_id, owner_id) or {}
+    return principal.user_id in (owner.get("manager_chain") or [])
 
 
 def list_plans(
@@ -45,7 +60,8 @@ def list_plans(
     scope = f"action-plans:{principal.org_id}:{principal.user_id}:{owner_id or ''}"
     positions: dict[str, Any] = cursors.decode(cursor, scope=scope) or {}
     read: dict[str, tuple[list[Item], bool]] = {}
-    for name, (arguments, _) in _sources(principal, owner_id).items():
+    sources = _sources(principal, owner_id)
+    for name, (arguments, _) in sources.items():
         if positions.get(name) == END:
             continue
         page = repository.plans_by(
@@ -66,14 +82,14 @@ def list_plans(
     )
     shown = merged[:limit]
     cutoff = shown[-1][0]["id"] if len(merged) > limit else ""
-    index_of = {name: index for name, (_, index) in _sources(principal, owner_id).items()}
+    index_of = {name: index for name, (_, index) in sources.items()}
     for name, (items, exhausted) in read.items():
         consumed = [i for i in items if i["id"] >= cutoff]
         if len(consumed) == len(items) and exhausted:
             positions[name] = END
         elif consumed:
             positions[name] = repository.position_of(consumed[-1], index_of[name])
-    done = all(positions.get(name) == END for name in _sources(principal, owner_id))
+    done = all(positions.get(name) == END for name in sources)
     plans = [item for item, _ in shown]
     goals = views.goals_of(principal.org_id, plans)
     next_cursor = None if done else cursors.encode(positions, scope=scope)

@@ -64,7 +64,11 @@ class LinkedGoal(View):
     id: str
     kind: Literal["objective", "key_result"]
     title: str
-    assignee_id: str
+    owner_id: str = Field(description="The person the goal belongs to (the plan's assignee).")
+    assignee_id: str = Field(
+        deprecated=True,
+        description="Deprecated alias of `owner_id`, kept for one release; read `owner_id`.",
+    )
     due_date: date
     status: Literal["linked", "deleted"]
     links: GoalLinks

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from momentum.core.principal import Principal
 
 
-def can_view(principal: Principal, plan: Mapping[str, Any]) -> bool:
-    """The owner, the owner's team (direct reports), the assignee and admins."""
+def can_view(
+    principal: Principal, plan: Mapping[str, Any], owner_chain: Sequence[str] = ()
+) -> bool:
+    """The owner, the owner's team (direct reports), the assignee, the owner's whole
+    manager chain (`owner_chain`, nearest first) and admins. All of them may comment."""
     return (
         principal.is_admin
         or principal.user_id in (plan["owner_id"], plan["assignee_id"])
         or principal.manager_id == plan["owner_id"]
+        or principal.user_id in owner_chain
     )
 
 

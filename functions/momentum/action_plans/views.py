@@ -10,24 +10,22 @@ from momentum.store.codec import Item
 
 
 def _linked_goal(plan: Item, goals: dict[str, Item]) -> LinkedGoal | None:
-    snapshot = plan.get("linked_goal")
-    if not snapshot:
+    stored = plan.get("linked_goal")
+    if not stored:
         return None
-    live = goals.get(snapshot["id"])
-    shown = (
-        {
-            "id": live["id"],
-            "kind": live["kind"],
-            "title": live["title"],
-            "assignee_id": live["owner_id"],
-            "due_date": live["due_date"],
-            "status": "linked",
-        }
-        if live
-        else {**snapshot, "status": "deleted"}
+    live = goals.get(stored["id"])
+    shown = {**snapshot(live), "status": "linked"} if live else _deleted(stored)
+    links = okrs.goal_links(stored["id"])
+    return LinkedGoal(
+        **shown, assignee_id=shown["owner_id"], links=GoalLinks(web=links.web, login=links.login)
     )
-    links = okrs.goal_links(snapshot["id"])
-    return LinkedGoal(**shown, links=GoalLinks(web=links.web, login=links.login))
+
+
+def _deleted(stored: dict[str, Any]) -> dict[str, Any]:
+    """The last known goal; snapshots written before issue 15 named the owner `assignee_id`."""
+    fields = {k: v for k, v in stored.items() if k != "assignee_id"}
+    fields.setdefault("owner_id", stored.get("assignee_id"))
+    return {**fields, "status": "deleted"}
 
 
 def view(plan: Item, goals: dict[str, Item]) -> ActionPlan:
@@ -45,6 +43,6 @@ def snapshot(goal: Item) -> dict[str, Any]:
         "id": goal["id"],
         "kind": goal["kind"],
         "title": goal["title"],
-        "assignee_id": goal["owner_id"],
+        "owner_id": goal["owner_id"],
         "due_date": goal["due_date"],
     }

@@ -12,9 +12,10 @@ from typing import Any
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Forbidden, Invalid, NotFound, field_error
+from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.identity import service as identity
 from momentum.okrs import repository, rules
+from momentum.okrs.models import GoalPatch
 from momentum.store.codec import Item
 
 INACTIVE = ("inactive", "internal_record")
@@ -47,17 +48,38 @@ def editable_goal(principal: Principal, goal_id: str) -> Item:
     return goal
 
 
+def goal_to_patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
+    """The goal a PATCH may change: an editable one, or, for a patch that only detaches it,
+    one aligned under an objective the caller may edit (the parent's owner, their
+    managers and admins may take a child out of their objective, never edit it)."""
+    goal = repository.goal(principal.org_id, goal_id) if is_id(goal_id) else None
+    if goal is None:
+        raise NotFound("Goal not found.")
+    if may_edit(principal, goal):
+        return goal
+    if rules.is_detach(patch.model_fields_set, patch.parent_id) and goal.get("parent_id"):
+        parent = repository.goal(principal.org_id, goal["parent_id"])
+        if parent is not None and may_edit(principal, parent):
+            return goal
+    if not may_view(principal, goal):
+        raise NotFound("Goal not found.")
+    raise Forbidden(
+        "Only the goal's owner, the owner's managers and admins may change it; "
+        "the owner of the objective it aligns to may only detach it."
+    )
+
+
 def parent_to_contribute(principal: Principal, parent_id: str) -> Item:
-    """A parent the caller may add to: visible (else 422 unknown) and contributable (403)."""
+    """A parent the caller may align a goal under: any objective they may view (else 422
+    unknown goal); a closed one takes no new children (409). Whether it is an objective
+    and whether the chain would loop is `rules.check_parent`'s."""
     parent = repository.goal(principal.org_id, parent_id) if is_id(parent_id) else None
     if parent is None or not may_view(principal, parent):
         raise Invalid(
             "The parent goal does not exist.", errors=[field_error("parent_id", "unknown goal")]
         )
-    if not may_edit(principal, parent):
-        raise Forbidden(
-            "Only the parent's owner, the owner's managers and admins may add goals under it."
-        )
+    if parent.get("closed"):
+        raise Conflict("That objective is closed; reopen it to align goals under it.")
     return parent
 
 

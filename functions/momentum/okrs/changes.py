@@ -14,6 +14,7 @@ from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.okrs import chain, repository, rules, views
 from momentum.okrs.access import (
     editable_goal,
+    goal_to_patch,
     owner_facts,
     parent_to_contribute,
     require_okrs,
@@ -198,7 +199,7 @@ def _apply_fields(principal: Principal, before: Item, after: Item, patch: GoalPa
 
 def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     org_id = principal.org_id
-    before = editable_goal(principal, goal_id)
+    before = goal_to_patch(principal, goal_id, patch)
     if patch.version is not None and patch.version != before["version"]:
         raise Conflict(
             "This goal changed since you read it.",

@@ -5,8 +5,10 @@
   and its type-ahead tokens (sk SEARCH#word).
 - Goals by owner (gsi1): `ORG#o#GOALOWNER#u`, sorted by due date.
 - Goals by parent (gsi2 on the goal item): `ORG#o#GOALPARENT#p` (ROOT for top level).
-- Type-ahead tokens (gsi2 on token items): `ORG#o#GOALSEARCH#{first letter}`, sorted by
-  word then goal id, so any typed prefix is one Query with begins_with.
+- Type-ahead tokens, one per word of a goal's title and owner name, sorted by word, then
+  title, then goal id, so any typed prefix is one Query with begins_with:
+  in the owner's partition (gsi1) `ORG#o#GOALSEARCHOWNER#u` (the `mine` group), and, for
+  public open goals only, in the org's (gsi2) `ORG#o#GOALSEARCH#{first letter}`.
 - Reminder wake-ups (due index): shard and sort key derived from the owner, so one
   owner's goals due at one instant are adjacent and read together.
 """
@@ -46,6 +48,10 @@ def owner_partition(org_id: str, owner_id: str) -> str:
 
 def parent_partition(org_id: str, parent_id: str | None) -> str:
     return f"{org_prefix(org_id)}#GOALPARENT#{parent_id or 'ROOT'}"
+
+
+def own_search_partition(org_id: str, owner_id: str) -> str:
+    return f"{org_prefix(org_id)}#GOALSEARCHOWNER#{owner_id}"
 
 
 def search_partition(org_id: str, word: str) -> str:

@@ -170,6 +170,10 @@ class GoalHit(View):
     due_date: date
     closed: bool
     links: Links
+    can_contribute: bool = Field(
+        description="Whether the caller may align a goal under this one (an open objective "
+        "they may view), e.g. add the key result of an action plan to it."
+    )
 
 
 class GoalSearch(View):

@@ -15,6 +15,7 @@ from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER
 
 MAX_TITLE_TOKENS = 20  # words of a title that type-ahead finds (bounds the transaction)
 MAX_OWNER_TOKENS = 5
+SORT_TITLE = 60  # title characters in a token's sort key
 KEY_FIELDS = ("pk", "sk")
 
 
@@ -100,11 +101,41 @@ def goals_of_owner(org_id: str, owner_id: str) -> list[Item]:
     return table.query_all(keys.owner_partition(org_id, owner_id), index=GSI_BY_OWNER)
 
 
-def search_tokens(org_id: str, word: str, limit: int) -> list[Item]:
-    """One Query: the tokens whose word starts with `word`."""
+def search_page(
+    org_id: str,
+    group: str,
+    word: str,
+    *,
+    caller_id: str,
+    kind: str | None,
+    window: tuple[str, str] | None,
+    start_key: dict[str, Any] | None,
+) -> table.Page:
+    """One Query selecting type-ahead tokens whose word starts with `word`: in group
+    `mine`, the caller's own goals (by owner); in `public`, others' public open goals
+    whose period overlaps `window` (start, end). Only matches leave DynamoDB."""
+    clauses: list[str] = []
+    values: dict[str, Any] = {}
+    if kind is not None:
+        clauses.append("kind = :kind")
+        values[":kind"] = kind
+    if group == "mine":
+        pk, index = keys.own_search_partition(org_id, caller_id), GSI_BY_OWNER
+    else:
+        pk, index = keys.search_partition(org_id, word), GSI_BY_LOOKUP
+        clauses.append("owner_id <> :me")
+        values[":me"] = caller_id
+        if window is not None:
+            clauses.append("start_date <= :until AND due_date >= :on")
+            values[":on"], values[":until"] = window
     return table.query(
-        keys.search_partition(org_id, word), index=GSI_BY_LOOKUP, sk_prefix=word, limit=limit
-    ).items
+        pk,
+        index=index,
+        sk_prefix=word,
+        start_key=start_key,
+        filter_expression=" AND ".join(clauses) or None,
+        filter_values=values,
+    )
 
 
 # --- items -------------------------------------------------------------------------------
@@ -148,21 +179,34 @@ TOKEN_FIELDS = (
 )
 
 
+def _search_sort_key(word: str, goal: Item) -> str:
+    """Matches come by the word they matched, then by title (folded, bounded), then id."""
+    return f"{word}#{' '.join(words(goal['title']))[:SORT_TITLE]}#{goal['id']}"
+
+
 def token_items(org_id: str, goal: Item) -> list[Item]:
+    """One token per word. Every token is in its owner's search partition (gsi1: the
+    `mine` group); only a public, open goal's tokens are in the org's (gsi2: `public`),
+    so neither Query reads goals it would have to throw away."""
     all_words = _token_words(goal)
     carried = {name: goal.get(name) for name in TOKEN_FIELDS}
-    return [
-        {
+    public = goal.get("visibility") == "public" and not goal.get("closed")
+    tokens = []
+    for word in all_words:
+        token = {
             **keys.search_token_key(org_id, goal["id"], word),
             "type": "goal_search",
-            "gsi2pk": keys.search_partition(org_id, word),
-            "gsi2sk": f"{word}#{goal['id']}",
+            "gsi1pk": keys.own_search_partition(org_id, goal["owner_id"]),
+            "gsi1sk": _search_sort_key(word, goal),
             "goal_id": goal["id"],
             "words": all_words,
             **carried,
         }
-        for word in all_words
-    ]
+        if public:
+            token["gsi2pk"] = keys.search_partition(org_id, word)
+            token["gsi2sk"] = _search_sort_key(word, goal)
+        tokens.append(token)
+    return tokens
 
 
 def token_ops(org_id: str, before: Item | None, after: Item | None) -> list[transactions.Op]:

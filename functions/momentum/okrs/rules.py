@@ -261,12 +261,31 @@ def ancestors_under(parent: Mapping[str, Any] | None) -> list[str]:
 
 
 def can_edit(user_id: str, is_admin: bool, goal: Mapping[str, Any]) -> bool:
-    """The owner, the owner's managers and admins edit (and contribute children)."""
+    """The owner, the owner's managers and admins edit a goal (and may detach its children)."""
     return is_admin or goal["owner_id"] == user_id or user_id in (goal.get("owner_chain") or [])
 
 
 def can_view(user_id: str, is_admin: bool, goal: Mapping[str, Any]) -> bool:
     return goal.get("visibility") == "public" or can_edit(user_id, is_admin, goal)
+
+
+def can_contribute(user_id: str, is_admin: bool, parent: Mapping[str, Any]) -> bool:
+    """Alignment is the contributor's right (SPEC §1): whoever may view an open objective
+    may align a goal they may edit under it. Editing the parent is not required."""
+    return (
+        parent["kind"] == "objective"
+        and not parent.get("closed")
+        and can_view(user_id, is_admin, parent)
+    )
+
+
+def is_detach(fields_set: Iterable[str], parent_id: str | None) -> bool:
+    """A patch that only takes the goal out of its parent (`parent_id: null`, maybe a version)."""
+    return (
+        parent_id is None
+        and "parent_id" in fields_set
+        and set(fields_set) <= {"parent_id", "version"}
+    )
 
 
 # --- type-ahead --------------------------------------------------------------------------------

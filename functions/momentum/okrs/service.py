@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
+from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.core.text import words
 from momentum.okrs import changes, checkins, repository, rules, views
 from momentum.okrs.access import (
-    may_edit,
     may_view,
     require_okrs,
     visible_goal,
@@ -27,14 +27,12 @@ from momentum.okrs.models import (
     Goal,
     GoalCreate,
     GoalDetail,
-    GoalHit,
     GoalPatch,
     GoalSearch,
     Links,
 )
 from momentum.store.codec import Item
 
-SEARCH_READ = 200  # tokens read by one type-ahead Query
 SEARCH_GROUP = 20  # goals answered per group
 
 
@@ -105,40 +103,59 @@ def list_checkins(
 
 
 def search(principal: Principal, q: str, on: date | None, kind: str | None) -> GoalSearch:
-    """Word-prefix match on title or owner name, in one Query of the token index.
+    """Word-prefix match on title or owner name: one Query per group, on index entries
+    that already are the group's candidates (see keys), so no match is lost to a page
+    limit however many goals the org has.
 
     `mine`: the caller's own goals. `public`: others' public goals, not closed, whose
     period overlaps [on, on + 1 year]. `kind` None means objectives (the picker's use),
-    "any" every kind."""
+    "any" every kind. Each hit says whether the caller may align a goal under it."""
     require_okrs(principal)
     typed = words(q)
     if not typed:
         return GoalSearch(mine=[], public=[])
     day = on or clock.local_date(clock.now(), principal.time_zone)
+    window = (day.isoformat(), rules.one_year_after(day).isoformat())
     wanted_kind = None if kind == "any" else (kind or "objective")
-    seen: set[str] = set()
-    mine: list[GoalHit] = []
-    public: list[GoalHit] = []
-    for token in repository.search_tokens(principal.org_id, max(typed, key=len), SEARCH_READ):
-        if token["goal_id"] in seen or wanted_kind not in (None, token["kind"]):
-            continue
-        if not rules.matches(typed, token.get("words") or []):
-            continue
-        seen.add(token["goal_id"])
-        if token["owner_id"] == principal.user_id:
-            mine.append(views.hit(token))
-        elif (
-            token["visibility"] == "public"
-            and not token.get("closed")
-            and rules.overlaps_year(
-                date.fromisoformat(token["start_date"]), date.fromisoformat(token["due_date"]), day
-            )
-        ):
-            public.append(views.hit(token))
-    order = lambda hit: (hit.title.casefold(), hit.id)  # noqa: E731
-    return GoalSearch(
-        mine=sorted(mine, key=order)[:SEARCH_GROUP], public=sorted(public, key=order)[:SEARCH_GROUP]
-    )
+    groups = {
+        group: [
+            views.hit(token, rules.can_contribute(principal.user_id, principal.is_admin, token))
+            for token in _matching_tokens(principal, group, typed, wanted_kind, window)
+        ]
+        for group in ("mine", "public")
+    }
+    return GoalSearch(**groups)
+
+
+def _matching_tokens(
+    principal: Principal,
+    group: str,
+    typed: list[str],
+    kind: str | None,
+    window: tuple[str, str],
+) -> list[Item]:
+    """The group's first SEARCH_GROUP goals matching every typed word. The Query is on the
+    longest word; further pages are read only while other typed words rule hits out."""
+    found: dict[str, Item] = {}
+    start: dict[str, Any] | None = None
+    while True:
+        page = repository.search_page(
+            principal.org_id,
+            group,
+            max(typed, key=len),
+            caller_id=principal.user_id,
+            kind=kind,
+            window=window,
+            start_key=start,
+        )
+        for token in page.items:
+            if rules.matches(typed, token.get("words") or []):
+                found.setdefault(token["goal_id"], token)
+                if len(found) == SEARCH_GROUP:
+                    return list(found.values())
+        if page.last_key is None:
+            return list(found.values())
+        start = page.last_key
 
 
 # --- for other contexts ---------------------------------------------------------------------
@@ -165,19 +182,17 @@ def goal_links(goal_id: str) -> Links:
 
 
 def objective_to_contribute(principal: Principal, goal_id: str) -> Item:
-    """An objective the caller may add a key result under: 404 if they may not view it,
-    403 if they may not contribute to it, 422 if it is a key result."""
+    """An objective the caller may add a key result under (any they may view, SPEC §1):
+    404 if they may not view it, 422 if it is a key result, 409 if it is closed."""
     require_okrs(principal)
     goal = visible_goal(principal, goal_id)
-    if not may_edit(principal, goal):
-        raise Forbidden(
-            "Only the objective's owner, the owner's managers and admins may add key results to it."
-        )
     if goal["kind"] != "objective":
         raise Invalid(
             "Key results align under objectives only.",
             errors=[field_error("okr.objective_id", "not an objective")],
         )
+    if goal.get("closed"):
+        raise Conflict("That objective is closed; reopen it to add key results to it.")
     return goal
 
 

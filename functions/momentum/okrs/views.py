@@ -79,7 +79,7 @@ def checkin(item: Item) -> CheckIn:
     return CheckIn.model_validate({k: item.get(k) for k in CheckIn.model_fields})
 
 
-def hit(token: Item) -> GoalHit:
+def hit(token: Item, can_contribute: bool) -> GoalHit:
     return GoalHit(
         id=token["goal_id"],
         kind=token["kind"],
@@ -91,4 +91,5 @@ def hit(token: Item) -> GoalHit:
         due_date=token["due_date"],
         closed=bool(token.get("closed")),
         links=links(token["goal_id"]),
+        can_contribute=can_contribute,
     )
