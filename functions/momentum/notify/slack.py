@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SlackDeliveryError(Exception):
     pass
@@ -14,3 +16,21 @@ def post_slack(webhook_url: str, text: str) -> str:
     if response.status_code != 200:
         raise SlackDeliveryError(f"Slack answered {response.status_code}: {response.body}")
     return f"slack-{response.status_code}"
+
+
+def escape(text: str) -> str:
+    """Slack's own escaping: &, < and > only (anything else would show as an entity), so a
+    `<!channel>` or `<https://evil|Click>` typed into a title arrives as plain text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escaped(value: Any) -> Any:
+    """`value` with every string in it escaped for Slack: a template's context, so that
+    no template can forget to escape user text (its own markup is not in the context)."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [escaped(item) for item in value]
+    return value

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from momentum.notify.slack import escaped
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -44,7 +46,6 @@ def render_email(kind: str, context: dict[str, Any]) -> tuple[str, str]:
 
 
 def render_slack(kind: str, context: dict[str, Any]) -> str:
-    name = f"{kind}.slack.j2"
-    if (TEMPLATES / name).exists():
-        return render(name, context).strip()
-    return render(f"{kind}.txt.j2", context).strip()
+    """Slack mrkdwn: every string of the context is escaped the way Slack requires."""
+    name = f"{kind}.slack.j2" if (TEMPLATES / f"{kind}.slack.j2").exists() else f"{kind}.txt.j2"
+    return render(name, escaped(context)).strip()

@@ -1,5 +1,7 @@
-"""Check-in reminders: one message per owner per period listing every active goal of
-theirs with no check-in since the period began.
+"""Check-in reminders: one message per owner per period listing every goal of theirs in
+progress (open and started; overdue ones too, until closed) with no check-in since the
+period began. On Slack (the org's webhook, a shared channel) private goals are counted,
+never named.
 
 Each open goal sits in the due index at its owner's next reminder instant (moved to the
 next period's instant by a check-in, removed by closing). The due sort key is
@@ -74,10 +76,11 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
         summary.skipped += len(goals)
         return
     began = clock.key_instant(cadence.start_instant(period, zone))
-    pending = [g for g in goals if not g.get("closed") and g.get("last_checkin_at", "") < began]
+    today = clock.local_date(now, zone).isoformat()
+    pending = [g for g in goals if in_progress(g, today) and g.get("last_checkin_at", "") < began]
     sent = False
     if pending and owner and owner.get("status") not in INACTIVE:
-        sent = _deliver(org, owner, pending, period, rhythm, now)
+        sent = _deliver(org, owner, pending, period, rhythm, now, today)
     following = cadence.next_period_start(period, rhythm.every)
     _rearm(goals, org_id, cadence.reminder_instant(following, rhythm, zone))
     summary.done += len(pending) if sent else 0
@@ -85,8 +88,34 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
     summary.details["reminders"] += int(sent)
 
 
+def in_progress(goal: Item, today: str) -> bool:
+    """Named in a reminder: open goals that have started. A goal past its due date that is
+    still open keeps being named (it still wants an update, or closing) until closed."""
+    return not goal.get("closed") and goal["start_date"] <= today
+
+
+def _goal_lines(goals: list[Item], today: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": g["title"],
+            "progress": g["progress"],
+            "status": g["status"],
+            "due_date": g["due_date"],
+            "overdue": g["due_date"] < today,
+            "web": views.links(g["id"]).web,
+        }
+        for g in sorted(goals, key=lambda g: (g["due_date"], g["title"]))
+    ]
+
+
 def _deliver(
-    org: Item, owner: Item, goals: list[Item], period: Any, rhythm: cadence.Cadence, now: datetime
+    org: Item,
+    owner: Item,
+    goals: list[Item],
+    period: Any,
+    rhythm: cadence.Cadence,
+    now: datetime,
+    today: str,
 ) -> bool:
     switches = (owner.get("settings") or {}).get("notifications") or {}
     count = len(goals)
@@ -104,16 +133,8 @@ def _deliver(
             "name": owner.get("name", ""),
             "period": word,
             "period_start": period.isoformat(),
-            "goals": [
-                {
-                    "title": g["title"],
-                    "progress": g["progress"],
-                    "status": g["status"],
-                    "due_date": g["due_date"],
-                    "web": views.links(g["id"]).web,
-                }
-                for g in sorted(goals, key=lambda g: (g["due_date"], g["title"]))
-            ],
+            "goals": _goal_lines(goals, today),
+            "private_count": 0,
         },
     )
     sent = False
@@ -123,8 +144,18 @@ def _deliver(
         sent = deliver(email, now) or sent
     webhook = org.get("slack_webhook_url")
     if "slack" in channels and webhook and switches.get("checkin_reminder_slack", True):
+        # the org's webhook posts to a shared channel: private goals are counted, not named
+        public = [g for g in goals if g.get("visibility") == "public"]
         slack = replace(
-            base, channel="slack", slack_webhook_url=webhook, opt_out="Check-in reminders on Slack"
+            base,
+            channel="slack",
+            slack_webhook_url=webhook,
+            opt_out="Check-in reminders on Slack",
+            context={
+                **base.context,
+                "goals": _goal_lines(public, today),
+                "private_count": len(goals) - len(public),
+            },
         )
         sent = deliver(slack, now) or sent
     return sent
