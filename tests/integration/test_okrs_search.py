@@ -100,3 +100,46 @@ def test_empty_and_odd_queries_answer_empty_groups(api: Api) -> None:
     assert search(api, admin, "") == {"mine": [], "public": []}
     assert search(api, admin, "%21%21%21") == {"mine": [], "public": []}
     assert api.get(admin, "/v1/goals/search?q=any").ok()["mine"][0]["title"] == "Anything"
+
+
+def seed_goals(org_id: str, template: dict[str, Any], count: int, **fields: Any) -> None:
+    """`count` copies of a stored goal (with their type-ahead tokens), written in bulk: the
+    same items the API writes, without paying a transaction each."""
+    from momentum.core.ids import new_id
+    from momentum.okrs import repository
+    from momentum.store import table
+
+    items: list[dict[str, Any]] = []
+    for n in range(count):
+        body = {**template, "id": new_id(), "title": f"Revenue {n:04d}", **fields}
+        goal = repository.goal_item(org_id, body, None)
+        items += [goal, *repository.token_items(org_id, goal)]
+    table.batch_put(items)
+
+
+def test_the_callers_own_match_is_found_among_1500_goals(api: Api) -> None:
+    from bench.counting import DynamoCounter
+    from momentum.okrs import repository
+
+    admin = api.new_org()
+    zed = api.add_user(admin, "Zimmer")
+    me = api.add_user(admin, "Max Mustermann")
+    template = goal(api, zed, "Revenue template")
+    stored = repository.goal(admin.org_id, template["id"])
+    assert stored is not None
+    seed_goals(admin.org_id, stored, 700, visibility="private")
+    seed_goals(admin.org_id, stored, 800)
+    mine = goal(api, me, "Revenue retention")  # written last: sorted after every other
+
+    with DynamoCounter() as counter:
+        found = api.get(me, "/v1/goals/search?q=rev&on=2026-03-01").ok()
+    assert [hit["id"] for hit in found["mine"]] == [mine["id"]]
+    # others' private goals neither show nor crowd the public group out of its 20
+    public = [hit["title"] for hit in found["public"]]
+    assert public == [f"Revenue {n:04d}" for n in range(20)]
+    assert all(hit["can_contribute"] for hit in found["public"])
+    assert counter.operations.count("Query") == 2  # one per group, whatever the org's size
+
+    assert search(api, me, "retention rev")["mine"] == ["Revenue retention"]
+    assert search(api, zed, "rev zimm", kind="any")["public"] == []  # his own are "mine"
+    assert len(search(api, zed, "zimm rev")["mine"]) == 20
