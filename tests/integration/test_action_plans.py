@@ -42,7 +42,8 @@ def test_the_default_choice_creates_an_objective_for_the_assignee(api: Api) -> N
     assert plan["linked_goal"] == linked
     assert linked["kind"] == "objective"
     assert linked["title"] == "Celebrate wins weekly"
-    assert linked["assignee_id"] == report.user_id
+    assert linked["owner_id"] == report.user_id
+    assert linked["assignee_id"] == report.user_id  # the deprecated alias, for one release
     assert linked["due_date"] == DUE
     assert linked["status"] == "linked"
     assert linked["links"]["web"].endswith(f"/goals/{linked['id']}")
@@ -292,3 +293,49 @@ def test_bad_action_plan_input_is_answered_with_problems(api: Api) -> None:
         assert 400 <= reply.status < 500, (case, reply.status, reply.text)
     assert cases["stale version"].status == 409
     assert cases["stale version"].json["current"]["version"] == 1
+
+
+def test_a_key_result_under_a_colleagues_public_objective(api: Api) -> None:
+    _, manager, report, outsider = team(api)
+    theirs = api.post(
+        outsider,
+        "/v1/goals",
+        {"kind": "objective", "title": "Company-wide recognition", "due_date": "2026-12-31"},
+    ).ok()
+    [hit] = api.get(manager, "/v1/goals/search?q=recognition&on=2026-06-01").ok()["public"]
+    assert (hit["id"], hit["can_contribute"]) == (theirs["id"], True)
+    answer = api.post(
+        manager,
+        "/v1/action-plans",
+        plan_body("Kudos wall", report, okr={"mode": "key_result", "objective_id": hit["id"]}),
+    )
+    assert answer.status == 201, answer.text
+    linked = answer.json["linked_goal"]
+    assert (linked["kind"], linked["owner_id"]) == ("key_result", report.user_id)
+    assert api.get(outsider, f"/v1/goals/{theirs['id']}").ok()["children_ids"] == [linked["id"]]
+    # the objective's owner may not edit the contributed key result
+    assert api.patch(outsider, f"/v1/goals/{linked['id']}", {"title": "x"}).status == 403
+
+
+def test_the_owners_whole_manager_chain_sees_and_comments_on_the_plan(api: Api) -> None:
+    admin = api.new_org("Chain")
+    director = api.add_user(admin, "Dora Director", roles=["manager"])
+    head = api.add_user(admin, "Hugo Head", roles=["manager"], manager_id=director.user_id)
+    manager = api.add_user(admin, "Mina Manager", roles=["manager"], manager_id=head.user_id)
+    report = api.add_user(admin, "Rafael Report", manager_id=manager.user_id)
+    peer = api.add_user(admin, "Petra Peer", roles=["manager"], manager_id=head.user_id)
+    plan = api.post(manager, "/v1/action-plans", plan_body("Fix recognition", report)).ok()
+    plan_id = plan["action_plan"]["id"]
+
+    for above in (head, director):
+        assert api.get(above, f"/v1/action-plans/{plan_id}").ok()["title"] == "Fix recognition"
+        api.post(above, f"/v1/action-plans/{plan_id}/updates", {"body": "Seen, thanks"}).ok()
+        listed = api.get(above, f"/v1/action-plans?owner_id={manager.user_id}").ok()["items"]
+        assert [p["id"] for p in listed] == [plan_id]
+        # seeing is not changing: the owner, the assignee and admins edit
+        assert api.patch(above, f"/v1/action-plans/{plan_id}", {"title": "x"}).status == 403
+    assert len(api.get(report, f"/v1/action-plans/{plan_id}/updates").ok()["items"]) == 2
+    # a peer of the owner is not up the chain
+    assert api.get(peer, f"/v1/action-plans/{plan_id}").status == 404
+    assert api.get(peer, f"/v1/action-plans?owner_id={manager.user_id}").ok()["items"] == []
+    assert api.get(director, f"/v1/activity?entity_id={plan_id}").status == 200

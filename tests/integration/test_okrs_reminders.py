@@ -163,3 +163,47 @@ def test_a_monthly_cadence_reminds_on_the_first_weekday_of_the_month(
     assert api.run_sweep("checkin-reminders", "2026-11-24T08:00:00Z")["due"] == 0
     assert api.run_sweep("checkin-reminders", "2026-12-01T08:00:00Z")["reminders"] == 1
     assert api.run_sweep("checkin-reminders", "2026-12-08T08:00:00Z")["reminders"] == 0
+
+
+def test_a_reminder_names_goals_in_progress_and_slack_never_names_private_ones(
+    api: InProcessApi, frozen: dict[str, datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posted: list[str] = []
+    monkeypatch.setattr(
+        "momentum.notify.service.post_slack", lambda url, text: posted.append(text) or "ok"
+    )
+    admin = api.new_org()
+    api.patch(
+        admin,
+        "/v1/org/settings",
+        {
+            "checkin_reminders": {"channels": ["email", "slack"]},
+            "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"},
+        },
+    ).ok()
+    owner = api.add_user(admin, "Olive Owner")
+    goal(api, owner, "Ship <!channel> & <https://evil.test|click here>")
+    goal(api, owner, "Secret merger", visibility="private")
+    goal(api, owner, "Overdue but open", start_date="2026-01-01", due_date="2026-11-01")
+    goal(api, owner, "Starts in January", start_date="2027-01-04", due_date="2027-03-31")
+    closed = goal(api, owner, "Closed already")
+    api.patch(owner, f"/v1/goals/{closed['id']}", {"closed": True}).ok()
+
+    assert api.run_sweep("checkin-reminders", "2026-11-23T09:00:00Z")["reminders"] == 1
+    [mail] = api.outbox()
+    # the owner's own email names every goal in progress, overdue ones included
+    assert "Secret merger" in mail["text"]
+    assert "Overdue but open (0%, not started, due 2026-11-01, overdue)" in mail["text"]
+    assert "Starts in January" not in mail["text"]
+    assert "Closed already" not in mail["text"]
+    assert "3 goals" in mail["subject"]
+
+    [text] = posted
+    assert "Secret merger" not in text
+    assert "1 private goal (not named in a shared channel)" in text
+    assert "3 goals without a check-in" in text
+    assert "Overdue but open" in text
+    assert "Starts in January" not in text
+    # user text can neither mention the whole channel nor forge a link
+    assert "<!channel>" not in text and "<https://evil.test" not in text
+    assert "Ship &lt;!channel&gt; &amp; &lt;https://evil.test|click here&gt;" in text
