@@ -40,3 +40,11 @@ def test_plans_are_assigned_within_the_callers_reach() -> None:
     assert rules.may_assign(manager, "skip-level", ["lead", "manager"])
     assert not rules.may_assign(manager, "peer", ["ceo"])
     assert rules.may_assign(person("root", admin=True), "peer", ["ceo"])
+
+
+def test_the_owners_manager_chain_sees_the_plan_but_does_not_change_it() -> None:
+    skip_level = person("director")
+    assert not rules.can_view(skip_level, PLAN)
+    assert rules.can_view(skip_level, PLAN, ["head", "director"])
+    assert not rules.can_edit(skip_level, PLAN)
+    assert not rules.can_view(person("peer"), PLAN, ["head", "director"])

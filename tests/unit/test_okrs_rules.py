@@ -260,3 +260,22 @@ def test_a_key_result_needs_an_objective_and_chains_cannot_loop() -> None:
     with pytest.raises(Conflict):
         rules.check_parent("top", "objective", middle)
     rules.check_parent("kr", "key_result", top)
+
+
+def test_anyone_who_sees_an_open_objective_may_contribute_to_it() -> None:
+    public = {"kind": "objective", "owner_id": "cora", "visibility": "public"}
+    private = {**public, "visibility": "private", "owner_chain": ["boss"]}
+    assert rules.can_contribute("erin", False, public)
+    assert not rules.can_edit("erin", False, public)
+    assert not rules.can_contribute("erin", False, private)
+    assert rules.can_contribute("boss", False, private)
+    assert not rules.can_contribute("erin", False, {**public, "closed": True})
+    assert not rules.can_contribute("erin", False, {**public, "kind": "key_result"})
+
+
+def test_a_detach_is_a_patch_of_parent_id_to_null_and_nothing_else() -> None:
+    assert rules.is_detach({"parent_id"}, None)
+    assert rules.is_detach({"parent_id", "version"}, None)
+    assert not rules.is_detach({"parent_id"}, "another-objective")
+    assert not rules.is_detach({"parent_id", "title"}, None)
+    assert not rules.is_detach(set(), None)
