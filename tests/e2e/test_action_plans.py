@@ -38,3 +38,11 @@ def test_idempotent_create(stack: HttpApi) -> None:
 def test_team_visibility_and_updates(stack: HttpApi) -> None:
     plans.test_the_team_sees_the_plan_and_posts_updates_outsiders_do_not(stack)
     plans.test_the_list_pages_through_owned_team_and_assigned_plans(stack)
+
+
+def test_a_key_result_under_a_colleagues_public_objective(stack: HttpApi) -> None:
+    plans.test_a_key_result_under_a_colleagues_public_objective(stack)
+
+
+def test_the_manager_chain_sees_and_comments(stack: HttpApi) -> None:
+    plans.test_the_owners_whole_manager_chain_sees_and_comments_on_the_plan(stack)

@@ -88,3 +88,26 @@ def test_tokyo_and_new_york_owners_are_reminded_at_their_local_hour(stack: HttpA
         assert len(mails(address)) == 1
     assert "Open the Osaka office" in str(mails(tokyo.email)[0]["text"])
     assert "Win Boston" in str(mails(new_york.email)[0]["text"])
+
+
+def test_a_reminder_names_only_goals_in_progress(stack: HttpApi) -> None:
+    admin = stack.new_org("In progress")
+    owner = stack.add_user(admin, "Ines Progress")
+    marker = admin.org_id[-8:]
+    for title, start, due in (
+        (f"Running {marker}", "2026-01-01", "2099-12-31"),
+        (f"Overdue {marker}", "2026-01-01", "2026-02-01"),
+        (f"Far future {marker}", "2098-01-01", "2099-12-31"),
+    ):
+        stack.post(
+            owner,
+            "/v1/goals",
+            {"kind": "objective", "title": title, "start_date": start, "due_date": due},
+        ).ok()
+    moment = _next_local_monday_nine("UTC", datetime.now(UTC))
+    stack.run_sweep("checkin-reminders", _iso(moment))
+    [mail] = [m for m in stack.outbox() if owner.email in m["to"]]
+    assert f"Running {marker}" in str(mail["text"])
+    assert f"Overdue {marker}" in str(mail["text"])  # open goals past due are still named
+    assert f"Far future {marker}" not in str(mail["text"])
+    assert "2 goals" in str(mail["subject"])

@@ -119,6 +119,7 @@ def seed_goals(org_id: str, template: dict[str, Any], count: int, **fields: Any)
 
 def test_the_callers_own_match_is_found_among_1500_goals(api: Api) -> None:
     from bench.counting import DynamoCounter
+
     from momentum.okrs import repository
 
     admin = api.new_org()
