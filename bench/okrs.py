@@ -1,6 +1,7 @@
 """OKR figures: check-in round trips at alignment depth 1, 3 and 6 (equal, at most 3);
-a goal read and a type-ahead search (1 round trip each); and what the check-in reminder
-sweep reads per goal due with 20,000 goals not due in the table."""
+a goal read (1 round trip) and a type-ahead search (one Query per group, `mine` and
+`public`: 2); and what the check-in reminder sweep reads per goal due with 20,000 goals
+not due in the table."""
 
 from __future__ import annotations
 
