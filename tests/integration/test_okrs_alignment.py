@@ -87,6 +87,9 @@ def test_the_parents_owner_may_detach_a_child_but_not_edit_it(api: Api) -> None:
     api.patch(employee, path, {"parent_id": other["id"]}).ok()
     assert api.get(employee, f"/v1/goals/{other['id']}").ok()["children_ids"] == [aligned["id"]]
     assert api.patch(lead, path, {"parent_id": None}).ok()["parent_id"] is None
+    # a private child the parent's owner may not read is not theirs to detach either
+    hidden = goal(api, employee, "Private side quest", parent_id=hers["id"], visibility="private")
+    assert api.patch(colleague, f"/v1/goals/{hidden.json['id']}", {"parent_id": None}).status == 404
     # someone with no say over the child or its parent may do neither
     sub = goal(api, colleague, "Survey every month", parent_id=hers["id"]).ok()
     assert api.patch(employee, f"/v1/goals/{sub['id']}", {"parent_id": None}).status == 403

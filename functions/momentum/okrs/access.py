@@ -52,17 +52,13 @@ def goal_to_patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     """The goal a PATCH may change: an editable one, or, for a patch that only detaches it,
     one aligned under an objective the caller may edit (the parent's owner, their
     managers and admins may take a child out of their objective, never edit it)."""
-    goal = repository.goal(principal.org_id, goal_id) if is_id(goal_id) else None
-    if goal is None:
-        raise NotFound("Goal not found.")
+    goal = visible_goal(principal, goal_id)
     if may_edit(principal, goal):
         return goal
     if rules.is_detach(patch.model_fields_set, patch.parent_id) and goal.get("parent_id"):
         parent = repository.goal(principal.org_id, goal["parent_id"])
         if parent is not None and may_edit(principal, parent):
             return goal
-    if not may_view(principal, goal):
-        raise NotFound("Goal not found.")
     raise Forbidden(
         "Only the goal's owner, the owner's managers and admins may change it; "
         "the owner of the objective it aligns to may only detach it."
