@@ -25,8 +25,9 @@ class Source(Strict):
 
 
 class OkrChoice(Strict):
-    """`objective`: a new objective; `key_result`: a key result under `objective_id`
-    (picked with GET /v1/goals/search); `none`: no goal (link one later by PATCH)."""
+    """`objective`: a new objective; `key_result`: a key result under `objective_id`, any
+    open objective the caller may view (GET /v1/goals/search marks them `can_contribute`);
+    `none`: no goal (link one later by PATCH)."""
 
     mode: OkrMode = "objective"
     objective_id: Id | None = None

@@ -56,7 +56,9 @@ class GoalCreate(Strict):
 
 
 class GoalPatch(Strict):
-    """Fields left out keep their value. `parent_id: null` makes an objective top level;
+    """Fields left out keep their value. `parent_id` aligns the goal under any open
+    objective the caller may view; `parent_id: null` makes an objective top level (the
+    parent's owner, their managers and admins may send only that, to detach it);
     `closed` closes or reopens. `version`, if sent, must be the one last read."""
 
     title: Title | None = None

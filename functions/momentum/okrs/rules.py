@@ -292,15 +292,11 @@ def is_detach(fields_set: Iterable[str], parent_id: str | None) -> bool:
 
 
 def one_year_after(on: date) -> date:
+    """The end of the public group's window: a period overlaps [on, this] (ends included)."""
     try:
         return on.replace(year=on.year + 1)
     except ValueError:  # 29 February
         return on.replace(year=on.year + 1, day=28)
-
-
-def overlaps_year(start: date, due: date, on: date) -> bool:
-    """The period [start, due] overlaps [on, on + 1 year] (both ends included)."""
-    return start <= one_year_after(on) and due >= on
 
 
 def matches(query_words: list[str], goal_words: list[str]) -> bool:
