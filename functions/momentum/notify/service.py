@@ -84,8 +84,16 @@ def deliver(notification: Notification, now: datetime) -> bool:
     # Slack retries go to the org's webhook as configured then (notify.retries), so the
     # webhook URL, a secret, is never copied into the ledger.
     destination = n.to_email if n.channel == "email" else n.slack_webhook_url
-    return attempt(key, org_id=n.org_id, channel=n.channel, destination=destination,
-                   parts=parts, attempt_number=1, now=now, first=first)
+    return attempt(
+        key,
+        org_id=n.org_id,
+        channel=n.channel,
+        destination=destination,
+        parts=parts,
+        attempt_number=1,
+        now=now,
+        first=first,
+    )
 
 
 def attempt(
@@ -112,7 +120,11 @@ def attempt(
     except DeliveryFailed as failure:
         tally.failed += 1
         parked = ledger.record_failure(
-            key, org_id=org_id, attempt=attempt_number, reason=failure.reason, now=now,
+            key,
+            org_id=org_id,
+            attempt=attempt_number,
+            reason=failure.reason,
+            now=now,
             first=first,
         )
         logger.warning(
