@@ -6,6 +6,7 @@ webhook, and moto's SES refuses an address it cannot parse."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -262,3 +263,41 @@ def test_an_entry_that_breaks_its_sweep_is_backed_off_and_the_rest_still_run(
     later = SUMMARY_SUNDAY + timedelta(minutes=34)
     assert api.run_sweep("weekly-summary", iso(later))["due"] == 0
     assert api.run_sweep("weekly-summary", iso(later + timedelta(minutes=1)))["failed"] == 1
+
+
+def run_refused_creation_story(api: Api, start: datetime) -> None:
+    """A 1:1 whose creation email SES refuses is created (201) all the same; a retry with the
+    same Idempotency-Key answers the same meeting and makes no second one."""
+    tag = uuid.uuid4().hex[:8]
+    admin = api.new_org(f"Refused {tag}")
+    owner = api.add_user(admin, f"Olga Owner {tag}")
+    refused = f"rita;refused@{tag}.example.test"
+    other = api.post(admin, "/v1/users", {"email": refused, "name": "Rita Refused"}).ok()
+    body = {
+        "with_user_id": other["id"],
+        "title": "First chat",
+        "start": iso(start),
+        "end": iso(start + timedelta(minutes=30)),
+    }
+    key = {"Idempotency-Key": f"refused-{tag}"}
+    first = api.post(owner, "/v1/one-on-ones", body, headers=key)
+    assert first.status == 201, first.text
+    again = api.post(owner, "/v1/one-on-ones", body, headers=key)
+    assert again.status == 201, again.text
+    assert again.json["meeting"]["id"] == first.json["meeting"]["id"]
+    [row] = api.get(owner, "/v1/one-on-ones?tab=upcoming").ok()["items"]
+    assert row["id"] == first.json["meeting"]["id"]
+    [problem] = api.get(admin, "/v1/org/delivery-problems").ok()["items"]
+    assert (problem["kind"], problem["state"], problem["attempts"]) == (
+        "one_on_one_created",
+        "retrying",
+        1,
+    )
+    assert problem["recipient"] == refused
+    assert [m for m in api.outbox() if refused in m["to"]] == []
+
+
+def test_a_refused_creation_email_never_fails_nor_duplicates_the_one_on_one(
+    api: InProcessApi, move_to: Mover
+) -> None:
+    run_refused_creation_story(api, SUNDAY + timedelta(days=1))
