@@ -6,18 +6,23 @@ webhook, and moto's SES refuses an address it cannot parse."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from momentum.calendar import keys as calendar_keys
+from momentum.calendar import tokens
 from momentum.core import clock
 from momentum.store import table
 from momentum.store.keys import due_attributes
 from tests.harness import Actor, Api, InProcessApi
+from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
 from tests.slack_server import SlackServer, slack_server
 
 SUNDAY = clock.parse_instant("2026-11-01T12:00:00Z")
@@ -301,3 +306,33 @@ def test_a_refused_creation_email_never_fails_nor_duplicates_the_one_on_one(
     api: InProcessApi, move_to: Mover
 ) -> None:
     run_refused_creation_story(api, SUNDAY + timedelta(days=1))
+
+
+@pytest.fixture
+def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
+    yield from fake_providers(api, tmp_path)
+
+
+def test_one_connections_broken_renewal_never_stops_the_others(
+    api: InProcessApi, fakes: FakeProviders
+) -> None:
+    admin = api.new_org("Acme")
+    ada, bob = api.add_user(admin, "Ada Lovelace"), api.add_user(admin, "Bob Builder")
+    connect(api, fakes, ada, "google")
+    connect(api, fakes, bob, "google")
+
+    def channels(who: Actor) -> list[Any]:
+        return list(fakes.state()["accounts"][f"google:{who.email}"]["channels"])
+
+    before = {ada.name: channels(ada), bob.name: channels(bob)}
+    # Ada's stored refresh token no longer opens (a corrupted ciphertext): not a provider error
+    stored = table.get(calendar_keys.connection_key(ada.org_id, ada.user_id, "google")) or {}
+    broken = {**stored["refresh"], "ciphertext": base64.b64encode(b"x" * 40).decode()}
+    table.put({**stored, "refresh": broken})
+    tokens.clear()
+    later = clock.api_instant(clock.now() + timedelta(days=6, hours=12))
+    summary = api.run_sweep("calendar-renewal", later)
+    assert (summary["due"], summary["done"], summary["failed"]) == (2, 1, 1)
+    assert channels(bob) != before[bob.name]  # Bob's channel was replaced
+    assert channels(ada) == before[ada.name]
+    assert api.run_sweep("calendar-renewal", later)["due"] == 0  # Ada's waits for its retry

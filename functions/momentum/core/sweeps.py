@@ -130,5 +130,7 @@ def entries_failed(sweep: str, entries: list[Item], now: datetime) -> None:
                     ":read": serialize_value(read),
                 },
             )
-        except ClientError:  # moved on since it was read (or the table is unreachable)
-            logger.warning("failed entry not re-armed", extra={"pk": entry["pk"]})
+        except ClientError as error:
+            # The work already moved the entry (e.g. a claim re-armed it): that stands.
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                logger.warning("failed entry not re-armed", extra={"pk": entry["pk"]})
