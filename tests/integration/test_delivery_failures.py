@@ -299,6 +299,16 @@ def run_refused_creation_story(api: Api, start: datetime) -> None:
         1,
     )
     assert problem["recipient"] == refused
+    # retried at the backoff instants, then parked; the meeting is still the one meeting
+    failed_at = clock.parse_instant(problem["first_attempt_at"])
+    for after in RETRIES:
+        api.run_sweep("delivery-retries", iso(failed_at + after))
+    [parked] = api.get(admin, "/v1/org/delivery-problems").ok()["items"]
+    assert (parked["state"], parked["attempts"]) == ("parked", 4)
+    assert parked["last_attempt_at"] == iso(failed_at + RETRIES[-1])
+    late = api.post(owner, "/v1/one-on-ones", body, headers=key)
+    assert late.json["meeting"]["id"] == first.json["meeting"]["id"]
+    assert len(api.get(owner, "/v1/one-on-ones?tab=upcoming").ok()["items"]) == 1
     assert [m for m in api.outbox() if refused in m["to"]] == []
 
 
