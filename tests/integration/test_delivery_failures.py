@@ -248,6 +248,24 @@ def test_a_mended_webhook_is_used_by_the_next_retry(
     assert len(slack.posts_to("/gone")) == 2
 
 
+def test_a_retry_after_slack_was_switched_off_parks_at_once(
+    api: InProcessApi, slack: SlackServer, move_to: Mover
+) -> None:
+    x = set_up_org(api, "Broken", None, f"{slack.url}/refuse")
+    assert api.run_sweep("checkin-reminders", iso(MONDAY_9))["failed"] == 2
+    api.patch(x.admin, "/v1/org/settings", {"slack": {"webhook_url": None}}).ok()
+    from momentum.core import org as org_cache
+
+    org_cache.clear_cache()
+    retried = api.run_sweep("delivery-retries", iso(MONDAY_9 + RETRIES[0]))
+    assert (retried["due"], retried["failed"]) == (2, 2)
+    parked = problems(api, x.admin)
+    assert [(p["state"], p["attempts"]) for p in parked] == [("parked", 2), ("parked", 2)]
+    assert {p["reason"] for p in parked} == {"Slack is not configured for the organisation."}
+    assert api.run_sweep("delivery-retries", iso(MONDAY_9 + RETRIES[1]))["due"] == 0
+    assert len(slack.posts_to("/refuse")) == 2
+
+
 def test_an_entry_that_breaks_its_sweep_is_backed_off_and_the_rest_still_run(
     api: InProcessApi, slack: SlackServer, move_to: Mover
 ) -> None:

@@ -120,13 +120,14 @@ def record_failure(
     reason: str,
     now: datetime,
     first: dict[str, Any] | None = None,
+    park: bool = False,
 ) -> bool:
     """Record a failed attempt by the claim's holder: retry later, or park. True if parked.
 
     `first` carries what the first failure must keep for the resend (channel, kind,
-    recipient, destination, rendered payload).
+    recipient, destination, rendered payload); `park` parks it whatever the attempt.
     """
-    parked = attempt >= ATTEMPTS
+    parked = park or attempt >= ATTEMPTS
     values: dict[str, Any] = {
         ":state": "parked" if parked else "retrying",
         ":attempts": attempt,

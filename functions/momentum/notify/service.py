@@ -110,9 +110,11 @@ def attempt(
     """One send by the claim's holder; True if sent, else the failure is on the ledger."""
     try:
         if not destination:  # nothing to retry with: parked at once, for an admin to see
-            missing = "no email address" if channel == "email" else "Slack is not configured"
-            attempt_number = ledger.ATTEMPTS
-            raise DeliveryFailed(f"The recipient has {missing}.")
+            raise DeliveryFailed(
+                "The recipient has no email address."
+                if channel == "email"
+                else "Slack is not configured for the organisation."
+            )
         if channel == "email":
             message_id = send_email([destination], parts["subject"], parts["html"], parts["text"])
         else:
@@ -126,6 +128,7 @@ def attempt(
             reason=failure.reason,
             now=now,
             first=first,
+            park=not destination,
         )
         logger.warning(
             "notification not delivered",
