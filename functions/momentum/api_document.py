@@ -21,6 +21,7 @@ DOCUMENT_FILE = Path(__file__).with_name("openapi.json")
 # Every context's routes module; each exposes `router`.
 ROUTE_MODULES = (
     "momentum.identity.routes",
+    "momentum.notify.routes",
     "momentum.okrs.routes",
     "momentum.action_plans.routes",
     "momentum.one_on_ones.routes",

@@ -183,6 +183,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         description="Materialises series meetings as the horizon moves",
     ),
     Schedule(
+        sweep="delivery-retries",
+        runs="momentum.notify.retries:retry_deliveries",
+        expression="rate(5 minutes)",
+        description="Resends failed notifications with backoff, then parks them for admins",
+    ),
+    Schedule(
         sweep="calendar-renewal",
         runs="momentum.calendar.sweeps:renew_subscriptions",
         expression="rate(1 hour)",

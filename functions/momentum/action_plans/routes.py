@@ -17,8 +17,8 @@ from momentum.action_plans.models import (
     PlanUpdate,
     UpdateCreate,
 )
-from momentum.core.api import created, header, no_content
-from momentum.core.idempotency import run_once
+from momentum.core.api import no_content
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 
@@ -29,16 +29,7 @@ Id = Annotated[str, Path(max_length=64)]
 
 @router.post("/v1/action-plans", tags=TAGS)
 def create_plan(request: Annotated[ActionPlanCreate, Body()]) -> Response[ActionPlanCreated]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope="POST /v1/action-plans",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: service.create_plan(principal, request).model_dump(mode="json"),
-    )
-    return created(answer)
+    return create_once(router, request, lambda: service.create_plan(current_principal(), request))
 
 
 @router.get("/v1/action-plans", tags=TAGS)
@@ -69,7 +60,9 @@ def delete_plan(plan_id: Id) -> Response[Any]:
 
 @router.post("/v1/action-plans/<plan_id>/updates", tags=TAGS)
 def post_update(plan_id: Id, request: Annotated[UpdateCreate, Body()]) -> Response[PlanUpdate]:
-    return created(service.post_update(current_principal(), plan_id, request))
+    return create_once(
+        router, request, lambda: service.post_update(current_principal(), plan_id, request)
+    )
 
 
 @router.get("/v1/action-plans/<plan_id>/updates", tags=TAGS)

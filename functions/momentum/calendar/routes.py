@@ -21,9 +21,9 @@ from momentum.calendar.models import (
     ImportRequest,
     ProviderName,
 )
-from momentum.core.api import created, header, no_content
+from momentum.core.api import no_content
 from momentum.core.config import settings
-from momentum.core.idempotency import run_once
+from momentum.core.idempotency import create_once
 from momentum.core.org import require_module
 from momentum.core.principal import Principal, current_principal
 from momentum.core.problems import BadRequest
@@ -99,18 +99,9 @@ def events_with(with_user_id: Annotated[str, Query(min_length=1, max_length=64)]
 
 @router.post("/v1/one-on-ones/import", tags=[TAG])
 def import_event(request: Annotated[ImportRequest, Body()]) -> Response[CreateAnswer]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope="POST /v1/one-on-ones/import",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: _imported(principal, request),
-    )
-    return created(answer)
+    return create_once(router, request, lambda: _imported(current_principal(), request))
 
 
-def _imported(principal: Principal, request: ImportRequest) -> dict[str, Any]:
+def _imported(principal: Principal, request: ImportRequest) -> CreateAnswer:
     with _provider_calls():
-        return service.import_event(principal, request).model_dump(mode="json")
+        return service.import_event(principal, request)

@@ -1,15 +1,20 @@
 """`Idempotency-Key` for creates: the same key and body within 24 h return the first
 answer and create nothing new. Powertools idempotency, persisted in the single table
-under the caller's org."""
+under the caller's org. Every POST that creates goes through `create_once`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel
+
 from momentum.core import aws
+from momentum.core.api import created, header
 from momentum.core.config import settings
-from momentum.core.principal import current_lambda_context
+from momentum.core.principal import current_lambda_context, current_principal
 from momentum.core.problems import Conflict, Invalid
 from momentum.store.keys import idempotency_partition
 
@@ -72,3 +77,26 @@ def run_once(
     except IdempotencyAlreadyInProgressError as error:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from error
     return result
+
+
+def create_once(
+    router: Router, request: BaseModel, create: Callable[[], BaseModel | dict[str, Any]]
+) -> Response[Any]:
+    """201 with what `create` made. With an `Idempotency-Key`, the same key and body from
+    the same user on the same path answer the first result and create nothing new."""
+    principal = current_principal()
+    event = router.current_event
+
+    def first_answer() -> dict[str, Any]:
+        made = create()
+        return made.model_dump(mode="json") if isinstance(made, BaseModel) else made
+
+    answer = run_once(
+        org_id=principal.org_id,
+        user_id=principal.user_id,
+        scope=f"{event.http_method} {event.path}",
+        key=header(router, "Idempotency-Key"),
+        request=request.model_dump(mode="json"),
+        create=first_answer,
+    )
+    return created(answer)

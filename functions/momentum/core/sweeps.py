@@ -7,22 +7,37 @@ its due attributes in the same write as the work itself; that is what makes a re
 the same instant find nothing and change nothing. When the budget (the invocation's
 remaining time) runs out, the summary says `more` and the handler continues the sweep
 through SQS.
+
+One entry never stops the others: if processing it raises, the error is logged with the
+entry's ids (never its content), counted as `failed`, and the entry is re-armed later
+(FAILURE_BACKOFF, growing with its failures) rather than left due for every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
+from momentum.core import aws
 from momentum.core.clock import key_instant, monotonic
 from momentum.store import table
-from momentum.store.codec import Item
+from momentum.store.codec import Item, serialize, serialize_value
 from momentum.store.keys import due_partition
 from momentum.store.schema import DUE_SHARDS
 
 PAGE_SIZE = 100
+FAILURE_BACKOFF = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),  # and every 6 h after: a defect is fixed by a deploy, not by haste
+)
+logger = Logger(service="momentum")
 
 
 @dataclass
@@ -30,6 +45,7 @@ class Summary:
     due: int = 0
     done: int = 0
     skipped: int = 0
+    failed: int = 0
     more: bool = False
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -38,6 +54,7 @@ class Summary:
             "due": self.due,
             "done": self.done,
             "skipped": self.skipped,
+            "failed": self.failed,
             "more": self.more,
             **self.details,
         }
@@ -72,7 +89,13 @@ def sweep_due(sweep: str, now: datetime, process: Processor, budget: Budget) -> 
         for page in table.due_items(due_partition(sweep, shard), upper, page_size=PAGE_SIZE):
             for item in page.items:
                 summary.due += 1
-                if process(item, now):
+                try:
+                    done = process(item, now)
+                except Exception:  # one entry's defect or outage must not stop the run
+                    entries_failed(sweep, [item], now)
+                    summary.failed += 1
+                    continue
+                if done:
                     summary.done += 1
                 else:
                     summary.skipped += 1
@@ -80,3 +103,34 @@ def sweep_due(sweep: str, now: datetime, process: Processor, budget: Budget) -> 
                 summary.more = True
                 return summary
     return summary
+
+
+def entries_failed(sweep: str, entries: list[Item], now: datetime) -> None:
+    """Log the failure (ids only) and re-arm each entry later, if it is still the one read.
+
+    Only the instant of `due_sk` changes: its suffix (which some sweeps group by) stays.
+    """
+    logger.exception(
+        "sweep entry failed; backing off",
+        extra={"sweep": sweep, "entries": [f"{e['pk']}|{e['sk']}" for e in entries]},
+    )
+    for entry in entries:
+        failures = int(entry.get("due_failures", 0))
+        later = now + FAILURE_BACKOFF[min(failures, len(FAILURE_BACKOFF) - 1)]
+        read = str(entry["due_sk"])
+        try:
+            aws.dynamodb().update_item(
+                TableName=table.table_name(),
+                Key=serialize({"pk": entry["pk"], "sk": entry["sk"]}),
+                UpdateExpression="SET due_sk = :later, due_failures = :failures",
+                ConditionExpression="due_sk = :read",
+                ExpressionAttributeValues={
+                    ":later": serialize_value(key_instant(later) + read[len(key_instant(now)) :]),
+                    ":failures": serialize_value(failures + 1),
+                    ":read": serialize_value(read),
+                },
+            )
+        except ClientError as error:
+            # The work already moved the entry (e.g. a claim re-armed it): that stands.
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                logger.warning("failed entry not re-armed", extra={"pk": entry["pk"]})

@@ -4,8 +4,9 @@ from typing import Any
 
 from momentum.core.api import build_resolver, handle
 from momentum.identity.routes import router
+from momentum.notify.routes import router as delivery_problems
 
-app = build_resolver(router)
+app = build_resolver(router, delivery_problems)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

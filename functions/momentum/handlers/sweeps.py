@@ -17,6 +17,7 @@ from momentum.core import aws
 from momentum.core.clock import api_instant, instant_from_event, parse_instant
 from momentum.core.config import settings
 from momentum.core.sweeps import Budget, Summary
+from momentum.notify.service import tally
 
 logger = Logger(service="momentum")
 
@@ -25,7 +26,10 @@ def run(sweep: str, now: datetime, context: Any) -> dict[str, Any]:
     schedule = catalog.schedule_named(sweep)
     module_name, function_name = schedule.runs.split(":")
     sweep_function = getattr(importlib.import_module(module_name), function_name)
+    failed_before = tally.failed
     summary: Summary = sweep_function(now, Budget.from_lambda_context(context))
+    # Deliveries that failed in this run went to the ledger's retries; the summary counts them.
+    summary.failed += tally.failed - failed_before
     if summary.more and settings().sweep_queue_url:
         aws.client("sqs").send_message(
             QueueUrl=settings().sweep_queue_url,

@@ -8,8 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import created, header
-from momentum.core.idempotency import run_once
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 from momentum.identity import activity_log, places, service
@@ -54,16 +53,7 @@ def patch_org_settings(patch: Annotated[OrgSettingsPatch, Body()]) -> OrgSetting
 
 @router.post("/v1/users", tags=["Organisation and users"])
 def create_user(request: Annotated[UserCreate, Body()]) -> Response[User]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope="POST /v1/users",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: service.create_user(principal, request).model_dump(mode="json"),
-    )
-    return created(answer)
+    return create_once(router, request, lambda: service.create_user(current_principal(), request))
 
 
 @router.get("/v1/users", tags=["Organisation and users"])
@@ -88,7 +78,7 @@ def patch_user(user_id: Id, patch: Annotated[UserPatch, Body()]) -> User:
 
 @router.post("/v1/companies", tags=["Organisation and users"])
 def create_company(request: Annotated[CompanyCreate, Body()]) -> Response[Company]:
-    return created(places.create_company(current_principal(), request))
+    return create_once(router, request, lambda: places.create_company(current_principal(), request))
 
 
 @router.get("/v1/companies", tags=["Organisation and users"])
@@ -100,7 +90,9 @@ def list_companies() -> Page[Company]:
 def create_location(
     company_id: Id, request: Annotated[LocationCreate, Body()]
 ) -> Response[Location]:
-    return created(places.create_location(current_principal(), company_id, request))
+    return create_once(
+        router, request, lambda: places.create_location(current_principal(), company_id, request)
+    )
 
 
 @router.get("/v1/companies/<company_id>/locations", tags=["Organisation and users"])

@@ -9,8 +9,11 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from momentum.core import aws, clock
 from momentum.core.config import settings
+from momentum.notify.failures import DeliveryFailed
 
 
 def mime_message(sender: str, to: list[str], subject: str, html: str, text: str) -> bytes:
@@ -23,7 +26,7 @@ def mime_message(sender: str, to: list[str], subject: str, html: str, text: str)
 
 
 def send_email(to: list[str], subject: str, html: str, text: str) -> str:
-    """Send one email; returns SES's message id."""
+    """Send one email; returns SES's message id, or raises DeliveryFailed."""
     config = settings()
     params: dict[str, object] = {
         "FromEmailAddress": config.sender_email,
@@ -32,5 +35,13 @@ def send_email(to: list[str], subject: str, html: str, text: str) -> str:
     }
     if config.ses_configuration_set:
         params["ConfigurationSetName"] = config.ses_configuration_set
-    answer = aws.client("sesv2").send_email(**params)
+    try:
+        answer = aws.client("sesv2").send_email(**params)
+    except ClientError as error:  # MessageRejected, BadRequest, throttling, a paused account...
+        problem = error.response.get("Error", {})
+        raise DeliveryFailed(
+            f"SES refused the email: {problem.get('Code', 'error')}: {problem.get('Message', '')}"
+        ) from error
+    except BotoCoreError as error:  # the endpoint could not be reached or timed out
+        raise DeliveryFailed(f"SES could not be reached: {error}") from error
     return str(answer.get("MessageId", ""))

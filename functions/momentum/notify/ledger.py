@@ -4,49 +4,44 @@ Before sending, a ledger item keyed by (kind, recipient, subject, occurrence) is
 with a condition. A claim that is `sent` is final. A claim still `sending` after LEASE
 (the sender crashed between claim and send) may be taken over, so the send is retried
 rather than lost; overlapping sweeps inside the lease never both send.
+
+A send that fails becomes the delivery record: the item keeps what was rendered, the
+destination, the attempt count and the last reason, and waits in the due index for the
+`delivery-retries` sweep (RETRY_AFTER backoff). After ATTEMPTS it is `parked` with its
+reason; while retrying or parked it is listed for the org's admins (by_owner index).
 """
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import datetime, timedelta
+from typing import Any
 
+from boto3.dynamodb.types import Binary
 from botocore.exceptions import ClientError
 
-from momentum.core import aws
-from momentum.core.clock import epoch_seconds, key_instant
-from momentum.store.codec import serialize, serialize_value
-from momentum.store.keys import ledger_key
-from momentum.store.table import table_name
+from momentum.core import aws, cursors
+from momentum.core.clock import api_instant, epoch_seconds, key_instant
+from momentum.store import table
+from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store.keys import delivery_problems_partition, due_attributes
+from momentum.store.schema import GSI_BY_OWNER
 
 LEASE = timedelta(minutes=5)
 KEEP = timedelta(days=400)
+RETRY_SWEEP = "delivery-retries"
+RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+ATTEMPTS = len(RETRY_AFTER) + 1
 
 
-def claim(
-    org_id: str, kind: str, recipient: str, subject: str, occurrence: str, now: datetime
-) -> bool:
-    """True if the caller now holds the right (and duty) to send this notification."""
+def _conditional(**request: Any) -> bool:
+    """One conditional UpdateItem/PutItem; False when its condition did not hold."""
     try:
-        aws.dynamodb().put_item(
-            TableName=table_name(),
-            Item=serialize(
-                {
-                    **ledger_key(org_id, kind, recipient, subject, occurrence),
-                    "type": "ledger",
-                    "state": "sending",
-                    "claimed_at": key_instant(now),
-                    "expires_at": epoch_seconds(now + KEEP),
-                }
-            ),
-            ConditionExpression=(
-                "attribute_not_exists(pk) OR (#state = :sending AND claimed_at < :stale)"
-            ),
-            ExpressionAttributeNames={"#state": "state"},
-            ExpressionAttributeValues={
-                ":sending": serialize_value("sending"),
-                ":stale": serialize_value(key_instant(now - LEASE)),
-            },
-        )
+        if "Item" in request:
+            aws.dynamodb().put_item(TableName=table.table_name(), **request)
+        else:
+            aws.dynamodb().update_item(TableName=table.table_name(), **request)
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             return False
@@ -54,16 +49,149 @@ def claim(
     return True
 
 
-def mark_sent(
-    org_id: str, kind: str, recipient: str, subject: str, occurrence: str, message_id: str
-) -> None:
-    aws.dynamodb().update_item(
-        TableName=table_name(),
-        Key=serialize(ledger_key(org_id, kind, recipient, subject, occurrence)),
-        UpdateExpression="SET #state = :sent, message_id = :id",
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: serialize_value(value) for name, value in values.items()}
+
+
+def claim(key: dict[str, str], now: datetime) -> bool:
+    """True if the caller now holds the right (and duty) to send this notification."""
+    return _conditional(
+        Item=serialize(
+            {
+                **key,
+                "type": "ledger",
+                "state": "sending",
+                "claimed_at": key_instant(now),
+                "expires_at": epoch_seconds(now + KEEP),
+            }
+        ),
+        ConditionExpression=(
+            "attribute_not_exists(pk) OR (#state = :sending AND claimed_at < :stale)"
+        ),
         ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues={
-            ":sent": serialize_value("sent"),
-            ":id": serialize_value(message_id),
-        },
+        ExpressionAttributeValues=_values(
+            {":sending": "sending", ":stale": key_instant(now - LEASE)}
+        ),
     )
+
+
+def claim_retry(item: Item, now: datetime) -> bool:
+    """Take a due retry. Its due entry moves LEASE ahead, so a crash mid-send is retried."""
+    lease = due_attributes(RETRY_SWEEP, now + LEASE, item["pk"])
+    return _conditional(
+        Key=serialize({"pk": item["pk"], "sk": item["sk"]}),
+        UpdateExpression="SET #state = :sending, claimed_at = :now, due_sk = :lease",
+        ConditionExpression=(
+            "due_sk = :read AND (#state = :retrying OR (#state = :sending AND claimed_at < :stale))"
+        ),
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues=_values(
+            {
+                ":sending": "sending",
+                ":retrying": "retrying",
+                ":now": key_instant(now),
+                ":lease": lease["due_sk"],
+                ":read": item["due_sk"],
+                ":stale": key_instant(now - LEASE),
+            }
+        ),
+    )
+
+
+def mark_sent(key: dict[str, str], message_id: str, now: datetime) -> None:
+    """Final: the notification was handed over (and is no longer anyone's problem)."""
+    aws.dynamodb().update_item(
+        TableName=table.table_name(),
+        Key=serialize(key),
+        UpdateExpression="SET #state = :sent, message_id = :id, sent_at = :now "
+        "REMOVE payload, due_pk, due_sk, gsi1pk, gsi1sk, next_attempt_at",
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues=_values(
+            {":sent": "sent", ":id": message_id, ":now": api_instant(now)}
+        ),
+    )
+
+
+def record_failure(
+    key: dict[str, str],
+    *,
+    org_id: str,
+    attempt: int,
+    reason: str,
+    now: datetime,
+    first: dict[str, Any] | None = None,
+    park: bool = False,
+) -> bool:
+    """Record a failed attempt by the claim's holder: retry later, or park. True if parked.
+
+    `first` carries what the first failure must keep for the resend (channel, kind,
+    recipient, destination, rendered payload); `park` parks it whatever the attempt.
+    """
+    parked = park or attempt >= ATTEMPTS
+    values: dict[str, Any] = {
+        ":state": "parked" if parked else "retrying",
+        ":attempts": attempt,
+        ":reason": reason,
+        ":now": api_instant(now),
+        ":problems": delivery_problems_partition(org_id),
+        ":problem_sk": f"{key_instant(now)}#{key['pk']}#{key['sk']}",
+        ":sending": "sending",
+        ":claimed": key_instant(now),
+    }
+    sets = [
+        "#state = :state",
+        "attempts = :attempts",
+        "reason = :reason",
+        "last_attempt_at = :now",
+        "first_attempt_at = if_not_exists(first_attempt_at, :now)",
+        "gsi1pk = :problems",
+        "gsi1sk = if_not_exists(gsi1sk, :problem_sk)",
+    ]
+    for name, value in (first or {}).items():
+        if parked and name == "payload":
+            continue  # nothing will resend it
+        sets.append(f"{name} = :{name}")
+        values[f":{name}"] = value
+    expression = "SET " + ", ".join(sets)
+    if parked:
+        expression += " REMOVE due_pk, due_sk, next_attempt_at, payload"
+    else:
+        retry_at = now + RETRY_AFTER[attempt - 1]
+        due = due_attributes(RETRY_SWEEP, retry_at, key["pk"])
+        expression += ", due_pk = :due_pk, due_sk = :due_sk, next_attempt_at = :retry_at"
+        values.update(
+            {":due_pk": due["due_pk"], ":due_sk": due["due_sk"], ":retry_at": api_instant(retry_at)}
+        )
+    # Only the claim taken at `now` may record its outcome (not one taken over since).
+    _conditional(
+        Key=serialize(key),
+        UpdateExpression=expression,
+        ConditionExpression="#state = :sending AND claimed_at = :claimed",
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues=_values(values),
+    )
+    return parked
+
+
+def pack(parts: dict[str, str]) -> bytes:
+    """Rendered parts, compressed: a weekly summary's HTML shrinks about tenfold."""
+    return zlib.compress(json.dumps(parts, separators=(",", ":")).encode())
+
+
+def unpack(payload: Any) -> dict[str, str]:
+    raw = payload.value if isinstance(payload, Binary) else payload  # as read, or as written
+    parts: dict[str, str] = json.loads(zlib.decompress(raw))
+    return parts
+
+
+def problems_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+    """The org's failed notifications (retrying or parked), newest first."""
+    scope = f"delivery-problems:{org_id}"
+    page = table.query(
+        delivery_problems_partition(org_id),
+        index=GSI_BY_OWNER,
+        newest_first=True,
+        limit=limit,
+        start_key=cursors.decode(cursor, scope=scope),
+    )
+    return page.items, cursors.encode(page.last_key, scope=scope)

@@ -1,8 +1,13 @@
 """Deliver a notification exactly once, by email or Slack.
 
-Callers describe *what* to send (`Notification`); this module claims the ledger, renders
-the templates, sends, and records the send. Opt-outs are the caller's to check, because
-only the caller knows which switch governs its kind.
+Callers describe *what* to send (`Notification`); this module renders the templates,
+claims the ledger, sends, and records the send. Opt-outs are the caller's to check,
+because only the caller knows which switch governs its kind.
+
+A send that fails (SES or Slack says no, or cannot be reached) never reaches the caller:
+it is recorded on the ledger item, which the `delivery-retries` sweep resends with
+backoff and finally parks with its reason for the org's admins. So one org's revoked
+webhook or one refused address never fails a request or another recipient's sweep.
 """
 
 from __future__ import annotations
@@ -11,10 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from aws_lambda_powertools import Logger
+
 from momentum.notify import ledger
 from momentum.notify.email import send_email
+from momentum.notify.failures import DeliveryFailed
 from momentum.notify.slack import post_slack
 from momentum.notify.templates import render_email, render_slack
+from momentum.store.keys import ledger_key
+
+logger = Logger(service="momentum")
+Channel = Literal["email", "slack"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,26 +40,100 @@ class Notification:
     why: str  # "you are a participant of this 1:1"
     context: dict[str, Any] = field(default_factory=dict)
     opt_out: str | None = None  # the setting's label, if the user may turn this off
-    channel: Literal["email", "slack"] = "email"
+    channel: Channel = "email"
     to_email: str | None = None
     slack_webhook_url: str | None = None
 
 
-def deliver(notification: Notification, now: datetime) -> bool:
-    """Send unless already sent (or being sent); True if this call sent it."""
-    n = notification
-    channel_kind = n.kind if n.channel == "email" else f"{n.kind}.slack"
-    if not ledger.claim(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, now):
-        return False
+@dataclass
+class DeliveryTally:
+    """Failed attempts in this process, so a sweep's summary can count its own."""
+
+    failed: int = 0
+
+
+tally = DeliveryTally()
+
+
+def _rendered(n: Notification) -> dict[str, str]:
     context = {**n.context, "why": n.why, "opt_out": n.opt_out, "subject": n.subject}
     if n.channel == "email":
-        if not n.to_email:
-            raise ValueError("an email notification needs to_email")
         html, text = render_email(n.kind, context)
-        message_id = send_email([n.to_email], n.subject, html, text)
-    else:
-        if not n.slack_webhook_url:
-            raise ValueError("a Slack notification needs slack_webhook_url")
-        message_id = post_slack(n.slack_webhook_url, render_slack(n.kind, context))
-    ledger.mark_sent(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, message_id)
+        return {"subject": n.subject, "html": html, "text": text}
+    return {"text": render_slack(n.kind, context)}
+
+
+def deliver(notification: Notification, now: datetime) -> bool:
+    """Send unless already sent (or being sent, or failed and awaiting a retry); True if
+    this call sent it. A failed send is handed to the retries and answers False."""
+    n = notification
+    channel_kind = n.kind if n.channel == "email" else f"{n.kind}.slack"
+    key = ledger_key(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence)
+    parts = _rendered(n)  # before the claim: a template defect leaves no claim behind
+    if not ledger.claim(key, now):
+        return False
+    first: dict[str, Any] = {
+        "org_id": n.org_id,
+        "channel": n.channel,
+        "kind": n.kind,
+        "recipient_id": n.recipient_id,
+        "payload": ledger.pack(parts),
+    }
+    if n.to_email:
+        first["to_email"] = n.to_email
+    # Slack retries go to the org's webhook as configured then (notify.retries), so the
+    # webhook URL, a secret, is never copied into the ledger.
+    destination = n.to_email if n.channel == "email" else n.slack_webhook_url
+    return attempt(
+        key,
+        org_id=n.org_id,
+        channel=n.channel,
+        destination=destination,
+        parts=parts,
+        attempt_number=1,
+        now=now,
+        first=first,
+    )
+
+
+def attempt(
+    key: dict[str, str],
+    *,
+    org_id: str,
+    channel: Channel,
+    destination: str | None,
+    parts: dict[str, str],
+    attempt_number: int,
+    now: datetime,
+    first: dict[str, Any] | None = None,
+) -> bool:
+    """One send by the claim's holder; True if sent, else the failure is on the ledger."""
+    try:
+        if not destination:  # nothing to retry with: parked at once, for an admin to see
+            raise DeliveryFailed(
+                "The recipient has no email address."
+                if channel == "email"
+                else "Slack is not configured for the organisation."
+            )
+        if channel == "email":
+            message_id = send_email([destination], parts["subject"], parts["html"], parts["text"])
+        else:
+            message_id = post_slack(destination, parts["text"])
+    except DeliveryFailed as failure:
+        tally.failed += 1
+        parked = ledger.record_failure(
+            key,
+            org_id=org_id,
+            attempt=attempt_number,
+            reason=failure.reason,
+            now=now,
+            first=first,
+            park=not destination,
+        )
+        logger.warning(
+            "notification not delivered",
+            extra={"pk": key["pk"], "sk": key["sk"], "attempt": attempt_number, "parked": parked},
+        )
+        return False
+    ledger.mark_sent(key, message_id, now)
     return True

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import created, header, no_content
-from momentum.core.idempotency import run_once
+from momentum.core.api import no_content
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 from momentum.okrs import service
@@ -34,16 +34,7 @@ OptionalId = Annotated[str | None, Query(max_length=64)]
 
 @router.post("/v1/goals", tags=TAGS)
 def create_goal(request: Annotated[GoalCreate, Body()]) -> Response[GoalDetail]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope="POST /v1/goals",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: service.create_goal(principal, request).model_dump(mode="json"),
-    )
-    return created(answer)
+    return create_once(router, request, lambda: service.create_goal(current_principal(), request))
 
 
 @router.get("/v1/goals", tags=TAGS)
@@ -93,16 +84,9 @@ def delete_goal(goal_id: Id) -> Response[Any]:
 
 @router.post("/v1/goals/<goal_id>/check-ins", tags=TAGS)
 def check_in(goal_id: Id, request: Annotated[CheckInCreate, Body()]) -> Response[CheckIn]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope=f"POST /v1/goals/{goal_id}/check-ins",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: service.check_in(principal, goal_id, request).model_dump(mode="json"),
+    return create_once(
+        router, request, lambda: service.check_in(current_principal(), goal_id, request)
     )
-    return created(answer)
 
 
 @router.get("/v1/goals/<goal_id>/check-ins", tags=TAGS)

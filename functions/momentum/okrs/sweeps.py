@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws, clock
 from momentum.core import org as org_cache
-from momentum.core.sweeps import PAGE_SIZE, Budget, Summary
+from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.okrs import cadence, keys, views
@@ -49,15 +49,24 @@ def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
                 if group and keys.reminder_group(item["due_sk"]) != keys.reminder_group(
                     group[0]["due_sk"]
                 ):
-                    remind_owner(group, now, summary)
+                    _remind_isolated(group, now, summary)
                     group = []
                     if budget.exhausted():
                         summary.more = True
                         return summary
                 group.append(item)
         if group:
-            remind_owner(group, now, summary)
+            _remind_isolated(group, now, summary)
     return summary
+
+
+def _remind_isolated(goals: list[Item], now: datetime, summary: Summary) -> None:
+    """One owner's failure is logged and backed off (core.sweeps), never the whole run's."""
+    try:
+        remind_owner(goals, now, summary)
+    except Exception:
+        entries_failed(keys.REMINDER_SWEEP, goals, now)
+        summary.failed += len(goals)
 
 
 def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import created, header, no_content
-from momentum.core.idempotency import run_once
+from momentum.core.api import no_content
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 from momentum.one_on_ones import agenda, meetings, report, series, service
@@ -40,16 +40,7 @@ TAG = ["1:1s"]
 
 @router.post("/v1/one-on-ones", tags=TAG)
 def create_one_on_one(request: Annotated[OneOnOneCreate, Body()]) -> Response[CreateAnswer]:
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope="POST /v1/one-on-ones",
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: service.create(principal, request).model_dump(mode="json"),
-    )
-    return created(answer)
+    return create_once(router, request, lambda: service.create(current_principal(), request))
 
 
 @router.get("/v1/one-on-ones", tags=TAG)
@@ -130,7 +121,9 @@ def unarchive_meeting(meeting_id: Id) -> Meeting:
 def add_topic(
     meeting_id: Id, request: Annotated[AgendaEntryCreate, Body()]
 ) -> Response[AgendaEntry]:
-    return created(agenda.add_entry(current_principal(), meeting_id, TOPICS, request))
+    return create_once(
+        router, request, lambda: agenda.add_entry(current_principal(), meeting_id, TOPICS, request)
+    )
 
 
 @router.patch("/v1/meetings/<meeting_id>/agenda-topics/<topic_id>", tags=TAG)
@@ -150,7 +143,10 @@ def delete_topic(meeting_id: Id, topic_id: Id) -> Response[Any]:
 def add_action_item(
     meeting_id: Id, request: Annotated[AgendaEntryCreate, Body()]
 ) -> Response[AgendaEntry]:
-    return created(agenda.add_entry(current_principal(), meeting_id, ACTION_ITEMS, request))
+    principal = current_principal()
+    return create_once(
+        router, request, lambda: agenda.add_entry(principal, meeting_id, ACTION_ITEMS, request)
+    )
 
 
 @router.patch("/v1/meetings/<meeting_id>/action-items/<item_id>", tags=TAG)

@@ -56,3 +56,8 @@ def due_attributes(sweep: str, at: datetime, pk: str) -> dict[str, str]:
     due sort key's suffix, still carry the org, so nothing read from it crosses tenants.
     """
     return {"due_pk": due_partition(sweep, due_shard(pk)), "due_sk": f"{key_instant(at)}#{pk}"}
+
+
+def delivery_problems_partition(org_id: str) -> str:
+    """The org's notifications that failed (by_owner index), for its admins."""
+    return f"{org_prefix(org_id)}#DELIVERY_PROBLEMS"

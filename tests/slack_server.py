@@ -1,0 +1,52 @@
+"""A real HTTP server on 127.0.0.1 standing in for Slack's incoming webhooks, so tests
+exercise the Slack sender's real failure path: `/refuse` answers 403 `invalid_token`,
+`/gone` 404 `no_service`, anything else 200 `ok`. It records every post it receives."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ANSWERS = {"/refuse": (403, "invalid_token"), "/gone": (404, "no_service")}
+
+
+@dataclass
+class SlackServer:
+    url: str
+    posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def posts_to(self, path: str) -> list[dict[str, Any]]:
+        return [body for at, body in self.posts if at == path]
+
+
+@contextmanager
+def slack_server() -> Iterator[SlackServer]:
+    server_state = SlackServer("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            server_state.posts.append((self.path, json.loads(self.rfile.read(length) or b"{}")))
+            status, body = ANSWERS.get(self.path, (200, "ok"))
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
