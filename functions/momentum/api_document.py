@@ -16,6 +16,12 @@ from typing import Any
 
 TITLE = "Momentum API"
 VERSION = "1.0.0"
+DESCRIPTION = (
+    "OKRs with check-ins, action plans, 1:1s, coaching engagements and account action "
+    "plans. Every `/v1` operation but the documentation and the OAuth callback needs a "
+    "Cognito ID token as `Authorization: Bearer <token>` (Authorize); every error is "
+    "`application/problem+json`."
+)
 DOCUMENT_FILE = Path(__file__).with_name("openapi.json")
 
 # Every context's routes module; each exposes `router`.
@@ -31,14 +37,16 @@ ROUTE_MODULES = (
 
 
 def build() -> dict[str, Any]:
+    from momentum.api_contract import shape
     from momentum.core.api import build_resolver
 
     routers = [importlib.import_module(name).router for name in ROUTE_MODULES]
     app = build_resolver(*routers)
     document: dict[str, Any] = app.get_openapi_schema(
-        title=TITLE, version=VERSION, openapi_version="3.1.0"
+        title=TITLE, version=VERSION, openapi_version="3.1.0", description=DESCRIPTION
     ).model_dump(mode="json", by_alias=True, exclude_none=True)
-    return document
+    # The Route objects behind the document: what each operation's function says.
+    return shape(document, app._static_routes + app._dynamic_routes)
 
 
 def render(document: dict[str, Any]) -> str:

@@ -197,7 +197,14 @@ def patch_template(template_id: Id, patch: Annotated[TemplatePatch, Body()]) -> 
     return templates.patch_template(current_principal(), template_id, patch)
 
 
-@router.post("/v1/accounts/<account_id>/launch-template", tags=TAG)
+@router.post(
+    "/v1/accounts/<account_id>/launch-template",
+    tags=TAG,
+    responses={
+        200: {"description": "The preview: nothing written"},
+        201: {"description": "Launched"},
+    },
+)
 def launch_template(
     account_id: Id, request: Annotated[LaunchRequest, Body()]
 ) -> Response[LaunchSummary]:

@@ -18,7 +18,7 @@ from momentum.action_plans.models import (
     UpdateCreate,
 )
 from momentum.core.api import created, header, no_content
-from momentum.core.idempotency import run_once
+from momentum.core.idempotency import create_once, run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 
@@ -69,7 +69,12 @@ def delete_plan(plan_id: Id) -> Response[Any]:
 
 @router.post("/v1/action-plans/<plan_id>/updates", tags=TAGS)
 def post_update(plan_id: Id, request: Annotated[UpdateCreate, Body()]) -> Response[PlanUpdate]:
-    return created(service.post_update(current_principal(), plan_id, request))
+    return create_once(
+        router,
+        f"POST /v1/action-plans/{plan_id}/updates",
+        request,
+        lambda: service.post_update(current_principal(), plan_id, request),
+    )
 
 
 @router.get("/v1/action-plans/<plan_id>/updates", tags=TAGS)

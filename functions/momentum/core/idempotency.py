@@ -7,13 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel
+
 from momentum.core import aws
+from momentum.core.api import created, header
 from momentum.core.config import settings
-from momentum.core.principal import current_lambda_context
+from momentum.core.principal import current_lambda_context, current_principal
 from momentum.core.problems import Conflict, Invalid
 from momentum.store.keys import idempotency_partition
 
 WINDOW_SECONDS = 24 * 3600
+MAX_KEY_LENGTH = 255
 
 
 def run_once(
@@ -28,8 +33,8 @@ def run_once(
     """Run `create` once per (org, user, scope, key); replays return its first answer."""
     if not key:
         return create()
-    if len(key) > 255:
-        raise Invalid("Idempotency-Key must be at most 255 characters.")
+    if len(key) > MAX_KEY_LENGTH:
+        raise Invalid(f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters.")
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
@@ -72,3 +77,20 @@ def run_once(
     except IdempotencyAlreadyInProgressError as error:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from error
     return result
+
+
+def create_once(
+    router: Any, scope: str, request: BaseModel, create: Callable[[], BaseModel]
+) -> Response[Any]:
+    """A create route's answer: 201 with what `create` made, honouring `Idempotency-Key`
+    (`scope` names the route and its path ids, so one key means one thing)."""
+    principal = current_principal()
+    answer = run_once(
+        org_id=principal.org_id,
+        user_id=principal.user_id,
+        scope=scope,
+        key=header(router, "Idempotency-Key"),
+        request=request.model_dump(mode="json"),
+        create=lambda: create().model_dump(mode="json"),
+    )
+    return created(answer)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from momentum.core.api import created, header
-from momentum.core.idempotency import run_once
+from momentum.core.idempotency import create_once, run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 from momentum.identity import activity_log, places, service
@@ -88,7 +88,12 @@ def patch_user(user_id: Id, patch: Annotated[UserPatch, Body()]) -> User:
 
 @router.post("/v1/companies", tags=["Organisation and users"])
 def create_company(request: Annotated[CompanyCreate, Body()]) -> Response[Company]:
-    return created(places.create_company(current_principal(), request))
+    return create_once(
+        router,
+        "POST /v1/companies",
+        request,
+        lambda: places.create_company(current_principal(), request),
+    )
 
 
 @router.get("/v1/companies", tags=["Organisation and users"])
@@ -100,7 +105,12 @@ def list_companies() -> Page[Company]:
 def create_location(
     company_id: Id, request: Annotated[LocationCreate, Body()]
 ) -> Response[Location]:
-    return created(places.create_location(current_principal(), company_id, request))
+    return create_once(
+        router,
+        f"POST /v1/companies/{company_id}/locations",
+        request,
+        lambda: places.create_location(current_principal(), company_id, request),
+    )
 
 
 @router.get("/v1/companies/<company_id>/locations", tags=["Organisation and users"])

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import created, header, no_content
-from momentum.core.idempotency import run_once
+from momentum.core.api import created, header, json_or_csv, no_content
+from momentum.core.idempotency import create_once, run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 from momentum.one_on_ones import agenda, meetings, report, series, service
@@ -35,7 +35,7 @@ from momentum.one_on_ones.repository import ACTION_ITEMS, TOPICS
 
 router = Router()
 Id = Annotated[str, Path(max_length=64)]
-TAG = ["1:1s"]
+TAG = ["One-on-ones"]
 
 
 @router.post("/v1/one-on-ones", tags=TAG)
@@ -130,7 +130,12 @@ def unarchive_meeting(meeting_id: Id) -> Meeting:
 def add_topic(
     meeting_id: Id, request: Annotated[AgendaEntryCreate, Body()]
 ) -> Response[AgendaEntry]:
-    return created(agenda.add_entry(current_principal(), meeting_id, TOPICS, request))
+    return create_once(
+        router,
+        f"POST /v1/meetings/{meeting_id}/agenda-topics",
+        request,
+        lambda: agenda.add_entry(current_principal(), meeting_id, TOPICS, request),
+    )
 
 
 @router.patch("/v1/meetings/<meeting_id>/agenda-topics/<topic_id>", tags=TAG)
@@ -150,7 +155,12 @@ def delete_topic(meeting_id: Id, topic_id: Id) -> Response[Any]:
 def add_action_item(
     meeting_id: Id, request: Annotated[AgendaEntryCreate, Body()]
 ) -> Response[AgendaEntry]:
-    return created(agenda.add_entry(current_principal(), meeting_id, ACTION_ITEMS, request))
+    return create_once(
+        router,
+        f"POST /v1/meetings/{meeting_id}/action-items",
+        request,
+        lambda: agenda.add_entry(current_principal(), meeting_id, ACTION_ITEMS, request),
+    )
 
 
 @router.patch("/v1/meetings/<meeting_id>/action-items/<item_id>", tags=TAG)
@@ -177,7 +187,7 @@ def put_private_notes(meeting_id: Id, request: Annotated[PrivateNotesPut, Body()
     return agenda.put_private_notes(current_principal(), meeting_id, request.body)
 
 
-@router.get("/v1/reports/one-on-ones", tags=TAG)
+@router.get("/v1/reports/one-on-ones", tags=TAG, responses=json_or_csv(Report))
 def one_on_ones_report(
     from_date: Annotated[date, Query(alias="from")],
     to_date: Annotated[date, Query(alias="to")],
