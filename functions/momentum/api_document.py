@@ -46,7 +46,8 @@ def build() -> dict[str, Any]:
         title=TITLE, version=VERSION, openapi_version="3.1.0", description=DESCRIPTION
     ).model_dump(mode="json", by_alias=True, exclude_none=True)
     # The Route objects behind the document: what each operation's function says.
-    return shape(document, app._static_routes + app._dynamic_routes)
+    contexts = [name.split(".")[1] for name in ROUTE_MODULES]
+    return shape(document, app._static_routes + app._dynamic_routes, contexts)
 
 
 def render(document: dict[str, Any]) -> str:

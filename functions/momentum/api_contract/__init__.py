@@ -27,19 +27,21 @@ def _context_tags(facts: list[tuple[RouteFacts, dict[str, Any]]]) -> dict[str, s
     return {context: tags.most_common(1)[0][0] for context, tags in counts.items() if tags}
 
 
-def _tag_list(document: dict[str, Any]) -> list[dict[str, str]]:
-    """Every tag in order of first use, described by the function serving its paths."""
-    tags: dict[str, str] = {}
+def _tag_list(document: dict[str, Any], first: list[str]) -> list[dict[str, str]]:
+    """Every tag, the contexts' first, each described by the function serving its paths."""
+    described: dict[str, str] = {}
     for path, item in document["paths"].items():
         owner = catalog.route_owner(path)
         for operation in item.values():
             for tag in operation.get("tags", []):
-                if tag not in tags and owner is not None:
-                    tags[tag] = owner[0].description
-    return [{"name": name, "description": description} for name, description in tags.items()]
+                if tag not in described and owner is not None:
+                    described[tag] = owner[0].description
+    order = [tag for tag in first if tag in described] + sorted(set(described) - set(first))
+    return [{"name": tag, "description": described[tag]} for tag in order]
 
 
-def shape(document: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
+def shape(document: dict[str, Any], routes: list[Any], contexts: list[str]) -> dict[str, Any]:
+    """`contexts` in the order their tags are listed (Swagger UI shows them so)."""
     paired = [
         (facts, document["paths"][facts.path][facts.method])
         for facts in (RouteFacts.of(route) for route in routes)
@@ -50,5 +52,7 @@ def shape(document: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
     rename_schemas(document)
     add_shared(document)
     add_receivers(document)
-    document["tags"] = _tag_list(document)
+    # Sorted paths read in order within each tag: a collection, then its items.
+    document["paths"] = dict(sorted(document["paths"].items()))
+    document["tags"] = _tag_list(document, [tags[c] for c in contexts if c in tags])
     return document
