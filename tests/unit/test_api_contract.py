@@ -135,7 +135,7 @@ def test_pagination_is_documented_once_and_reused() -> None:
     assert {"GoalPage", "UserPage", "OneOnOneRowPage", "AccountPlanTemplatePage"} <= set(pages)
     for schema in pages.values():
         assert schema["properties"]["next_cursor"] == {"$ref": "#/components/schemas/NextCursor"}
-    paged = [op for _, _, op in OPERATIONS if "parameters/Cursor" in json.dumps(op.get("parameters"))]
+    paged = [op for *_, op in OPERATIONS if "parameters/Cursor" in json.dumps(op.get("parameters"))]
     assert len(paged) >= 10
 
 

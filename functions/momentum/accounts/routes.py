@@ -208,7 +208,10 @@ def patch_template(template_id: Id, patch: Annotated[TemplatePatch, Body()]) -> 
 def launch_template(
     account_id: Id, request: Annotated[LaunchRequest, Body()]
 ) -> Response[LaunchSummary]:
-    """`preview: true` answers 200 and writes nothing; a launch answers 201."""
+    """Launch a plan template on the account.
+
+    `preview: true` answers 200 with what a launch would write, and writes nothing; a
+    launch answers 201."""
     principal = current_principal()
     if request.preview:
         summary = templates.launch(principal, account_id, request)

@@ -61,12 +61,15 @@ def is_protected(path: str) -> bool:
 
 
 def summary_and_description(name: str, docstring: str | None) -> tuple[str, str | None]:
-    """The docstring's first sentence as the summary and the whole as the description."""
+    """A docstring's summary line (PEP 257: one short line, then a blank one) is the
+    summary and the rest the description; a docstring without one is all description,
+    and the summary is the operation's name in words."""
     if not docstring:
         return summary_of(name), None
-    text = " ".join(docstring.split())
-    first = text.split(". ")[0].rstrip(".")
-    return (first if len(first) <= 80 else summary_of(name)), docstring
+    first, _, rest = docstring.partition("\n\n")
+    if "\n" not in first and len(first) <= 80:
+        return first.rstrip("."), rest.strip() or None
+    return summary_of(name), docstring
 
 
 def describe(operation: dict[str, Any], facts: RouteFacts, context_tag: str | None) -> None:

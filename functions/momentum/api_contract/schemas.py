@@ -23,7 +23,7 @@ def _new_name(old: str, mark: str, schema: dict[str, Any], renamed: dict[str, st
     context = module.split(".")[1]
     if qualname.startswith("Page["):
         # A page is named after what it lists: GoalPage, AccountPlanTemplatePage.
-        listed = schema["properties"]["items"]["items"]["$ref"].removeprefix(SCHEMAS)
+        listed = str(schema["properties"]["items"]["items"]["$ref"]).removeprefix(SCHEMAS)
         return renamed.get(listed, listed) + "Page"
     suffix = next(s for s in MODE_SUFFIXES if old.endswith(qualname + s))
     return schema_name(context, qualname) + suffix

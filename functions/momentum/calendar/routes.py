@@ -43,7 +43,7 @@ def _provider_calls() -> Iterator[None]:
 
 TAG = "Calendar"
 Provider = Annotated[ProviderName, Path(max_length=64)]
-ON_TO_THE_APP = {
+ON_TO_THE_APP: dict[int, Any] = {
     302: {
         "description": "Connected: on to the app's calendar settings",
         "headers": {"Location": {"schema": {"type": "string"}}},
