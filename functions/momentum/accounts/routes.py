@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import BaseModel
 
 from momentum.accounts import plans, service, templates
 from momentum.accounts.models import (
@@ -32,29 +30,13 @@ from momentum.accounts.models import (
     TemplateCreate,
     TemplatePatch,
 )
-from momentum.core.api import created, header
-from momentum.core.idempotency import run_once
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import Principal, current_principal
+from momentum.core.principal import current_principal
 
 router = Router()
 Id = Annotated[str, Path(max_length=64)]
 TAG = ["Account action plans"]
-
-
-def _create_once(
-    principal: Principal, scope: str, request: BaseModel, create: Callable[[], BaseModel]
-) -> Response[Any]:
-    """A create honouring `Idempotency-Key`: a replay answers the first result."""
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope=scope,
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: create().model_dump(mode="json"),
-    )
-    return created(answer)
 
 
 # --- accounts --------------------------------------------------------------------------
@@ -63,8 +45,8 @@ def _create_once(
 @router.post("/v1/accounts", tags=TAG)
 def create_account(request: Annotated[AccountCreate, Body()]) -> Response[Account]:
     principal = current_principal()
-    return _create_once(
-        principal, "POST /v1/accounts", request, lambda: service.create_account(principal, request)
+    return create_once(
+        router, "POST /v1/accounts", request, lambda: service.create_account(principal, request)
     )
 
 
@@ -99,8 +81,8 @@ def get_action_plan(account_id: Id) -> ActionPlan:
 @router.post("/v1/accounts/<account_id>/plans", tags=TAG)
 def create_plan(account_id: Id, request: Annotated[PlanCreate, Body()]) -> Response[PlanNode]:
     principal = current_principal()
-    return _create_once(
-        principal,
+    return create_once(
+        router,
         f"POST plans {account_id}",
         request,
         lambda: plans.create_plan(principal, account_id, request),
@@ -122,8 +104,8 @@ def create_objective(
     account_id: Id, plan_id: Id, request: Annotated[ObjectiveCreate, Body()]
 ) -> Response[ObjectiveNode]:
     principal = current_principal()
-    return _create_once(
-        principal,
+    return create_once(
+        router,
         f"POST objectives {account_id} {plan_id}",
         request,
         lambda: plans.create_objective(principal, account_id, plan_id, request),
@@ -147,8 +129,8 @@ def create_action(
     account_id: Id, objective_id: Id, request: Annotated[ActionCreate, Body()]
 ) -> Response[ActionNode]:
     principal = current_principal()
-    return _create_once(
-        principal,
+    return create_once(
+        router,
         f"POST actions {account_id} {objective_id}",
         request,
         lambda: plans.create_action(principal, account_id, objective_id, request),
@@ -173,8 +155,8 @@ def delete_action(account_id: Id, action_id: Id) -> Counts:
 @router.post("/v1/plan-templates", tags=TAG)
 def create_template(request: Annotated[TemplateCreate, Body()]) -> Response[PlanTemplate]:
     principal = current_principal()
-    return _create_once(
-        principal,
+    return create_once(
+        router,
         "POST /v1/plan-templates",
         request,
         lambda: templates.create_template(principal, request),
@@ -216,8 +198,8 @@ def launch_template(
     if request.preview:
         summary = templates.launch(principal, account_id, request)
         return Response(status_code=200, content_type="application/json", body=summary)
-    return _create_once(
-        principal,
+    return create_once(
+        router,
         f"POST launch-template {account_id}",
         request,
         lambda: templates.launch(principal, account_id, request),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import BaseModel
 
 from momentum.coaching import listing, service, sessions, templates
 from momentum.coaching.models import (
@@ -30,8 +28,8 @@ from momentum.coaching.models import (
     TemplateCreate,
     TemplatePatch,
 )
-from momentum.core.api import created, header, json_or_csv
-from momentum.core.idempotency import run_once
+from momentum.core.api import json_or_csv
+from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
 
@@ -40,26 +38,13 @@ Id = Annotated[str, Path(max_length=64)]
 TAGS = ["Coaching"]
 
 
-def _create_once(scope: str, request: BaseModel, create: Callable[[], BaseModel]) -> Response[Any]:
-    """201 with the created resource; a repeated Idempotency-Key returns the first answer."""
-    principal = current_principal()
-    answer = run_once(
-        org_id=principal.org_id,
-        user_id=principal.user_id,
-        scope=scope,
-        key=header(router, "Idempotency-Key"),
-        request=request.model_dump(mode="json"),
-        create=lambda: create().model_dump(mode="json"),
-    )
-    return created(answer)
-
-
 # --- templates ------------------------------------------------------------------------
 
 
 @router.post("/v1/engagement-templates", tags=TAGS)
 def create_template(request: Annotated[TemplateCreate, Body()]) -> Response[Template]:
-    return _create_once(
+    return create_once(
+        router,
         "POST /v1/engagement-templates",
         request,
         lambda: templates.create_template(current_principal(), request),
@@ -87,8 +72,11 @@ def patch_template(template_id: Id, patch: Annotated[TemplatePatch, Body()]) -> 
 
 @router.post("/v1/engagements", tags=TAGS)
 def launch_engagement(request: Annotated[EngagementCreate, Body()]) -> Response[EngagementDetail]:
-    return _create_once(
-        "POST /v1/engagements", request, lambda: service.launch(current_principal(), request)
+    return create_once(
+        router,
+        "POST /v1/engagements",
+        request,
+        lambda: service.launch(current_principal(), request),
     )
 
 
@@ -131,7 +119,8 @@ def deactivate_engagement(engagement_id: Id) -> EngagementDetail:
 
 @router.post("/v1/engagements/<engagement_id>/sessions", tags=TAGS)
 def add_session(engagement_id: Id, request: Annotated[SessionCreate, Body()]) -> Response[Session]:
-    return _create_once(
+    return create_once(
+        router,
         f"POST /v1/engagements/{engagement_id}/sessions",
         request,
         lambda: sessions.add_session(current_principal(), engagement_id, request),
@@ -149,7 +138,8 @@ def patch_session(
 def add_discovery_call(
     engagement_id: Id, request: Annotated[DiscoveryCallCreate, Body()]
 ) -> Response[DiscoveryCall]:
-    return _create_once(
+    return create_once(
+        router,
         f"POST /v1/engagements/{engagement_id}/discovery-calls",
         request,
         lambda: sessions.add_discovery_call(current_principal(), engagement_id, request),
