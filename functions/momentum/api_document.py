@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the whole API, built from every context's router.
+"""The OpenAPI 3.1 document of the whole API, built from every context's router and
+completed by momentum.api_contract (status codes, errors, security, names, webhooks).
 
 Building it means importing every context, which no Lambda function should pay for on
 a cold start. So it is built ahead of time into `openapi.json` beside this module
