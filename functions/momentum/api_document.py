@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the whole API, built from every context's router.
+"""The OpenAPI 3.1 document of the whole API, built from every context's router and
+completed by momentum.api_contract (status codes, errors, security, names, webhooks).
 
 Building it means importing every context, which no Lambda function should pay for on
 a cold start. So it is built ahead of time into `openapi.json` beside this module
@@ -16,6 +17,12 @@ from typing import Any
 
 TITLE = "Momentum API"
 VERSION = "1.0.0"
+DESCRIPTION = (
+    "OKRs with check-ins, action plans, 1:1s, coaching engagements and account action "
+    "plans. Every `/v1` operation but the documentation and the OAuth callback needs a "
+    "Cognito ID token as `Authorization: Bearer <token>` (Authorize); every error is "
+    "`application/problem+json`."
+)
 DOCUMENT_FILE = Path(__file__).with_name("openapi.json")
 
 # Every context's routes module; each exposes `router`.
@@ -32,14 +39,17 @@ ROUTE_MODULES = (
 
 
 def build() -> dict[str, Any]:
+    from momentum.api_contract import shape
     from momentum.core.api import build_resolver
 
     routers = [importlib.import_module(name).router for name in ROUTE_MODULES]
     app = build_resolver(*routers)
     document: dict[str, Any] = app.get_openapi_schema(
-        title=TITLE, version=VERSION, openapi_version="3.1.0"
+        title=TITLE, version=VERSION, openapi_version="3.1.0", description=DESCRIPTION
     ).model_dump(mode="json", by_alias=True, exclude_none=True)
-    return document
+    # The Route objects behind the document: what each operation's function says.
+    contexts = [name.split(".")[1] for name in ROUTE_MODULES]
+    return shape(document, app._static_routes + app._dynamic_routes, contexts)
 
 
 def render(document: dict[str, Any]) -> str:

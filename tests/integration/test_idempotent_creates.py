@@ -29,6 +29,8 @@ NOT_CREATES = {
     "/v1/engagements/{engagement_id}/deactivate": "a lifecycle step, repeatable as such",
     "/v1/engagements/{engagement_id}/select-coach": "chooses the coach of an engagement",
     "/v1/calendar/connections": "starts an OAuth flow; the callback makes the connection",
+    "/webhooks/google": "a provider's change signal, deduplicated by the sync itself",
+    "/webhooks/microsoft": "a provider's change signal, deduplicated by the sync itself",
 }
 
 

@@ -161,11 +161,21 @@ def patch_template(template_id: Id, patch: Annotated[TemplatePatch, Body()]) -> 
     return templates.patch_template(current_principal(), template_id, patch)
 
 
-@router.post("/v1/accounts/<account_id>/launch-template", tags=TAG)
+@router.post(
+    "/v1/accounts/<account_id>/launch-template",
+    tags=TAG,
+    responses={
+        200: {"description": "The preview: nothing written"},
+        201: {"description": "Launched"},
+    },
+)
 def launch_template(
     account_id: Id, request: Annotated[LaunchRequest, Body()]
 ) -> Response[LaunchSummary]:
-    """`preview: true` answers 200 and writes nothing; a launch answers 201."""
+    """Launch a plan template on the account.
+
+    `preview: true` answers 200 with what a launch would write, and writes nothing; a
+    launch answers 201."""
     principal = current_principal()
     if request.preview:
         summary = templates.launch(principal, account_id, request)

@@ -43,6 +43,12 @@ def _provider_calls() -> Iterator[None]:
 
 TAG = "Calendar"
 Provider = Annotated[ProviderName, Path(max_length=64)]
+ON_TO_THE_APP: dict[int, Any] = {
+    302: {
+        "description": "Connected: on to the app's calendar settings",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+}
 
 
 @router.post("/v1/calendar/connections", tags=[TAG])
@@ -53,7 +59,7 @@ def connect(request: Annotated[ConnectRequest, Body()]) -> ConnectAnswer:
     return ConnectAnswer(provider=request.provider, authorization_url=url)
 
 
-@router.get("/v1/calendar/oauth/callback", tags=[TAG])
+@router.get("/v1/calendar/oauth/callback", tags=[TAG], responses=ON_TO_THE_APP)
 def oauth_callback(
     code: Annotated[str | None, Query(max_length=4096)] = None,
     state: Annotated[str | None, Query(max_length=512)] = None,

@@ -28,6 +28,7 @@ from momentum.coaching.models import (
     TemplateCreate,
     TemplatePatch,
 )
+from momentum.core.api import json_or_csv
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
@@ -140,7 +141,7 @@ def select_coach(engagement_id: Id, request: Annotated[CoachSelection, Body()]) 
 # --- report ---------------------------------------------------------------------------
 
 
-@router.get("/v1/reports/engagements", tags=TAGS)
+@router.get("/v1/reports/engagements", tags=TAGS, responses=json_or_csv(Report))
 def engagements_report(
     progress: Annotated[ProgressFilter | None, Query()] = None,
     off_track_from: Annotated[date | None, Query()] = None,

@@ -131,6 +131,19 @@ def no_content() -> Response[Any]:
     return Response(status_code=204, content_type="application/json", body="")
 
 
+def json_or_csv(model: type[BaseModel]) -> dict[int, Any]:
+    """`responses=` for a report answering `model` as JSON, or CSV with `format=csv`."""
+    return {
+        200: {
+            "description": "The report (CSV with `format=csv`)",
+            "content": {
+                "application/json": {"model": model},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    }
+
+
 def header(app_or_router: Any, name: str) -> str | None:
     headers = app_or_router.current_event.headers or {}
     for key, value in headers.items():

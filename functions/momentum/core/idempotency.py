@@ -19,6 +19,7 @@ from momentum.core.problems import Conflict, Invalid
 from momentum.store.keys import idempotency_partition
 
 WINDOW_SECONDS = 24 * 3600
+MAX_KEY_LENGTH = 255
 
 
 def run_once(
@@ -33,8 +34,8 @@ def run_once(
     """Run `create` once per (org, user, scope, key); replays return its first answer."""
     if not key:
         return create()
-    if len(key) > 255:
-        raise Invalid("Idempotency-Key must be at most 255 characters.")
+    if len(key) > MAX_KEY_LENGTH:
+        raise Invalid(f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters.")
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,

@@ -7,16 +7,26 @@ should not pay for the rest.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
+
+# Where a model is defined, written into its JSON schema so the API document can name
+# each schema after its context (momentum.api_contract.schemas), then removed there.
+MODEL_MARK = "x-momentum-model"
+
+
+def mark_model(schema: dict[str, Any], model: type[Any]) -> None:
+    schema[MODEL_MARK] = f"{model.__module__}:{model.__qualname__}"
 
 
 class View(BaseModel):
     """What the API answers with, and values kept inside items."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = ConfigDict(defer_build=True, json_schema_extra=mark_model)
 
 
 class Strict(View):
     """What clients send: an unknown field is an error, never silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, json_schema_extra=mark_model)

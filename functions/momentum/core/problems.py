@@ -106,9 +106,14 @@ _BY_STATUS: dict[int, type[Problem]] = {
 }
 
 
+def kind_for(status: int) -> type[Problem]:
+    """The Problem class a bare HTTP status stands for (BadRequest when none does)."""
+    return _BY_STATUS.get(status, BadRequest)
+
+
 def for_status(status: int, detail: str) -> Problem:
     """The problem a bare HTTP status stands for (for layers that only know the status)."""
-    return _BY_STATUS.get(status, BadRequest)(detail)
+    return kind_for(status)(detail)
 
 
 def lambda_result(problem: Problem) -> dict[str, Any]:
@@ -123,3 +128,37 @@ def lambda_result(problem: Problem) -> dict[str, Any]:
 
 def field_error(path: str, message: str) -> dict[str, str]:
     return {"path": path, "message": message}
+
+
+# The JSON schema of `Problem.body()` and of one `field_error`, as the API document
+# shows them (every 4xx and 5xx answer of every operation).
+FIELD_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "FieldError",
+    "description": "One reason a request was refused: where, and why.",
+    "properties": {
+        "path": {
+            "type": "string",
+            "description": "The field, dotted from the body, query or path (`metric.target`).",
+        },
+        "message": {"type": "string"},
+    },
+    "required": ["path", "message"],
+}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "description": (
+        "RFC 9457 problem details. A 409 about a stale version carries `current`, the "
+        "resource as it now is; a 422 about the request's shape carries `errors`."
+    ),
+    "properties": {
+        "type": {"type": "string", "description": f"A URI under {PROBLEM_BASE}"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+    "additionalProperties": True,
+}

@@ -19,6 +19,7 @@ from momentum.core import problems
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
 
+# persistAuthorization: a token given to Authorize survives reloading the page.
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -30,7 +31,8 @@ _PAGE = """<!DOCTYPE html>
 <div id="swagger-ui">Loading…</div>
 <script>{js}</script>
 <script>
-SwaggerUIBundle({{url: "{document_path}", dom_id: "#swagger-ui", deepLinking: true, filter: true}});
+SwaggerUIBundle({{url: "{document_path}", dom_id: "#swagger-ui", deepLinking: true, filter: true,
+  persistAuthorization: true, displayOperationId: true}});
 </script>
 </body>
 </html>

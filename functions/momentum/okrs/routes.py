@@ -27,7 +27,7 @@ from momentum.okrs.models import (
 )
 
 router = Router()
-TAGS = ["OKRs"]
+TAGS = ["Goals"]
 Id = Annotated[str, Path(max_length=64)]
 OptionalId = Annotated[str | None, Query(max_length=64)]
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import no_content
+from momentum.core.api import json_or_csv, no_content
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
@@ -35,7 +35,7 @@ from momentum.one_on_ones.repository import ACTION_ITEMS, TOPICS
 
 router = Router()
 Id = Annotated[str, Path(max_length=64)]
-TAG = ["1:1s"]
+TAG = ["One-on-ones"]
 
 
 @router.post("/v1/one-on-ones", tags=TAG)
@@ -173,7 +173,7 @@ def put_private_notes(meeting_id: Id, request: Annotated[PrivateNotesPut, Body()
     return agenda.put_private_notes(current_principal(), meeting_id, request.body)
 
 
-@router.get("/v1/reports/one-on-ones", tags=TAG)
+@router.get("/v1/reports/one-on-ones", tags=TAG, responses=json_or_csv(Report))
 def one_on_ones_report(
     from_date: Annotated[date, Query(alias="from")],
     to_date: Annotated[date, Query(alias="to")],
