@@ -23,7 +23,10 @@ _SUMMARY_FIELDS = set(MeetingSummary.model_fields)
 
 
 def entry_view(item: Item) -> AgendaEntry:
-    return AgendaEntry.model_validate({k: v for k, v in item.items() if k in _ENTRY_FIELDS})
+    body = {k: v for k, v in item.items() if k in _ENTRY_FIELDS}
+    if body.get("url"):  # entries stored before links were encoded are made safe on the way out
+        body["url"] = rules.safe_link(str(body["url"]))
+    return AgendaEntry.model_validate(body)
 
 
 def entries_view(items: list[Item], kind_name: str) -> list[AgendaEntry]:
