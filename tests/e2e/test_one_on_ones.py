@@ -10,6 +10,7 @@ import pytest
 
 from momentum.core import clock
 from tests.e2e.conftest import HttpApi
+from tests.integration.test_one_on_ones_ending import run_end_series_story
 from tests.integration.test_one_on_ones_story import (
     run_conflicts_story,
     run_privacy_and_notifications_story,
@@ -40,3 +41,7 @@ def test_conflicts_and_permissions(stack: HttpApi) -> None:
 
 def test_notifications_and_private_notes(stack: HttpApi) -> None:
     run_privacy_and_notifications_story(stack, first_start())
+
+
+def test_ending_a_series_then_archiving_it(stack: HttpApi) -> None:
+    run_end_series_story(stack, clock.now())

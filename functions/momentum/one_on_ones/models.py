@@ -53,6 +53,18 @@ class SeriesPatch(Strict):
     recurrence: Rule | None = None
 
 
+def _plausible_day(day: date) -> date:
+    if not 2000 <= day.year <= 2100:
+        raise ValueError("must be between the years 2000 and 2100")
+    return day
+
+
+class SeriesEnd(Strict):
+    after: Annotated[date, AfterValidator(_plausible_day)] = Field(
+        description="the last day of the series (YYYY-MM-DD, in the series' time zone)"
+    )
+
+
 class MeetingPatch(Strict):
     title: Title | None = None
     start: Instant | None = None

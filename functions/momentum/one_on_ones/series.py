@@ -31,7 +31,7 @@ def _write_in_chunks(ops: list[transactions.Op], last: list[transactions.Op]) ->
     transactions.write([*ops, *last])
 
 
-def _series_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
+def series_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
     """The series item's changed fields and both participants' list rows."""
     after = {**series, **changes}
     return [
@@ -71,7 +71,7 @@ def _rename(org_id: str, series: Item, title: str, actor_id: str, now: datetime)
     _write_in_chunks(
         ops,
         [
-            *_series_ops(org_id, series, {"title": title}),
+            *series_ops(org_id, series, {"title": title}),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -157,7 +157,7 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
     _write_in_chunks(
         ops,
         [
-            *_series_ops(org_id, series, changes),
+            *series_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -263,7 +263,7 @@ def archive_series(principal: Principal, series_id: str, archived: bool) -> None
         changes = {"archived": False, "archived_at": None}
     transactions.write(
         [
-            *_series_ops(org_id, series, changes),
+            *series_ops(org_id, series, changes),
             *ops,
             activity.record(
                 org_id=org_id,
@@ -307,7 +307,7 @@ def end_recurrence(
     }
     transactions.write(
         [
-            *_series_ops(org_id, series, changes),
+            *series_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series_id,
