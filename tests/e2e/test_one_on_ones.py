@@ -17,6 +17,7 @@ from tests.integration.test_one_on_ones_story import (
     run_visibility_story,
     run_weekly_story,
 )
+from tests.integration.test_one_on_ones_summary import run_summary_after_rollover_story
 
 pytestmark = pytest.mark.e2e
 
@@ -45,3 +46,7 @@ def test_notifications_and_private_notes(stack: HttpApi) -> None:
 
 def test_ending_a_series_then_archiving_it(stack: HttpApi) -> None:
     run_end_series_story(stack, clock.now())
+
+
+def test_the_sunday_summary_after_the_rollover(stack: HttpApi) -> None:
+    run_summary_after_rollover_story(stack, first_start())

@@ -267,6 +267,14 @@ def agenda(org_id: str, meeting_id: str) -> list[Item]:
     return table.query_all(keys.meeting_partition(org_id, meeting_id), sk_prefix=keys.AGENDA_PREFIX)
 
 
+def agenda_as_it_went(org_id: str, meeting_id: str) -> list[Item]:
+    """A meeting's entries and the traces of those carried out of it, in one Query."""
+    return table.query_all(
+        keys.meeting_partition(org_id, meeting_id),
+        sk_between=(keys.AGENDA_PREFIX, keys.CARRIED_PREFIX + "\uffff"),
+    )
+
+
 def agenda_entry(org_id: str, meeting_id: str, kind: Kind, entry_id: str) -> Item | None:
     return table.get(keys.agenda_key(org_id, meeting_id, kind.sk, entry_id), consistent=True)
 
