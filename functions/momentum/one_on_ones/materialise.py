@@ -54,7 +54,7 @@ def series_meeting(series: Item, occurrence: datetime, now: datetime) -> Item:
             "original_start": api_instant(occurrence),
         }
     owner, other = series["participant_ids"]
-    return new_meeting(
+    meeting = new_meeting(
         owner_id=owner,
         other_id=other,
         title=series["title"],
@@ -64,6 +64,12 @@ def series_meeting(series: Item, occurrence: datetime, now: datetime) -> Item:
         series_id=series["id"],
         calendar=calendar,
     )
+    seen = series.get("calendar_seen") or {}
+    if "title" in (series.get("overridden") or ()) and "title" in seen:
+        # A linked series renamed in Momentum: its new meetings carry the name as their own
+        # override, so the calendar's unchanged name does not undo it.
+        meeting.update(overridden=["title"], calendar_seen={"title": seen["title"]})
+    return meeting
 
 
 def _still_growing(series: Item) -> bool:

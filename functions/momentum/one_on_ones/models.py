@@ -140,6 +140,9 @@ class MeetingSummary(View):
     state: MeetingState = "scheduled"
     archived: bool = False
     calendar: CalendarLink | None = None
+    overridden: list[Literal["title", "start", "end"]] = Field(
+        default=[], description="fields changed in Momentum that the calendar has not changed since"
+    )
 
 
 class Meeting(MeetingSummary):
@@ -163,6 +166,9 @@ class Series(View):
     ends_at: str | None = Field(default=None, description="end of the last meeting, if finite")
     archived: bool = False
     calendar: CalendarLink | None = None
+    overridden: list[Literal["title"]] = Field(
+        default=[], description="fields changed in Momentum that the calendar has not changed since"
+    )
     meetings: list[MeetingSummary] = []
     waiting_topics: list[AgendaEntry] = Field(
         default=[], description="unfinished topics waiting for the next meeting"

@@ -27,7 +27,7 @@ OPEN_END = "9999-12-31T23:59:59Z"
 INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "due_pk", "due_sk")
 MEETING_FIELDS = (
     "id", "series_id", "title", "start", "end", "owner_id", "participant_ids", "state",
-    "archived", "archived_at", "calendar", "occurrence",
+    "archived", "archived_at", "calendar", "occurrence", "overridden", "calendar_seen",
 )  # fmt: skip
 
 

@@ -83,6 +83,7 @@ def series_view(series: Item, meetings: list[Item], waiting: list[Item]) -> Seri
         ends_at=series.get("ends_at"),
         archived=bool(series.get("archived")),
         calendar=series.get("calendar"),
+        overridden=series.get("overridden") or [],
         meetings=[meeting_summary(item) for item in ordered_meetings],
         waiting_topics=entries_view(waiting, TOPICS.name),
         waiting_action_items=entries_view(waiting, "action_item"),
