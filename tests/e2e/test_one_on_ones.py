@@ -11,6 +11,7 @@ import pytest
 from momentum.core import clock
 from tests.e2e.conftest import HttpApi
 from tests.integration.test_one_on_ones_ending import run_end_series_story
+from tests.integration.test_one_on_ones_input import run_rules_and_links_story
 from tests.integration.test_one_on_ones_story import (
     run_conflicts_story,
     run_privacy_and_notifications_story,
@@ -50,3 +51,7 @@ def test_ending_a_series_then_archiving_it(stack: HttpApi) -> None:
 
 def test_the_sunday_summary_after_the_rollover(stack: HttpApi) -> None:
     run_summary_after_rollover_story(stack, first_start())
+
+
+def test_rule_parts_and_links_are_checked(stack: HttpApi) -> None:
+    run_rules_and_links_story(stack, first_start())
