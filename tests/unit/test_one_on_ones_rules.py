@@ -260,3 +260,10 @@ def test_a_last_weekday_of_the_month_rule_is_still_accepted() -> None:
     first = datetime(2026, 11, 2, 10, tzinfo=UTC)
     found = starts("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", first, 2)
     assert [day.date().isoformat() for day in found] == ["2026-11-30", "2026-12-31"]
+
+
+def test_the_last_meeting_of_a_long_rule_is_its_real_last_one() -> None:
+    first = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    rule = rules.normalise_recurrence("FREQ=WEEKLY;UNTIL=20601231", first, UTC)
+    last = rules.Recurrence(rule, first, timedelta(minutes=30)).last_end()
+    assert last is not None and last.date().isoformat() == "2060-12-27"

@@ -26,6 +26,8 @@ SUMMARY_TIME = time(18, 0)  # Sunday, recipient's local time
 MAX_PAST_START = timedelta(days=30)
 MAX_DURATION = timedelta(hours=12)
 MAX_COUNT = 1000
+# UNTIL is at most 2100: seven meetings a week until then is under 28,000 occurrences.
+MAX_EXPANSION = 28_000
 MAX_AGENDA_ENTRIES = 100  # per kind and meeting, for what users add (rollover may exceed it)
 
 # --- recurrence ----------------------------------------------------------------------
@@ -165,7 +167,7 @@ class Recurrence:
         if "COUNT=" not in self.rule and "UNTIL=" not in self.rule:
             return None
         last = None
-        for last in islice(self.occurrences(), MAX_COUNT + 1):  # noqa: B007
+        for last in islice(self.occurrences(), MAX_EXPANSION):  # noqa: B007
             pass
         return None if last is None else last + self.duration
 
