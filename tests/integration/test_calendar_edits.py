@@ -80,6 +80,48 @@ def run_linked_edits_story(api: Api, fakes: Fakes, provider: str) -> None:
     assert row["title"] == "Ada & Bob"
 
 
+def run_linked_series_time_story(api: Api, fakes: Fakes, provider: str) -> None:
+    ada, bob = _pair(api, fakes, provider, "Retime")
+    event_id = _event(
+        fakes, provider, ada, "Weekly", "FREQ=WEEKLY;BYDAY=TU", weeks_ago(2, 1, 9), bob
+    )
+    series = _import(api, fakes, ada, provider, event_id)
+    path, now = f"/v1/one-on-ones/{series['id']}", clock.now()
+    ahead = [m for m in series["meetings"] if clock.parse_instant(m["start"]) > now]
+    calendar_times = {m["id"]: clock.parse_instant(m["start"]) for m in ahead}
+    new_start = calendar_times[ahead[0]["id"]] + timedelta(hours=2)
+    moved = api.patch(bob, path, {"start": new_start.isoformat()}).ok()
+    assert moved["overridden"] == ["start", "end"]
+
+    def starts() -> dict[str, timedelta]:
+        meetings = api.get(ada, path).ok()["meetings"]
+        return {
+            m["id"]: clock.parse_instant(m["start"]) - calendar_times[m["id"]]
+            for m in meetings
+            if m["id"] in calendar_times
+        }
+
+    assert set(starts().values()) == {timedelta(hours=2)}
+    # A rename in the calendar changes no time: the time given here holds.
+    _change(fakes, provider, ada, event_id, "rename", title="Tuesday sync")
+    fakes.drain()
+    assert set(starts().values()) == {timedelta(hours=2)}
+    assert api.get(ada, path).ok()["title"] == "Tuesday sync"
+    # The calendar moves one meeting: that one takes the calendar's time, the rest hold.
+    one = ahead[1]
+    slot = calendar_times[one["id"]] + timedelta(minutes=30)
+    _change(
+        fakes, provider, ada, event_id, "move", original_start=one["start"],
+        start=slot.isoformat(), end=(slot + timedelta(minutes=30)).isoformat(),
+    )  # fmt: skip
+    fakes.drain()
+    after = starts()
+    assert after.pop(one["id"]) == timedelta(minutes=30)
+    assert set(after.values()) == {timedelta(hours=2)}
+    meeting = api.get(ada, f"/v1/meetings/{one['id']}").ok()
+    assert meeting["overridden"] == []
+
+
 def run_two_events_story(api: Api, fakes: Fakes, provider: str) -> None:
     ada, bob = _pair(api, fakes, provider, "Twice")
     mondays = _event(
@@ -112,3 +154,10 @@ def test_each_meeting_names_the_event_it_follows(
     api: InProcessApi, fakes: FakeProviders, provider: str
 ) -> None:
     run_two_events_story(api, fakes, provider)
+
+
+@pytest.mark.parametrize("provider", ["google", "microsoft"])
+def test_a_series_time_set_here_holds_until_the_calendar_moves_a_meeting(
+    api: InProcessApi, fakes: FakeProviders, provider: str
+) -> None:
+    run_linked_series_time_story(api, fakes, provider)

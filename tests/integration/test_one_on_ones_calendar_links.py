@@ -37,8 +37,8 @@ def test_a_linked_series_follows_its_calendar(api: InProcessApi, set_now: Clock)
     assert service.linked_to(mia.org_id, "google", "evt-1") == ("series", series.id)
     first, second, third = series.meetings[:3]
     assert first.calendar is not None and first.calendar.original_start == at(START)
-    retimed = api.patch(mia, f"/v1/one-on-ones/{series.id}", {"start": at(START, days=1)})
-    assert retimed.status == 409 and "calendar" in retimed.json["detail"]
+    repeat = api.patch(mia, f"/v1/one-on-ones/{series.id}", {"recurrence": "FREQ=MONTHLY"})
+    assert repeat.status == 409 and "calendar" in repeat.json["detail"]
 
     moved = START + timedelta(weeks=1, hours=2)
     found = service.series_meeting_at(mia.org_id, series.id, START + timedelta(weeks=1))
@@ -170,3 +170,52 @@ def test_a_declined_meeting_is_restored_and_can_follow_a_second_event(
         now=clock.now(), title="Thursdays", event_id="evt-2",
     )  # fmt: skip
     assert added is not None and added["calendar"]["event_id"] == "evt-2"
+
+
+def test_a_linked_series_moved_here_keeps_its_time_until_the_event_moves(
+    api: InProcessApi, set_now: Clock
+) -> None:
+    _, mia, eli, series = imported_series(api)
+    org, path = mia.org_id, f"/v1/one-on-ones/{series.id}"
+    assert api.patch(mia, path, {"recurrence": "FREQ=WEEKLY;INTERVAL=2"}).status == 409
+    moved = api.patch(eli, path, {"start": at(START, hours=2), "title": "Later"}).ok()
+    assert moved["overridden"] == ["title", "start", "end"]
+    assert moved["start"] == at(START)  # the rule stays the calendar's
+    assert [m["start"] for m in moved["meetings"][:2]] == [
+        at(START, hours=2),
+        at(START, weeks=1, hours=2),
+    ]
+    assert {m["title"] for m in moved["meetings"]} == {"Later"}
+    assert {tuple(m["overridden"]) for m in moved["meetings"]} == {("title", "start", "end")}
+
+    # Syncs where the calendar still says the same keep it, for meetings made later too.
+    slot = START + timedelta(weeks=1)
+    second = moved["meetings"][1]["id"]
+    service.update_meeting_from_calendar(
+        org, second, title="From Google", start=slot, end=slot + timedelta(minutes=30),
+        now=clock.now(),
+    )  # fmt: skip
+    master = {"start": START, "end": START + timedelta(minutes=30), "now": clock.now()}
+    service.retime_series_from_calendar(org, series.id, **master)
+    service.retime_series_from_calendar(org, series.id, **master)
+    assert api.get(mia, f"/v1/meetings/{second}").ok()["start"] == at(slot, hours=2)
+    api.run_sweep("meeting-horizon", at(START, hours=16, minutes=30))
+    made = api.get(mia, path).ok()["meetings"]
+    assert len(made) == 9 and made[-1]["start"] == at(START, weeks=8, hours=2)
+    assert made[-1]["title"] == "Later"
+
+    # The recurring event moves: the series and its meetings take the calendar's time.
+    master["start"] += timedelta(hours=1)
+    master["end"] += timedelta(hours=1)
+    service.retime_series_from_calendar(org, series.id, **master)
+    assert api.get(mia, path).ok()["overridden"] == ["title"]
+    service.update_meeting_from_calendar(
+        org, second, title="From Google", start=slot + timedelta(hours=1),
+        end=slot + timedelta(hours=1, minutes=30), now=clock.now(),
+    )  # fmt: skip
+    back = api.get(mia, f"/v1/meetings/{second}").ok()
+    assert (back["start"], back["title"], back["overridden"]) == (
+        at(slot, hours=1),
+        "Later",
+        ["title"],
+    )

@@ -136,3 +136,10 @@ def end_recurrence(org_id: str, series_id: str, now: datetime, last_end: datetim
 def rename_series(org_id: str, series_id: str, title: str, now: datetime) -> None:
     """The recurring event was renamed: the series (its name and list rows) follows."""
     one_on_ones.rename_series_from_calendar(org_id, series_id, title=title, now=now)
+
+
+def retime_series(
+    org_id: str, series_id: str, start: datetime, end: datetime, now: datetime
+) -> None:
+    """The recurring event's own time: once it moves, a time given to the series here ends."""
+    one_on_ones.retime_series_from_calendar(org_id, series_id, start=start, end=end, now=now)

@@ -230,6 +230,7 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
     window = (now - rules.LOOK_BACK, max(now + rules.HORIZON, latest))
     slots: list[rules.Slot] = []
     finite, last_end, title = True, None, None
+    times: tuple[datetime, datetime] | None = None
     event_ids = sorted(
         eid
         for eid, item in run.links.items()
@@ -243,7 +244,7 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         if master.cancelled or master.start is None or master.end is None:
             continue
         if not run.links[event_id].get("attached"):
-            title = master.title
+            title, times = master.title, (master.start, master.end)
         ends = _last_end(master)
         finite = finite and ends is not None
         last_end = max(filter(None, (last_end, ends)), default=None)
@@ -273,6 +274,8 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         _apply(run, series_id, action)
     if title and title != series.get("title"):
         port.rename_series(org_id, series_id, title, now)
+    if times is not None and series.get("time_shift"):
+        port.retime_series(org_id, series_id, times[0], times[1], now)
     if finite and not ended:
         port.end_recurrence(org_id, series_id, now, last_end)
 

@@ -10,8 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from momentum.core import clock
-from momentum.one_on_ones import carry, materialise, meetings, overrides, repository
-from momentum.one_on_ones.series import end_recurrence, series_ops
+from momentum.one_on_ones import (
+    carry,
+    linked_series,
+    materialise,
+    meetings,
+    overrides,
+    repository,
+)
+from momentum.one_on_ones.series import end_recurrence
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
@@ -118,7 +125,7 @@ def rename_series_from_calendar(org_id: str, series_id: str, *, title: str, now:
         return
     transactions.write(
         [
-            *series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series_id,
@@ -130,6 +137,13 @@ def rename_series_from_calendar(org_id: str, series_id: str, *, title: str, now:
             ),
         ]
     )
+
+
+def retime_series_from_calendar(
+    org_id: str, series_id: str, *, start: datetime, end: datetime, now: datetime
+) -> None:
+    """The recurring event's time: once it moves, a time given to the series here ends."""
+    linked_series.retime_from_calendar(org_id, series_id, start=start, end=end, now=now)
 
 
 def extend_series_with_occurrence(

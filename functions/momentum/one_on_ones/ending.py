@@ -16,7 +16,6 @@ from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.one_on_ones import carry, materialise, meetings, repository
 from momentum.one_on_ones.access import series_for
-from momentum.one_on_ones.series import series_ops
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
@@ -69,7 +68,7 @@ def end_series(principal: Principal, series_id: str, after: date) -> None:
     audit.pop("materialised_through", None)
     transactions.write(
         [
-            *series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series_id,

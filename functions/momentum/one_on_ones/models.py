@@ -166,7 +166,7 @@ class Series(View):
     ends_at: str | None = Field(default=None, description="end of the last meeting, if finite")
     archived: bool = False
     calendar: CalendarLink | None = None
-    overridden: list[Literal["title"]] = Field(
+    overridden: list[Literal["title", "start", "end"]] = Field(
         default=[], description="fields changed in Momentum that the calendar has not changed since"
     )
     meetings: list[MeetingSummary] = []

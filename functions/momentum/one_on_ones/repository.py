@@ -199,6 +199,15 @@ def series_row(org_id: str, series: Item, user_id: str) -> Item:
     }
 
 
+def series_change_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
+    """The series item's changed fields and both participants' list rows."""
+    after = {**series, **changes}
+    return [
+        set_attributes(keys.series_key(org_id, series["id"]), changes),
+        *[transactions.put(series_row(org_id, after, uid)) for uid in series["participant_ids"]],
+    ]
+
+
 def _pair_taken(org_id: str, user_a: str, user_b: str) -> Conflict:
     marker = table.get(keys.pair_key(org_id, user_a, user_b), consistent=True) or {}
     series_id = marker.get("series_id", "")

@@ -10,16 +10,21 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
-from momentum.one_on_ones import carry, keys, materialise, meetings, overrides, repository, rules
+from momentum.one_on_ones import (
+    carry,
+    keys,
+    linked_series,
+    materialise,
+    meetings,
+    overrides,
+    repository,
+    rules,
+)
 from momentum.one_on_ones.access import series_for
 from momentum.one_on_ones.models import SeriesPatch
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
-FOLLOWS_RECURRING_EVENT = (
-    "The time and repeat of this series follow its recurring calendar event; change them in "
-    "the calendar, or change the time of single meetings here."
-)
 NOT_ENDED_IN_CALENDAR = (
     "This series follows a recurring calendar event that has not ended; end the recurring "
     "event in the calendar, then archive the series."
@@ -35,18 +40,6 @@ def _write_in_chunks(ops: list[transactions.Op], last: list[transactions.Op]) ->
     transactions.write([*ops, *last])
 
 
-def series_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
-    """The series item's changed fields and both participants' list rows."""
-    after = {**series, **changes}
-    return [
-        repository.set_attributes(keys.series_key(org_id, series["id"]), changes),
-        *[
-            transactions.put(repository.series_row(org_id, after, uid))
-            for uid in series["participant_ids"]
-        ],
-    ]
-
-
 def _future_meetings(org_id: str, series_id: str, now: datetime) -> list[Item]:
     found = repository.series_meetings(org_id, series_id)
     return [item for item in found if clock.parse_instant(item["start"]) > now]
@@ -59,7 +52,8 @@ def patch_series(principal: Principal, series_id: str, patch: SeriesPatch) -> No
         raise Conflict("An archived series cannot be changed; unarchive it first.")
     retimed = patch.start is not None or patch.end is not None or patch.recurrence is not None
     if retimed and series.get("calendar"):
-        raise Conflict(FOLLOWS_RECURRING_EVENT)
+        linked_series.retime(principal, series, patch, now)
+        return
     if not retimed:
         if patch.title is not None and patch.title != series["title"]:
             _rename(org_id, series, patch.title, principal.user_id, now)
@@ -82,7 +76,7 @@ def _rename(org_id: str, series: Item, title: str, actor_id: str, now: datetime)
     _write_in_chunks(
         ops,
         [
-            *series_ops(org_id, series, _titled(series, title)),
+            *repository.series_change_ops(org_id, series, _titled(series, title)),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -168,7 +162,7 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
     _write_in_chunks(
         ops,
         [
-            *series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -274,7 +268,7 @@ def archive_series(principal: Principal, series_id: str, archived: bool) -> None
         changes = {"archived": False, "archived_at": None}
     transactions.write(
         [
-            *series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             *ops,
             activity.record(
                 org_id=org_id,
@@ -318,7 +312,7 @@ def end_recurrence(
     }
     transactions.write(
         [
-            *series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series_id,

@@ -48,6 +48,9 @@ from momentum.one_on_ones.calendar_hooks import (
     restore_meeting_from_calendar as restore_meeting_from_calendar,
 )
 from momentum.one_on_ones.calendar_hooks import (
+    retime_series_from_calendar as retime_series_from_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
     series_for_calendar as series_for_calendar,
 )
 from momentum.one_on_ones.calendar_hooks import (
