@@ -10,6 +10,11 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import HttpApi
+from tests.integration.test_calendar_edits import (
+    run_linked_edits_story,
+    run_linked_series_time_story,
+    run_two_events_story,
+)
 from tests.integration.test_calendar_story import run_calendar_story
 
 pytestmark = pytest.mark.e2e
@@ -37,3 +42,22 @@ class HttpFakes:
 @pytest.mark.parametrize("provider", ["google", "microsoft"])
 def test_the_calendar_story(stack: HttpApi, provider: str) -> None:
     run_calendar_story(stack, HttpFakes(stack), provider)
+
+
+@pytest.mark.parametrize("provider", ["google", "microsoft"])
+def test_edits_made_here_hold_until_the_calendar_changes_them(
+    stack: HttpApi, provider: str
+) -> None:
+    run_linked_edits_story(stack, HttpFakes(stack), provider)
+
+
+@pytest.mark.parametrize("provider", ["google", "microsoft"])
+def test_each_meeting_names_the_event_it_follows(stack: HttpApi, provider: str) -> None:
+    run_two_events_story(stack, HttpFakes(stack), provider)
+
+
+@pytest.mark.parametrize("provider", ["google", "microsoft"])
+def test_a_series_time_set_here_holds_until_the_calendar_moves_a_meeting(
+    stack: HttpApi, provider: str
+) -> None:
+    run_linked_series_time_story(stack, HttpFakes(stack), provider)

@@ -6,6 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import HttpApi
+from tests.integration.test_coaching_clock import (
+    run_own_location_admin_story,
+    run_session_clock_story,
+)
 from tests.integration.test_coaching_scenario import run_off_track_story
 from tests.integration.test_coaching_visibility import run_visibility_story
 
@@ -18,3 +22,11 @@ def test_the_off_track_story(stack: HttpApi) -> None:
 
 def test_who_sees_progress(stack: HttpApi) -> None:
     run_visibility_story(stack)
+
+
+def test_only_a_scheduled_session_keeps_an_engagement_on_track(stack: HttpApi) -> None:
+    run_session_clock_story(stack)
+
+
+def test_a_location_admin_administers_their_own_location(stack: HttpApi) -> None:
+    run_own_location_admin_story(stack)

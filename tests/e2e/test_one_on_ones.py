@@ -10,12 +10,15 @@ import pytest
 
 from momentum.core import clock
 from tests.e2e.conftest import HttpApi
+from tests.integration.test_one_on_ones_ending import run_end_series_story
+from tests.integration.test_one_on_ones_input import run_rules_and_links_story
 from tests.integration.test_one_on_ones_story import (
     run_conflicts_story,
     run_privacy_and_notifications_story,
     run_visibility_story,
     run_weekly_story,
 )
+from tests.integration.test_one_on_ones_summary import run_summary_after_rollover_story
 
 pytestmark = pytest.mark.e2e
 
@@ -40,3 +43,15 @@ def test_conflicts_and_permissions(stack: HttpApi) -> None:
 
 def test_notifications_and_private_notes(stack: HttpApi) -> None:
     run_privacy_and_notifications_story(stack, first_start())
+
+
+def test_ending_a_series_then_archiving_it(stack: HttpApi) -> None:
+    run_end_series_story(stack, clock.now())
+
+
+def test_the_sunday_summary_after_the_rollover(stack: HttpApi) -> None:
+    run_summary_after_rollover_story(stack, first_start())
+
+
+def test_rule_parts_and_links_are_checked(stack: HttpApi) -> None:
+    run_rules_and_links_story(stack, first_start())

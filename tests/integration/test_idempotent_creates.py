@@ -22,6 +22,7 @@ from tests.integration.test_calendar_harness import FakeProviders, connect, fake
 NOT_CREATES = {
     "/v1/one-on-ones/{series_id}/archive": "archives an existing series",
     "/v1/one-on-ones/{series_id}/unarchive": "unarchives an existing series",
+    "/v1/one-on-ones/{series_id}/end": "ends an existing series; ending it again is the same end",
     "/v1/meetings/{meeting_id}/archive": "archives an existing meeting",
     "/v1/meetings/{meeting_id}/unarchive": "unarchives an existing meeting",
     "/v1/engagements/{engagement_id}/activate": "a lifecycle step, repeatable as such",

@@ -71,12 +71,17 @@ def test_a_future_scheduled_session_keeps_it_on_track_and_is_the_reference() -> 
     assert progress.due_by == upcoming + timedelta(days=21)
 
 
-def test_only_cancelled_sessions_still_count_as_the_latest_session() -> None:
-    cancelled = START + timedelta(days=10)  # status is not an input: any session counts
-    assert on(START + timedelta(days=30), sessions=(cancelled,)).status == "on_track"
-    late = on(START + timedelta(days=31), sessions=(cancelled,))
-    assert (late.status, late.off_track_since) == ("off_track", cancelled + timedelta(days=21))
-    assert late.reference_kind == "session"
+def test_a_cancelled_session_never_counts_as_activity() -> None:
+    assert not rules.counts_as_activity("cancelled")
+    assert rules.counts_as_activity("scheduled") and rules.counts_as_activity("completed")
+
+
+def test_a_location_admin_without_named_locations_administers_their_own() -> None:
+    admin = frozenset({"location_admin"})
+    assert rules.administered_locations(admin, (), "paris") == {"paris"}
+    assert rules.administered_locations(admin, ("lyon",), "paris") == {"lyon"}
+    assert rules.administered_locations(frozenset({"coach"}), (), "paris") == set()
+    assert rules.administered_locations(admin, (), None) == set()
 
 
 def test_coach_matching_counts_a_discovery_call_then_the_coach_selection() -> None:

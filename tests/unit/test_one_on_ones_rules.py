@@ -222,3 +222,48 @@ def test_a_summary_covers_the_latest_local_week() -> None:
     assert late.isoformat() == "2026-10-25"
     early, _, _ = rules.summary_week(datetime(2026, 10, 25, 16, 59, tzinfo=UTC), PARIS)
     assert early.isoformat() == "2026-10-18"
+
+
+def test_links_come_back_percent_encoded_and_only_for_http() -> None:
+    text, link = rules.agenda_text('https://a.test/x?q="1"&<b>\'')
+    assert text == 'https://a.test/x?q="1"&<b>\''
+    assert link == "https://a.test/x?q=%221%22&%3Cb%3E%27"
+    assert rules.safe_link("https://a.test/ü") == "https://a.test/%C3%BC"
+    assert rules.safe_link(link) == link  # encoding twice changes nothing
+    for bad in ("JaVaScRiPt:alert(1)", 'http://a"b.test/', "http://a.test/\x00", "mailto:a@b.c"):
+        assert rules.safe_link(bad) is None
+    for bad in ("JaVaScRiPt:alert(1)", 'http://a"b.test/', "vbscript:x"):
+        with pytest.raises(Invalid):
+            rules.agenda_text(bad)
+
+
+@pytest.mark.parametrize(
+    ("rule", "part"),
+    [
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY"),
+        ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY"),
+        ("FREQ=MONTHLY;BYMONTHDAY=31;BYDAY=2MO", "BYMONTHDAY"),
+        ("FREQ=MONTHLY;BYSETPOS=2", "BYSETPOS"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", "BYSETPOS"),
+        ("FREQ=MONTHLY;BYDAY=0MO", "BYDAY"),
+        ("FREQ=MONTHLY;INTERVAL=2", "INTERVAL"),
+        ("FREQ=WEEKLY;UNTIL=99991231", "UNTIL"),
+        ("FREQ=HOURLY", "FREQ"),
+    ],
+)
+def test_unsupported_rule_parts_are_named(rule: str, part: str) -> None:
+    with pytest.raises(rules.RecurrenceError, match=part):
+        rules.normalise_recurrence(rule, datetime(2026, 11, 2, 10, tzinfo=UTC), UTC)
+
+
+def test_a_last_weekday_of_the_month_rule_is_still_accepted() -> None:
+    first = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    found = starts("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", first, 2)
+    assert [day.date().isoformat() for day in found] == ["2026-11-30", "2026-12-31"]
+
+
+def test_the_last_meeting_of_a_long_rule_is_its_real_last_one() -> None:
+    first = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    rule = rules.normalise_recurrence("FREQ=WEEKLY;UNTIL=20601231", first, UTC)
+    last = rules.Recurrence(rule, first, timedelta(minutes=30)).last_end()
+    assert last is not None and last.date().isoformat() == "2060-12-27"

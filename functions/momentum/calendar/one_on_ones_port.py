@@ -1,15 +1,12 @@
 """Every call the calendar context makes into the 1:1s context, in one place.
 
 The calendar is the source of truth for linked 1:1s; these are the only ways it changes
-them. Functions marked PENDING are not (yet) exposed by one_on_ones.service: they use the
-service function of that name when it exists and otherwise fall back to the 1:1s
-modules directly, so the seam stays working while the lead reconciles it.
+them, and each one is a one_on_ones.service function.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +14,6 @@ from momentum.core.principal import Principal
 from momentum.one_on_ones import service as one_on_ones
 from momentum.one_on_ones.models import CreateAnswer, OneOnOneCreate
 from momentum.store.codec import Item
-
-
-def _service(name: str) -> Callable[..., Any] | None:
-    found = getattr(one_on_ones, name, None)
-    return found if callable(found) else None
-
 
 # --- create / attach -------------------------------------------------------------------------
 
@@ -56,73 +47,59 @@ def meeting_view(principal: Principal, meeting_id: str) -> CreateAnswer:
     return CreateAnswer(meeting=one_on_ones.get_meeting(principal, meeting_id))
 
 
-# --- reads the sync needs (PENDING: series_for_calendar, series_meetings_for_calendar,
-# meeting_for_calendar) -------------------------------------------------------------------
+# --- reads the sync needs ------------------------------------------------------------------
 
 
 def series(org_id: str, series_id: str) -> Item | None:
-    expected = _service("series_for_calendar")
-    if expected:
-        found: Item | None = expected(org_id, series_id)
-        return found
-    from momentum.one_on_ones import repository
-
-    return repository.series(org_id, series_id)
+    return one_on_ones.series_for_calendar(org_id, series_id)
 
 
 def series_meetings(org_id: str, series_id: str) -> list[Item]:
-    expected = _service("series_meetings_for_calendar")
-    if expected:
-        found: list[Item] = expected(org_id, series_id)
-        return found
-    from momentum.one_on_ones import repository
-
-    return repository.series_meetings(org_id, series_id)
+    return one_on_ones.series_meetings_for_calendar(org_id, series_id)
 
 
 def meeting(org_id: str, meeting_id: str) -> Item | None:
-    expected = _service("meeting_for_calendar")
-    if expected:
-        found: Item | None = expected(org_id, meeting_id)
-        return found
-    from momentum.one_on_ones import repository
+    return one_on_ones.meeting_for_calendar(org_id, meeting_id)
 
-    return repository.meeting(org_id, meeting_id)
+
+def as_calendar_sees(meeting: Item) -> dict[str, Any]:
+    """A meeting's title, start and end as the calendar last gave them: a name or time
+    changed in Momentum is not a difference the sync should undo."""
+    return one_on_ones.as_calendar_sees(meeting)
 
 
 # --- changes from the calendar ------------------------------------------------------------------
 
 
 def update_meeting(
-    org_id: str, meeting_id: str, *, title: str, start: datetime, end: datetime, now: datetime
+    org_id: str,
+    meeting_id: str,
+    *,
+    title: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    event_id: str | None = None,
 ) -> None:
     one_on_ones.update_meeting_from_calendar(
-        org_id, meeting_id, title=title, start=start, end=end, now=now
+        org_id, meeting_id, title=title, start=start, end=end, now=now, event_id=event_id
     )
 
 
 def restore_meeting(
-    org_id: str, meeting_id: str, *, title: str, start: datetime, end: datetime, now: datetime
+    org_id: str,
+    meeting_id: str,
+    *,
+    title: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    event_id: str | None = None,
 ) -> None:
-    """A cancelled meeting the calendar has again (a decline taken back). PENDING:
-    one_on_ones.service.restore_meeting_from_calendar."""
-    expected = _service("restore_meeting_from_calendar")
-    if expected:
-        expected(org_id, meeting_id, title=title, start=start, end=end, now=now)
-        return
-    from momentum.core.clock import api_instant
-    from momentum.one_on_ones import meetings, repository
-
-    current = repository.meeting(org_id, meeting_id)
-    if current is None:
-        return
-    changes = {
-        "state": "scheduled",
-        "title": title,
-        "start": api_instant(start),
-        "end": api_instant(end),
-    }
-    meetings.apply_change(org_id, current, changes, None, now)
+    """A cancelled meeting the calendar has again (a decline taken back)."""
+    one_on_ones.restore_meeting_from_calendar(
+        org_id, meeting_id, title=title, start=start, end=end, now=now, event_id=event_id
+    )
 
 
 def cancel_meeting(org_id: str, meeting_id: str, now: datetime) -> None:
@@ -138,6 +115,7 @@ def add_occurrence(
     end: datetime,
     title: str,
     now: datetime,
+    event_id: str | None = None,
 ) -> None:
     one_on_ones.extend_series_with_occurrence(
         org_id,
@@ -147,6 +125,7 @@ def add_occurrence(
         end=end,
         now=now,
         title=title,
+        event_id=event_id,
     )
 
 
@@ -154,12 +133,13 @@ def end_recurrence(org_id: str, series_id: str, now: datetime, last_end: datetim
     one_on_ones.end_series_recurrence(org_id, series_id, now, last_end)
 
 
-def rename_series(org_id: str, series_id: str, title: str, now: datetime) -> bool:
-    """The recurring event was renamed: the series (its list row) follows. PENDING:
-    one_on_ones.service.rename_series_from_calendar; until it exists only the meetings
-    are renamed (returns False)."""
-    expected = _service("rename_series_from_calendar")
-    if expected:
-        expected(org_id, series_id, title=title, now=now)
-        return True
-    return False
+def rename_series(org_id: str, series_id: str, title: str, now: datetime) -> None:
+    """The recurring event was renamed: the series (its name and list rows) follows."""
+    one_on_ones.rename_series_from_calendar(org_id, series_id, title=title, now=now)
+
+
+def retime_series(
+    org_id: str, series_id: str, start: datetime, end: datetime, now: datetime
+) -> None:
+    """The recurring event's own time: once it moves, a time given to the series here ends."""
+    one_on_ones.retime_series_from_calendar(org_id, series_id, start=start, end=end, now=now)

@@ -104,6 +104,7 @@ class Slot:
     end: datetime
     title: str
     live: bool
+    event_id: str = ""  # the recurring event it belongs to (a series may follow several)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Existing:
     end: datetime
     title: str
     cancelled: bool
+    event_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Update:
     start: datetime
     end: datetime
     restore: bool  # it was cancelled and the calendar has it again
+    event_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class Add:
     start: datetime
     end: datetime
     title: str
+    event_id: str = ""
 
 
 Action = Update | Cancel | Add
@@ -165,13 +169,20 @@ def plan_series(
                 actions.append(Cancel(meeting.id))
             continue
         differs = (slot.title, slot.start, slot.end) != (meeting.title, meeting.start, meeting.end)
-        if differs or meeting.cancelled:
-            actions.append(Update(meeting.id, slot.title, slot.start, slot.end, meeting.cancelled))
+        follows_other = bool(slot.event_id) and slot.event_id != meeting.event_id
+        if differs or meeting.cancelled or follows_other:
+            actions.append(
+                Update(
+                    meeting.id, slot.title, slot.start, slot.end, meeting.cancelled, slot.event_id
+                )
+            )
     for key, slot in sorted(by_slot.items()):
         if key in have or not slot.live or not low <= key <= high:
             continue
         if may_add(slot.original_start):
-            actions.append(Add(slot.original_start, slot.start, slot.end, slot.title))
+            actions.append(
+                Add(slot.original_start, slot.start, slot.end, slot.title, slot.event_id)
+            )
     return actions
 
 

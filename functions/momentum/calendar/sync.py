@@ -159,13 +159,17 @@ def _attach_split(run: _Run, event: CalendarEvent) -> Item | None:
 
 
 def _existing(meeting: Item) -> rules.Existing:
+    """The meeting as the calendar last gave it, so a name or time changed in Momentum is
+    not taken for a difference to undo."""
+    seen = port.as_calendar_sees(meeting)
     return rules.Existing(
         meeting["id"],
         str(meeting.get("occurrence") or ""),
-        parse_instant(meeting["start"]),
-        parse_instant(meeting["end"]),
-        str(meeting.get("title", "")),
+        parse_instant(seen["start"]),
+        parse_instant(seen["end"]),
+        str(seen.get("title") or ""),
         meeting.get("state") == "cancelled",
+        str((meeting.get("calendar") or {}).get("event_id") or ""),
     )
 
 
@@ -177,17 +181,17 @@ def _apply(run: _Run, series_id: str | None, action: rules.Action) -> None:
         elif isinstance(action, rules.Update) and action.restore:
             port.restore_meeting(
                 org_id, action.meeting_id, title=action.title, start=action.start,
-                end=action.end, now=now,
+                end=action.end, now=now, event_id=action.event_id or None,
             )  # fmt: skip
         elif isinstance(action, rules.Update):
             port.update_meeting(
                 org_id, action.meeting_id, title=action.title, start=action.start,
-                end=action.end, now=now,
+                end=action.end, now=now, event_id=action.event_id or None,
             )  # fmt: skip
         elif series_id is not None:
             port.add_occurrence(
                 org_id, series_id, original_start=action.original_start, start=action.start,
-                end=action.end, title=action.title, now=now,
+                end=action.end, title=action.title, now=now, event_id=action.event_id or None,
             )  # fmt: skip
     except Problem as refused:
         # A change the 1:1s refuse (e.g. a 20-hour "meeting") is skipped, not retried
@@ -226,6 +230,7 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
     window = (now - rules.LOOK_BACK, max(now + rules.HORIZON, latest))
     slots: list[rules.Slot] = []
     finite, last_end, title = True, None, None
+    times: tuple[datetime, datetime] | None = None
     event_ids = sorted(
         eid
         for eid, item in run.links.items()
@@ -239,7 +244,7 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         if master.cancelled or master.start is None or master.end is None:
             continue
         if not run.links[event_id].get("attached"):
-            title = master.title
+            title, times = master.title, (master.start, master.end)
         ends = _last_end(master)
         finite = finite and ends is not None
         last_end = max(filter(None, (last_end, ends)), default=None)
@@ -255,6 +260,7 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
                     instance.end,
                     instance.title or master.title,
                     rules.is_live(instance),
+                    event_id,
                 )
             )
     ended = bool((series.get("calendar") or {}).get("ended"))
@@ -268,6 +274,8 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         _apply(run, series_id, action)
     if title and title != series.get("title"):
         port.rename_series(org_id, series_id, title, now)
+    if times is not None and series.get("time_shift"):
+        port.retime_series(org_id, series_id, times[0], times[1], now)
     if finite and not ended:
         port.end_recurrence(org_id, series_id, now, last_end)
 

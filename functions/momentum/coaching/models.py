@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     Field,
     StrictBool,
     StrictInt,
@@ -36,6 +37,14 @@ def _plausible(day: date) -> date:
 
 
 Day = Annotated[date, AfterValidator(_plausible)]
+
+
+def _plausible_instant(moment: datetime) -> datetime:
+    _plausible(moment.date())
+    return moment
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
 
 
 # --- templates ------------------------------------------------------------------------
@@ -165,19 +174,39 @@ class Engagement(View):
     version: int
 
 
-class SessionCreate(Strict):
-    date: Day
+class _SessionTime(Strict):
+    """A session is on a day, or at a time (ISO 8601 with offset), never both."""
+
+    date: Day | None = None
+    start: Instant | None = Field(
+        default=None, description="when it is scheduled, e.g. 2026-12-03T15:00:00+01:00"
+    )
+
+    @model_validator(mode="after")
+    def _one_time(self) -> _SessionTime:
+        if self.date is not None and self.start is not None:
+            raise ValueError("give date or start, not both")
+        return self
+
+
+class SessionCreate(_SessionTime):
     status: SessionStatus = "scheduled"
 
+    @model_validator(mode="after")
+    def _some_time(self) -> SessionCreate:
+        if self.date is None and self.start is None:
+            raise ValueError("give the session's date or start")
+        return self
 
-class SessionPatch(Strict):
-    date: Day | None = None
+
+class SessionPatch(_SessionTime):
     status: SessionStatus | None = None
 
 
 class Session(View):
     id: str
-    date: date
+    date: date  # the day in the engagement's time zone
+    start: str | None = None
     status: SessionStatus
     created_at: str
     created_by: str

@@ -6,10 +6,11 @@ coachee's zone when the engagement was launched); callers pass `today` in that z
 Progress, exactly as SPEC §5:
 - `not_tracking` unless tracking is on and the engagement is `active` or in
   `coach_matching`, with a running clock (activation, or the latest reactivation).
-- The reference is the latest of: the clock start; every session date (scheduled,
-  completed or cancelled); for coach-matching engagements also every discovery call date
-  and the coach selection date. A session or discovery call scheduled in the future is
-  therefore always the reference, and keeps the engagement on track.
+- The reference is the latest of: the clock start; every session that was not
+  cancelled; for coach-matching engagements also every discovery call date and the coach
+  selection date. A session or discovery call scheduled in the future is therefore always
+  the reference, and keeps the engagement on track; a cancelled one never does (seed 002:
+  off track when "there is not a session that is scheduled").
 - Reference + threshold days reached: `off_track`, `off_track_since` = that date.
   Before it: `on_track`, due to go off track on `due_by`.
 
@@ -77,6 +78,11 @@ class Progress:
 
 
 NOT_TRACKING = Progress("not_tracking")
+
+
+def counts_as_activity(session_status: str) -> bool:
+    """A cancelled session did not and will not happen: it never moves the clock."""
+    return session_status != "cancelled"
 
 
 def progress(
@@ -181,6 +187,16 @@ class Scope:
     coach_id: str | None
     company_id: str | None
     location_id: str | None
+
+
+def administered_locations(
+    roles: frozenset[str], admin_location_ids: Iterable[str], own_location_id: str | None
+) -> frozenset[str]:
+    """A location admin's locations: those named, or else the admin's own location."""
+    if "location_admin" not in roles:
+        return frozenset()
+    named = frozenset(admin_location_ids)
+    return named or (frozenset({own_location_id}) if own_location_id else frozenset())
 
 
 def administers(viewer: Viewer, scope: Scope) -> bool:

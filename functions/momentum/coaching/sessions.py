@@ -3,6 +3,7 @@ admins; each one moves the engagement's progress reference in the same transacti
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from momentum.coaching import repository, views
@@ -24,7 +25,19 @@ from momentum.store.codec import Item
 
 
 def _dated(child: Item) -> dict[str, Any]:
-    return {k: child[k] for k in ("id", "date", "status", "coach_id") if k in child}
+    return {k: child[k] for k in ("id", "date", "start", "status", "coach_id") if k in child}
+
+
+def _when(engagement: Item, day: date | None, start: datetime | None) -> dict[str, Any]:
+    """A session's day (in the engagement's zone, where progress counts days) and time."""
+    if start is not None:
+        zone_name = engagement.get("time_zone")
+        return {
+            "date": clock.local_date(start, zone_name).isoformat(),
+            "start": clock.api_instant(start),
+        }
+    assert day is not None
+    return {"date": day.isoformat(), "start": None}
 
 
 def add_session(principal: Principal, engagement_id: str, request: SessionCreate) -> Session:
@@ -32,11 +45,12 @@ def add_session(principal: Principal, engagement_id: str, request: SessionCreate
     now = clock.now()
     session = {
         "id": new_id(),
-        "date": request.date.isoformat(),
+        **_when(found.engagement, request.date, request.start),
         "status": request.status,
         "created_at": clock.api_instant(now),
         "created_by": principal.user_id,
     }
+    session = {name: value for name, value in session.items() if value is not None}
     child = repository.child_item(principal.org_id, engagement_id, "session", session)
     after = Collection(found.engagement, [*found.sessions, child], found.calls)
     save(
@@ -58,8 +72,13 @@ def patch_session(
     current = next((s for s in found.sessions if s["id"] == session_id), None)
     if current is None:
         raise NotFound("Session not found.")
-    changes = patch.model_dump(exclude_none=True, mode="json")
+    changes: dict[str, Any] = {}
+    if patch.status is not None:
+        changes["status"] = patch.status
+    if patch.date is not None or patch.start is not None:
+        changes.update(_when(found.engagement, patch.date, patch.start))
     updated = {**current, **changes}
+    updated = {name: value for name, value in updated.items() if value is not None}
     sessions = [updated if s["id"] == session_id else s for s in found.sessions]
     save(
         principal,

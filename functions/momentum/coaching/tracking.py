@@ -49,7 +49,11 @@ def compute(collection: Collection, now: datetime) -> rules.Progress:
     engagement = collection.engagement
     return rules.progress(
         facts_of(engagement),
-        [date.fromisoformat(s["date"]) for s in collection.sessions],
+        [
+            date.fromisoformat(s["date"])
+            for s in collection.sessions
+            if rules.counts_as_activity(s.get("status", "scheduled"))
+        ],
         [date.fromisoformat(c["date"]) for c in collection.calls],
         _day(engagement.get("coach_selected_on")),
         today_for(engagement, now),

@@ -24,7 +24,9 @@ def viewer_of(principal: Principal) -> rules.Viewer:
         user_id=principal.user_id,
         roles=principal.roles,
         company_id=principal.company_id,
-        admin_location_ids=frozenset(principal.location_ids),
+        admin_location_ids=rules.administered_locations(
+            principal.roles, principal.location_ids, principal.location_id
+        ),
     )
 
 
@@ -33,7 +35,11 @@ def viewer_from_user(user: Item) -> rules.Viewer:
         user_id=user["id"],
         roles=frozenset(user.get("roles") or ()),
         company_id=user.get("company_id"),
-        admin_location_ids=frozenset(user.get("admin_location_ids") or ()),
+        admin_location_ids=rules.administered_locations(
+            frozenset(user.get("roles") or ()),
+            user.get("admin_location_ids") or (),
+            user.get("location_id"),
+        ),
     )
 
 

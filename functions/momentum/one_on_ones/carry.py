@@ -19,7 +19,7 @@ from momentum.one_on_ones.repository import KINDS, Kind, kind_of, set_attributes
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
-CHUNK = 40  # entries per transaction: 2 ops each, plus the counters and activity
+CHUNK = 30  # entries per transaction: 3 ops each, plus the counters and activity
 
 
 def _place_key(org_id: str, place: Item, kind: Kind, entry_id: str) -> dict[str, str]:
@@ -36,6 +36,24 @@ def _place_item_key(org_id: str, place: Item) -> dict[str, str]:
 
 def _entity_kind(place: Item) -> str:
     return "meeting" if place["type"] == "meeting" else "series"
+
+
+def _carried_out(org_id: str, source: Item, target: Item, kind: Kind, entry: Item) -> Item:
+    """The trace an entry leaves in the meeting it left unfinished: where it went."""
+    destination: dict[str, Any] = {"kind": _entity_kind(target), "id": target["id"]}
+    if target["type"] == "meeting":
+        destination.update(title=target["title"], start=target["start"])
+    trace = {
+        **keys.carried_out_key(org_id, source["id"], kind.sk, entry["id"]),
+        "type": "carried_out",
+        "kind": kind.name,
+        "id": entry["id"],
+        "text": entry["text"],
+        "author_id": entry["author_id"],
+        "position": entry.get("position"),
+        "carried_to": destination,
+    }
+    return {name: value for name, value in trace.items() if value is not None}
 
 
 def move_entries(
@@ -81,6 +99,8 @@ def move_entries(
                 )
             )
             ops.append(transactions.put(carried))
+            if leaving_meeting:
+                ops.append(transactions.put(_carried_out(org_id, source, target, kind, entry)))
         source_add = {f"{kind.counter}_total": -moved[kind] for kind in KINDS if moved[kind]}
         target_add = {f"{kind.counter}_total": moved[kind] for kind in KINDS if moved[kind]}
         target_set = {f"{kind.counter}_last": last[kind] for kind in KINDS if moved[kind]}

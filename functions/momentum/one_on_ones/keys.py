@@ -12,6 +12,7 @@ from momentum.store.keys import key, org_prefix
 TOPIC, ACTION_ITEM = "TOPIC", "ITEM"  # agenda entry kinds in sort keys
 AGENDA_PREFIX = "AGENDA#"
 WAITING_PREFIX = "WAITING#"
+CARRIED_PREFIX = "CARRIED#"  # sorts right after AGENDA#: one Query reads both
 PRIVATE_NOTES_PREFIX = "NOTES#PRIVATE#"
 
 
@@ -48,6 +49,11 @@ def participant_entry_key(org_id: str, meeting_id: str, user_id: str) -> dict[st
 
 def agenda_key(org_id: str, meeting_id: str, kind: str, entry_id: str) -> dict[str, str]:
     return key(meeting_partition(org_id, meeting_id), f"{AGENDA_PREFIX}{kind}#{entry_id}")
+
+
+def carried_out_key(org_id: str, meeting_id: str, kind: str, entry_id: str) -> dict[str, str]:
+    """What became of an entry that left this meeting unfinished (the weekly summary)."""
+    return key(meeting_partition(org_id, meeting_id), f"{CARRIED_PREFIX}{kind}#{entry_id}")
 
 
 def shared_notes_key(org_id: str, meeting_id: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from momentum.core.clock import api_instant, key_instant, parse_instant
 from momentum.core.ids import new_id
-from momentum.one_on_ones import carry, keys, repository, rules
+from momentum.one_on_ones import carry, keys, linked_series, overrides, repository, rules
 from momentum.store import transactions
 from momentum.store.codec import Item
 
@@ -54,7 +54,7 @@ def series_meeting(series: Item, occurrence: datetime, now: datetime) -> Item:
             "original_start": api_instant(occurrence),
         }
     owner, other = series["participant_ids"]
-    return new_meeting(
+    meeting = new_meeting(
         owner_id=owner,
         other_id=other,
         title=series["title"],
@@ -64,6 +64,19 @@ def series_meeting(series: Item, occurrence: datetime, now: datetime) -> Item:
         series_id=series["id"],
         calendar=calendar,
     )
+    # A linked series renamed or retimed in Momentum: its new meetings carry the change as
+    # their own override, so the calendar's unchanged name and time do not undo it.
+    changes: dict[str, Any] = {}
+    seen = series.get("calendar_seen") or {}
+    if "title" in (series.get("overridden") or ()) and "title" in seen:
+        changes["title"] = series["title"]
+        meeting["title"] = seen["title"]
+    if series.get("time_shift"):
+        start, end = linked_series.shifted(occurrence, series["time_shift"])
+        changes.update(start=api_instant(start), end=api_instant(end))
+    if changes:
+        meeting.update(overrides.by_participant(meeting, changes))
+    return meeting
 
 
 def _still_growing(series: Item) -> bool:

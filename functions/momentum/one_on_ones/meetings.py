@@ -1,8 +1,8 @@
 """Changing one meeting: name, date and time, cancel, archive, delete this instance.
 
 A cancelled meeting keeps its content (shown struck through) but passes its carried,
-unfinished entries on to the next live meeting of its series. Meetings linked to a
-calendar event change only from the calendar (apply_change with actor None).
+unfinished entries on to the next live meeting of its series. A name, date or time changed
+here on a calendar-linked meeting holds until the calendar changes that field (overrides).
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Forbidden
-from momentum.one_on_ones import carry, keys, repository, rules
+from momentum.core.problems import Forbidden
+from momentum.one_on_ones import carry, keys, overrides, repository, rules
 from momentum.one_on_ones.access import meeting_for
 from momentum.one_on_ones.models import MeetingPatch
 from momentum.store import activity, table, transactions
 from momentum.store.codec import Item
-
-FOLLOWS_CALENDAR = "This 1:1 follows its calendar event; change it in the calendar."
 
 
 def apply_change(
@@ -82,7 +80,7 @@ def patch_meeting(principal: Principal, meeting_id: str, patch: MeetingPatch) ->
     if patch.title is not None:
         changes["title"] = patch.title
     if changes and meeting.get("calendar"):
-        raise Conflict(FOLLOWS_CALENDAR)
+        changes = overrides.by_participant(meeting, changes)
     if patch.state is not None:
         changes["state"] = patch.state
     if changes:

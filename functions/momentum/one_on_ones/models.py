@@ -53,6 +53,18 @@ class SeriesPatch(Strict):
     recurrence: Rule | None = None
 
 
+def _plausible_day(day: date) -> date:
+    if not 2000 <= day.year <= 2100:
+        raise ValueError("must be between the years 2000 and 2100")
+    return day
+
+
+class SeriesEnd(Strict):
+    after: Annotated[date, AfterValidator(_plausible_day)] = Field(
+        description="the last day of the series (YYYY-MM-DD, in the series' time zone)"
+    )
+
+
 class MeetingPatch(Strict):
     title: Title | None = None
     start: Instant | None = None
@@ -128,6 +140,9 @@ class MeetingSummary(View):
     state: MeetingState = "scheduled"
     archived: bool = False
     calendar: CalendarLink | None = None
+    overridden: list[Literal["title", "start", "end"]] = Field(
+        default=[], description="fields changed in Momentum that the calendar has not changed since"
+    )
 
 
 class Meeting(MeetingSummary):
@@ -151,6 +166,9 @@ class Series(View):
     ends_at: str | None = Field(default=None, description="end of the last meeting, if finite")
     archived: bool = False
     calendar: CalendarLink | None = None
+    overridden: list[Literal["title", "start", "end"]] = Field(
+        default=[], description="fields changed in Momentum that the calendar has not changed since"
+    )
     meetings: list[MeetingSummary] = []
     waiting_topics: list[AgendaEntry] = Field(
         default=[], description="unfinished topics waiting for the next meeting"

@@ -124,8 +124,26 @@ def send_reminders(org_id: str, entry: Item, users: dict[str, Item], now: dateti
     return sent
 
 
+def _as_it_went(entry: Item, user: Item) -> dict[str, Any]:
+    """One topic or action item of the summary: completed, still open, or carried (where)."""
+    line: dict[str, Any] = {
+        "text": entry["text"],
+        "completed": bool(entry.get("completed")),
+        "carried": entry.get("type") == "carried_out",
+        "carried_to": "",
+    }
+    if line["carried"]:
+        went = entry.get("carried_to") or {}
+        if went.get("kind") == "meeting":
+            line["carried_to"] = f'"{went["title"]}" on {local_time(went["start"], user)}'
+        else:
+            line["carried_to"] = "the series' next meeting (none is scheduled yet)"
+    return line
+
+
 def summary_meeting(entry: Item, agenda: list[Item], user: Item, users: dict[str, Item]) -> Any:
-    """One meeting of the weekly summary: titles and completion of topics and items only."""
+    """One meeting of the weekly summary, as the week went: each topic and action item
+    completed, still open, or carried on (and to which meeting). Never any notes."""
     topics = rules.ordered([item for item in agenda if item.get("kind") == TOPICS.name])
     items = rules.ordered([item for item in agenda if item.get("kind") != TOPICS.name])
     other_id = next((u for u in entry["participant_ids"] if u != user["id"]), "")
@@ -134,9 +152,10 @@ def summary_meeting(entry: Item, agenda: list[Item], user: Item, users: dict[str
         "other_name": users.get(other_id, {}).get("name", "the other participant"),
         "when": local_time(entry["start"], user),
         "cancelled": entry.get("state") == "cancelled",
-        "topics": [{"text": t["text"], "completed": bool(t.get("completed"))} for t in topics],
-        "action_items": [{"text": i["text"], "completed": bool(i.get("completed"))} for i in items],
-        "done": sum(1 for entry in agenda if entry.get("completed")),
+        "topics": [_as_it_went(topic, user) for topic in topics],
+        "action_items": [_as_it_went(item, user) for item in items],
+        "done": sum(1 for item in agenda if item.get("completed")),
+        "carried": sum(1 for item in agenda if item.get("type") == "carried_out"),
         "total": len(agenda),
         "link": link(f"meetings/{entry['id']}"),
     }

@@ -27,7 +27,7 @@ OPEN_END = "9999-12-31T23:59:59Z"
 INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "due_pk", "due_sk")
 MEETING_FIELDS = (
     "id", "series_id", "title", "start", "end", "owner_id", "participant_ids", "state",
-    "archived", "archived_at", "calendar", "occurrence",
+    "archived", "archived_at", "calendar", "occurrence", "overridden", "calendar_seen",
 )  # fmt: skip
 
 
@@ -199,6 +199,15 @@ def series_row(org_id: str, series: Item, user_id: str) -> Item:
     }
 
 
+def series_change_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
+    """The series item's changed fields and both participants' list rows."""
+    after = {**series, **changes}
+    return [
+        set_attributes(keys.series_key(org_id, series["id"]), changes),
+        *[transactions.put(series_row(org_id, after, uid)) for uid in series["participant_ids"]],
+    ]
+
+
 def _pair_taken(org_id: str, user_a: str, user_b: str) -> Conflict:
     marker = table.get(keys.pair_key(org_id, user_a, user_b), consistent=True) or {}
     series_id = marker.get("series_id", "")
@@ -265,6 +274,14 @@ def meeting(org_id: str, meeting_id: str) -> Item | None:
 
 def agenda(org_id: str, meeting_id: str) -> list[Item]:
     return table.query_all(keys.meeting_partition(org_id, meeting_id), sk_prefix=keys.AGENDA_PREFIX)
+
+
+def agenda_as_it_went(org_id: str, meeting_id: str) -> list[Item]:
+    """A meeting's entries and the traces of those carried out of it, in one Query."""
+    return table.query_all(
+        keys.meeting_partition(org_id, meeting_id),
+        sk_between=(keys.AGENDA_PREFIX, keys.CARRIED_PREFIX + "\uffff"),
+    )
 
 
 def agenda_entry(org_id: str, meeting_id: str, kind: Kind, entry_id: str) -> Item | None:

@@ -13,7 +13,7 @@ from momentum.core.api import json_or_csv, no_content
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.one_on_ones import agenda, meetings, report, series, service
+from momentum.one_on_ones import agenda, ending, meetings, report, series, service
 from momentum.one_on_ones.models import (
     AgendaEntry,
     AgendaEntryCreate,
@@ -27,6 +27,7 @@ from momentum.one_on_ones.models import (
     PrivateNotesPut,
     Report,
     Series,
+    SeriesEnd,
     SeriesPatch,
     SharedNotes,
     SharedNotesPut,
@@ -69,6 +70,14 @@ def patch_series(series_id: Id, patch: Annotated[SeriesPatch, Body()]) -> Series
 def delete_series(series_id: Id) -> Response[Any]:
     series.delete_series(current_principal(), series_id)
     return no_content()
+
+
+@router.post("/v1/one-on-ones/<series_id>/end", tags=TAG)
+def end_series(series_id: Id, request: Annotated[SeriesEnd, Body()]) -> Series:
+    """End the series after a day: later meetings go, their unfinished entries wait on it."""
+    principal = current_principal()
+    ending.end_series(principal, series_id, request.after)
+    return service.get_series(principal, series_id)
 
 
 @router.post("/v1/one-on-ones/<series_id>/archive", tags=TAG)

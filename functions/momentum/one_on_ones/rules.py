@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from itertools import islice
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -26,6 +26,8 @@ SUMMARY_TIME = time(18, 0)  # Sunday, recipient's local time
 MAX_PAST_START = timedelta(days=30)
 MAX_DURATION = timedelta(hours=12)
 MAX_COUNT = 1000
+# UNTIL is at most 2100: seven meetings a week until then is under 28,000 occurrences.
+MAX_EXPANSION = 28_000
 MAX_AGENDA_ENTRIES = 100  # per kind and meeting, for what users add (rollover may exceed it)
 
 # --- recurrence ----------------------------------------------------------------------
@@ -42,13 +44,14 @@ _UNTIL = re.compile(r"^(\d{8})(T(\d{6})(Z)?)?$")
 CADENCES = "weekly (every 1, 2 or 3 weeks), several days a week, or monthly"
 
 
-def _int(value: str, low: int, high: int, name: str) -> int:
+def _int(value: str, low: int, high: int, name: str, *, zero: bool = True) -> int:
     try:
         number = int(value)
     except ValueError as error:
         raise RecurrenceError(f"{name} must be a number") from error
-    if not low <= number <= high:
-        raise RecurrenceError(f"{name} must be between {low} and {high}")
+    if not low <= number <= high or (number == 0 and not zero):
+        nonzero = "" if zero else " and not 0"
+        raise RecurrenceError(f"{name} must be between {low} and {high}{nonzero}")
     return number
 
 
@@ -62,12 +65,33 @@ def _until_utc(value: str, zone: tzinfo) -> str:
         moment = datetime.strptime(day + (clock_part or "235959"), "%Y%m%d%H%M%S")
     except ValueError as error:
         raise RecurrenceError("UNTIL is not a valid date") from error
+    if not 2000 <= moment.year <= 2100:
+        raise RecurrenceError("UNTIL must be between the years 2000 and 2100")
     moment = moment.replace(tzinfo=UTC) if utc else moment.replace(tzinfo=zone)
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _check_monthly(parts: dict[str, str], interval: int) -> None:
+    """Only shapes that give a meeting at least every few months: dateutil reads a rule that
+    never matches (BYMONTHDAY=31 with BYDAY=2MO) by walking month by month to year 9999,
+    and BYMONTHDAY=0 as no restriction at all (a meeting every day)."""
+    if interval != 1:
+        raise RecurrenceError("INTERVAL of a monthly rule must be 1 (it repeats every month)")
+    if "BYMONTHDAY" in parts:
+        if "BYDAY" in parts or "BYSETPOS" in parts:
+            raise RecurrenceError("BYMONTHDAY cannot be combined with BYDAY or BYSETPOS")
+        _int(parts["BYMONTHDAY"], -31, 31, "BYMONTHDAY", zero=False)
+    days = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    if any(not _NTH_WEEKDAY.match(day) for day in days) or len(set(days)) != len(days):
+        raise RecurrenceError("BYDAY of a monthly rule looks like 1MO or -1FR")
+    if "BYSETPOS" in parts:
+        if not days or any(not _WEEKDAY.match(day) for day in days):
+            raise RecurrenceError("BYSETPOS picks among plain BYDAY weekdays like MO,TU")
+        _int(parts["BYSETPOS"], -5, 5, "BYSETPOS", zero=False)
+
+
 def normalise_recurrence(text: str, first_start: datetime, zone: tzinfo) -> str:
-    """The RRULE body as stored, or RecurrenceError saying what is not supported."""
+    """The RRULE body as stored, or RecurrenceError naming the part that is not supported."""
     body = text.strip()
     if body.upper().startswith("RRULE:"):
         body = body[6:]
@@ -87,17 +111,9 @@ def normalise_recurrence(text: str, first_start: datetime, zone: tzinfo) -> str:
         if "BYMONTHDAY" in parts or "BYSETPOS" in parts:
             raise RecurrenceError("BYMONTHDAY and BYSETPOS are for monthly rules")
     elif freq == "MONTHLY":
-        if interval != 1:
-            raise RecurrenceError("a monthly rule repeats every month (INTERVAL=1)")
-        days = parts["BYDAY"].split(",") if "BYDAY" in parts else []
-        if any(not _NTH_WEEKDAY.match(day) for day in days):
-            raise RecurrenceError("BYDAY of a monthly rule looks like 1MO or -1FR")
-        if "BYMONTHDAY" in parts:
-            _int(parts["BYMONTHDAY"], -31, 31, "BYMONTHDAY")
-        if "BYSETPOS" in parts:
-            _int(parts["BYSETPOS"], -5, 5, "BYSETPOS")
+        _check_monthly(parts, interval)
     else:
-        raise RecurrenceError(f"a 1:1 series repeats {CADENCES}")
+        raise RecurrenceError(f"FREQ: a 1:1 series repeats {CADENCES}")
     if "COUNT" in parts and "UNTIL" in parts:
         raise RecurrenceError("give COUNT or UNTIL, not both")
     if "COUNT" in parts:
@@ -151,7 +167,7 @@ class Recurrence:
         if "COUNT=" not in self.rule and "UNTIL=" not in self.rule:
             return None
         last = None
-        for last in islice(self.occurrences(), MAX_COUNT + 1):  # noqa: B007
+        for last in islice(self.occurrences(), MAX_EXPANSION):  # noqa: B007
             pass
         return None if last is None else last + self.duration
 
@@ -276,6 +292,24 @@ def ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 _URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?$")
+# RFC 3986 characters a link may keep as they are; everything else (quotes, spaces,
+# angle brackets, backslashes, non-ASCII) is percent-encoded so no page can misread it.
+_LINK_SAFE = "-._~:/?#[]@!$&()*+,;=%"
+
+
+def safe_link(url: str) -> str | None:
+    """The link percent-encoded for any page or attribute, or None unless it is http(s)."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or not _HOST.match(host):
+        return None
+    return quote(url.strip(), safe=_LINK_SAFE)
 
 
 def agenda_text(text: str) -> tuple[str, str | None]:
@@ -285,17 +319,13 @@ def agenda_text(text: str) -> tuple[str, str | None]:
         raise Invalid("The text is empty.", errors=[field_error("text", "must not be blank")])
     is_single_token = not any(ch.isspace() for ch in cleaned)
     if _UNSAFE_SCHEME.match(cleaned) or (is_single_token and _URL_LIKE.match(cleaned)):
-        parts = urlsplit(cleaned)
-        if (
-            not is_single_token
-            or parts.scheme.lower() not in ("http", "https")
-            or not parts.hostname
-        ):
+        link = safe_link(cleaned) if is_single_token else None
+        if link is None:
             raise Invalid(
                 "A link must be a single http(s) URL.",
                 errors=[field_error("text", "only http:// and https:// links are allowed")],
             )
-        return cleaned, cleaned
+        return cleaned, link
     return cleaned, None
 
 

@@ -1,5 +1,5 @@
 """Changing a series: name, time and rule of its future meetings, archive, delete; and the
-calendar's hooks (a new occurrence, the recurring event ended)."""
+calendar's hook for a recurring event that ended."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
-from momentum.one_on_ones import carry, keys, materialise, meetings, repository, rules
+from momentum.one_on_ones import (
+    carry,
+    keys,
+    linked_series,
+    materialise,
+    meetings,
+    overrides,
+    repository,
+    rules,
+)
 from momentum.one_on_ones.access import series_for
 from momentum.one_on_ones.models import SeriesPatch
 from momentum.store import activity, transactions
@@ -31,18 +40,6 @@ def _write_in_chunks(ops: list[transactions.Op], last: list[transactions.Op]) ->
     transactions.write([*ops, *last])
 
 
-def _series_ops(org_id: str, series: Item, changes: dict[str, Any]) -> list[transactions.Op]:
-    """The series item's changed fields and both participants' list rows."""
-    after = {**series, **changes}
-    return [
-        repository.set_attributes(keys.series_key(org_id, series["id"]), changes),
-        *[
-            transactions.put(repository.series_row(org_id, after, uid))
-            for uid in series["participant_ids"]
-        ],
-    ]
-
-
 def _future_meetings(org_id: str, series_id: str, now: datetime) -> list[Item]:
     found = repository.series_meetings(org_id, series_id)
     return [item for item in found if clock.parse_instant(item["start"]) > now]
@@ -51,27 +48,35 @@ def _future_meetings(org_id: str, series_id: str, now: datetime) -> list[Item]:
 def patch_series(principal: Principal, series_id: str, patch: SeriesPatch) -> None:
     series = series_for(principal, series_id)
     org_id, now = principal.org_id, clock.now()
-    if series.get("calendar"):
-        raise Conflict("This series follows its calendar event; change it in the calendar.")
     if series.get("archived"):
         raise Conflict("An archived series cannot be changed; unarchive it first.")
-    if patch.start is None and patch.end is None and patch.recurrence is None:
+    retimed = patch.start is not None or patch.end is not None or patch.recurrence is not None
+    if retimed and series.get("calendar"):
+        linked_series.retime(principal, series, patch, now)
+        return
+    if not retimed:
         if patch.title is not None and patch.title != series["title"]:
             _rename(org_id, series, patch.title, principal.user_id, now)
         return
     _retime(principal, series, patch, now)
 
 
+def _titled(item: Item, title: str) -> dict[str, Any]:
+    """A new name; on a calendar-linked item it is an override the calendar keeps."""
+    changes = {"title": title}
+    return overrides.by_participant(item, changes) if item.get("calendar") else changes
+
+
 def _rename(org_id: str, series: Item, title: str, actor_id: str, now: datetime) -> None:
     ops: list[transactions.Op] = []
     for meeting in _future_meetings(org_id, series["id"], now):
         ops += repository.meeting_update_ops(
-            org_id, {**meeting, "title": title}, now, rearm_rollover=False
+            org_id, {**meeting, **_titled(meeting, title)}, now, rearm_rollover=False
         )
     _write_in_chunks(
         ops,
         [
-            *_series_ops(org_id, series, {"title": title}),
+            *repository.series_change_ops(org_id, series, _titled(series, title)),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -157,7 +162,7 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
     _write_in_chunks(
         ops,
         [
-            *_series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series["id"],
@@ -263,7 +268,7 @@ def archive_series(principal: Principal, series_id: str, archived: bool) -> None
         changes = {"archived": False, "archived_at": None}
     transactions.write(
         [
-            *_series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             *ops,
             activity.record(
                 org_id=org_id,
@@ -307,7 +312,7 @@ def end_recurrence(
     }
     transactions.write(
         [
-            *_series_ops(org_id, series, changes),
+            *repository.series_change_ops(org_id, series, changes),
             activity.record(
                 org_id=org_id,
                 entity_id=series_id,
@@ -319,50 +324,3 @@ def end_recurrence(
         ]
     )
     return {**series, **changes}
-
-
-def add_occurrence(
-    org_id: str,
-    series_id: str,
-    original_start: datetime,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    title: str | None = None,
-) -> Item | None:
-    """Extend a series with one occurrence (keyed by its original start); an occurrence
-    that already has a meeting is updated instead, so repeats change nothing."""
-    series = repository.series(org_id, series_id)
-    if series is None:
-        return None
-    occurrence = clock.key_instant(original_start)
-    existing = next(
-        (
-            item
-            for item in repository.series_meetings(org_id, series_id)
-            if item.get("occurrence") == occurrence
-        ),
-        None,
-    )
-    if existing is not None:
-        current = repository.meeting(org_id, existing["id"]) or existing
-        return meetings.apply_change(
-            org_id,
-            current,
-            {
-                "start": clock.api_instant(start),
-                "end": clock.api_instant(end),
-                "title": title or current["title"],
-            },
-            None,
-            now,
-        )
-    meeting = materialise.series_meeting(series, original_start, now)
-    meeting.update(
-        start=clock.api_instant(start), end=clock.api_instant(end), title=title or series["title"]
-    )
-    transactions.write(repository.new_meeting_ops(org_id, meeting, now))
-    target = repository.meeting(org_id, meeting["id"])
-    if target is not None:
-        carry.release_waiting(org_id, series, target, now)
-    return target

@@ -18,14 +18,50 @@ from momentum.identity import service as identity
 from momentum.one_on_ones import (
     keys,
     materialise,
-    meetings,
     notifications,
     repository,
     rules,
     views,
 )
-from momentum.one_on_ones import series as series_changes
 from momentum.one_on_ones.access import meeting_collection_for, open_module, series_for
+
+# What the calendar context calls lives in calendar_hooks; this module is its front door.
+from momentum.one_on_ones.calendar_hooks import (
+    as_calendar_sees as as_calendar_sees,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    cancel_meeting_from_calendar as cancel_meeting_from_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    end_series_recurrence as end_series_recurrence,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    extend_series_with_occurrence as extend_series_with_occurrence,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    meeting_for_calendar as meeting_for_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    rename_series_from_calendar as rename_series_from_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    restore_meeting_from_calendar as restore_meeting_from_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    retime_series_from_calendar as retime_series_from_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    series_for_calendar as series_for_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    series_meeting_at as series_meeting_at,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    series_meetings_for_calendar as series_meetings_for_calendar,
+)
+from momentum.one_on_ones.calendar_hooks import (
+    update_meeting_from_calendar as update_meeting_from_calendar,
+)
 from momentum.one_on_ones.models import (
     CreateAnswer,
     Meeting,
@@ -270,7 +306,7 @@ def list_one_on_ones(
     return rows, cursors.encode(page.last_key, scope=scope)
 
 
-# --- calendar links (issue 8 builds on these) ------------------------------------------------
+# --- calendar links --------------------------------------------------------------------------
 
 
 def _calendar_link_op(
@@ -302,51 +338,3 @@ def linked_to(org_id: str, provider: str, event_id: str) -> tuple[str, str] | No
     """("series" | "meeting", id) imported from this calendar event, if any."""
     link = repository.calendar_link(org_id, provider, event_id)
     return (link["kind"], link["entity_id"]) if link else None
-
-
-def series_meeting_at(org_id: str, series_id: str, original_start: datetime) -> Item | None:
-    """The meeting of a series for one occurrence (calendar instances are keyed by it)."""
-    wanted = clock.key_instant(original_start)
-    for item in repository.series_meetings(org_id, series_id):
-        if item.get("occurrence") == wanted:
-            return item
-    return None
-
-
-def update_meeting_from_calendar(
-    org_id: str, meeting_id: str, *, title: str, start: datetime, end: datetime, now: datetime
-) -> Item | None:
-    """A renamed or moved calendar event (or instance) updates its 1:1 meeting."""
-    meeting = repository.meeting(org_id, meeting_id)
-    if meeting is None:
-        return None
-    changes = {"title": title, "start": clock.api_instant(start), "end": clock.api_instant(end)}
-    return meetings.apply_change(org_id, meeting, changes, None, now)
-
-
-def cancel_meeting_from_calendar(org_id: str, meeting_id: str, now: datetime) -> Item | None:
-    """A deleted or declined event marks its meeting cancelled (content kept, carried
-    unfinished entries move on). Repeats change nothing."""
-    meeting = repository.meeting(org_id, meeting_id)
-    if meeting is None:
-        return None
-    return meetings.apply_change(org_id, meeting, {"state": "cancelled"}, None, now)
-
-
-def extend_series_with_occurrence(
-    org_id: str,
-    series_id: str,
-    *,
-    original_start: datetime,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    title: str | None = None,
-) -> Item | None:
-    return series_changes.add_occurrence(org_id, series_id, original_start, start, end, now, title)
-
-
-def end_series_recurrence(
-    org_id: str, series_id: str, now: datetime, last_end: datetime | None = None
-) -> Item | None:
-    return series_changes.end_recurrence(org_id, series_id, now, last_end)

@@ -109,7 +109,7 @@ def send_weekly_summaries(now: datetime, budget: Budget) -> Summary:
             people = users.get(org_id, sorted({u for e in entries for u in e["participant_ids"]}))
             meetings = [
                 notifications.summary_meeting(
-                    entry, repository.agenda(org_id, entry["id"]), user, people
+                    entry, repository.agenda_as_it_went(org_id, entry["id"]), user, people
                 )
                 for entry in sorted(entries, key=lambda e: (e["start"], e["id"]))
             ]

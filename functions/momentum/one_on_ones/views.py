@@ -23,7 +23,10 @@ _SUMMARY_FIELDS = set(MeetingSummary.model_fields)
 
 
 def entry_view(item: Item) -> AgendaEntry:
-    return AgendaEntry.model_validate({k: v for k, v in item.items() if k in _ENTRY_FIELDS})
+    body = {k: v for k, v in item.items() if k in _ENTRY_FIELDS}
+    if body.get("url"):  # entries stored before links were encoded are made safe on the way out
+        body["url"] = rules.safe_link(str(body["url"]))
+    return AgendaEntry.model_validate(body)
 
 
 def entries_view(items: list[Item], kind_name: str) -> list[AgendaEntry]:
@@ -80,6 +83,7 @@ def series_view(series: Item, meetings: list[Item], waiting: list[Item]) -> Seri
         ends_at=series.get("ends_at"),
         archived=bool(series.get("archived")),
         calendar=series.get("calendar"),
+        overridden=series.get("overridden") or [],
         meetings=[meeting_summary(item) for item in ordered_meetings],
         waiting_topics=entries_view(waiting, TOPICS.name),
         waiting_action_items=entries_view(waiting, "action_item"),
