@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 from momentum.core.problems import BadRequest, PayloadTooLarge
@@ -25,7 +26,7 @@ MAX_DEPTH = 32
 # A JSON string (escapes included), written so the regex engine never backtracks.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 # A \uD800-\uDFFF escape: only then can the parsed value hold a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -60,7 +61,7 @@ def check_json(text: str) -> None:
         raise BadRequest(f"The body is not valid JSON ({where}).") from error
     except (ValueError, RecursionError) as error:
         raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.") from error
-    if _depth_exceeds(text, MAX_DEPTH):
+    if _depth(text) > MAX_DEPTH:
         raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(json.loads(text)):
         raise BadRequest(
@@ -75,15 +76,11 @@ def check_text(name: str, value: str) -> None:
         raise BadRequest(f"The {name} holds a lone UTF-16 surrogate; it must be valid Unicode.")
 
 
-def _depth_exceeds(text: str, limit: int) -> bool:
-    # Valid JSON only: brackets outside strings are balanced, so peeling the innermost
-    # pairs empties them in exactly `depth` passes; each pass runs in C.
-    brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text))
-    for _ in range(limit):
-        if not brackets:
-            return False
-        brackets = _INNERMOST_PAIR.sub("", brackets)
-    return bool(brackets)
+def _depth(text: str) -> int:
+    # For valid JSON only: outside strings, the running count of open brackets is the
+    # depth. The regexes and accumulate run in C (a 256 KiB body of brackets: ~50 ms).
+    brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text)).encode("ascii")
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def _has_lone_surrogate(value: Any) -> bool:
