@@ -91,7 +91,7 @@ class MomentumStack(Stack):
             user_pool=sign_in.user_pool,
             user_pool_client=sign_in.client,
             functions={f.name: functions.by_name[f.name] for f in catalog.API_FUNCTIONS},
-            allowed_origin=config.app_url,
+            allowed_origins=catalog.allowed_origins(config.app_url),
             throttle_rate=config.api_throttle_rate,
             throttle_burst=config.api_throttle_burst,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets"]
 
@@ -112,6 +113,32 @@ API_FUNCTIONS: tuple[Function, ...] = (
         timeout_s=5,
     ),
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorsPolicy:
+    """What a browser on an allowed origin may send. API Gateway (corsPreflight) and the
+    local gateway both answer preflights from this, before any authorizer runs."""
+
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    max_age_s: int
+
+
+CORS = CorsPolicy(
+    allow_methods=("GET", "POST", "PUT", "PATCH", "DELETE"),
+    allow_headers=("authorization", "content-type", "idempotency-key"),
+    max_age_s=3600,
+)
+
+
+def allowed_origins(app_url: str) -> tuple[str, ...]:
+    """The origins browsers may call the API from: the web app's, taken from its URL."""
+    parts = urlsplit(app_url)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"the app URL {app_url!r} has no scheme and host")
+    return (f"{parts.scheme}://{parts.netloc}".lower(),)
+
 
 # Unmatched requests (API Gateway's $default route) land here, so an unknown path is
 # answered with problem+json rather than API Gateway's bare {"message": "Not Found"}.

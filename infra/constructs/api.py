@@ -50,7 +50,7 @@ class MomentumApi(Construct):
         user_pool: cognito.IUserPool,
         user_pool_client: cognito.IUserPoolClient,
         functions: Mapping[str, lambda_.IFunction],
-        allowed_origin: str,
+        allowed_origins: tuple[str, ...],
         throttle_rate: float,
         throttle_burst: int,
     ) -> None:
@@ -70,11 +70,12 @@ class MomentumApi(Construct):
             create_default_stage=False,
             # Unknown paths reach a function so the answer is problem+json, not a bare 404.
             default_integration=self._integrations[catalog.DEFAULT_ROUTE_FUNCTION],
+            # The policy the local gateway serves too (momentum.catalog.CORS).
             cors_preflight=apigwv2.CorsPreflightOptions(
-                allow_origins=[allowed_origin],
-                allow_methods=[apigwv2.CorsHttpMethod.ANY],
-                allow_headers=["authorization", "content-type", "idempotency-key"],
-                max_age=Duration.hours(1),
+                allow_origins=list(allowed_origins),
+                allow_methods=[apigwv2.CorsHttpMethod(m) for m in catalog.CORS.allow_methods],
+                allow_headers=list(catalog.CORS.allow_headers),
+                max_age=Duration.seconds(catalog.CORS.max_age_s),
             ),
         )
         access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.ONE_MONTH)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 import threading
 import time
 import uuid
@@ -130,6 +131,38 @@ def unauthorized(reason: str) -> dict[str, Any]:
     }
 
 
+def preflight(method: str, headers: dict[str, str]) -> dict[str, Any] | None:
+    """API Gateway's own answer to a CORS preflight, given before any authorizer runs:
+    204, with the allow headers only for an allowed origin (momentum.catalog.CORS)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if method != "OPTIONS" or "origin" not in lowered:
+        return None
+    if "access-control-request-method" not in lowered:
+        return None
+    from momentum import catalog
+
+    answer: dict[str, Any] = {"statusCode": 204, "headers": cors_headers(headers), "body": ""}
+    if answer["headers"]:
+        answer["headers"].update(
+            {
+                "Access-Control-Allow-Methods": ",".join(catalog.CORS.allow_methods),
+                "Access-Control-Allow-Headers": ",".join(catalog.CORS.allow_headers),
+                "Access-Control-Max-Age": str(catalog.CORS.max_age_s),
+            }
+        )
+    return answer
+
+
+def cors_headers(headers: dict[str, str]) -> dict[str, str]:
+    """What API Gateway adds to any answer for a request from an allowed origin."""
+    from momentum import catalog
+
+    origin = next((v for k, v in headers.items() if k.lower() == "origin"), "")
+    if origin.lower() not in catalog.allowed_origins(os.environ["APP_URL"]):
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
 def authorize(authority: TokenAuthority, headers: dict[str, str]) -> dict[str, str]:
     lowered = {name.lower(): value for name, value in headers.items()}
     return authority.verify(lowered.get("authorization"))
@@ -140,7 +173,9 @@ __all__ = [
     "TokenRejected",
     "api_event",
     "authorize",
+    "cors_headers",
     "invoke",
+    "preflight",
     "route_key_for",
     "unauthorized",
 ]

@@ -2,24 +2,25 @@
 
 One process tree that Ctrl-C stops: DynamoDB Local and moto server as children, the
 API on http://127.0.0.1:3000 turning HTTP into API Gateway events for the same handlers
-CDK deploys, the schedules firing the sweeps, and the /local/* helper routes.
+CDK deploys, the schedules firing the sweeps, and the /local/* helper routes. HTTP itself
+is uvicorn's (infra/local/transport.py); this module routes each request as API Gateway
+does: CORS preflights first, then the authorizer, then the function.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import base64
 import os
 import secrets
 import signal
+import socket
 import sys
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from infra.local import gateway
+from infra.local import gateway, transport
 from infra.local.services import ROOT, Services
 from infra.local.tokens import TokenAuthority, TokenRejected
 
@@ -85,15 +86,16 @@ class LocalStack:
         self.runner: Any = None
         self.queues: Any = None
         self.stopped = False
-        self.httpd: ThreadingHTTPServer | None = None
+        self.listener: socket.socket | None = None
+        self.app: transport.Application | None = None
 
     def start(self) -> None:
+        self.listener = transport.listening_socket(self.port)
         self.services.start()
         from infra.local import bootstrap
 
         bootstrap.prepare(self.port)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        self.httpd.daemon_threads = True
+        self.app = transport.Application(lambda request: respond(self, request))
         from infra.local.queues import QueuePoller
 
         self.queues = QueuePoller()
@@ -106,9 +108,11 @@ class LocalStack:
             )
             self.runner.start()
 
-    def serve_forever(self) -> None:
-        assert self.httpd is not None
-        self.httpd.serve_forever()
+    def serve(self) -> None:
+        """Until SIGINT or SIGTERM (uvicorn's handlers, while it serves)."""
+        assert self.app is not None and self.listener is not None
+        access_log = os.environ.get("MOMENTUM_ACCESS_LOG") == "1"
+        transport.server(self.app, access_log=access_log).run(sockets=[self.listener])
 
     def stop(self) -> None:
         if self.stopped:
@@ -118,8 +122,10 @@ class LocalStack:
             self.runner.stop()
         if self.queues:
             self.queues.stop()
-        if self.httpd:
-            self.httpd.server_close()
+        if self.app:
+            self.app.close()
+        if self.listener:
+            self.listener.close()
         self.services.stop()
 
     def fire_sweep(self, sweep: str, instant: datetime) -> dict[str, Any]:
@@ -140,99 +146,51 @@ class LocalStack:
         return gateway.invoke(function, event)
 
 
-def _problem(status: int, detail: str) -> tuple[int, dict[str, str], bytes]:
-    titles = {400: "Bad request", 404: "Not found", 500: "Internal error"}
-    body = {
-        "type": f"https://momentum.example/problems/{status}",
-        "title": titles.get(status, ""),
-        "status": status,
-        "detail": detail,
-    }
-    return status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
+def respond(stack: LocalStack, request: transport.Request) -> transport.Answer:
+    """One request, as API Gateway and then the function would answer it."""
+    if request.path.startswith("/local/"):
+        from infra.local import local_routes
+
+        return local_routes.handle(
+            stack, request.method, request.target, request.body, request.headers
+        )
+    preflight = gateway.preflight(request.method, request.headers)
+    result = preflight or _to_lambda(stack, request)
+    status = int(result.get("statusCode", 200))
+    out_headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        out_headers[name] = ", ".join(values)
+    if preflight is None:
+        out_headers.update(gateway.cors_headers(request.headers))
+    payload = result.get("body") or ""
+    raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+    return status, out_headers, raw
 
 
-def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
-    from infra.local import local_routes
+def _to_lambda(stack: LocalStack, request: transport.Request) -> dict[str, Any]:
+    from momentum import catalog
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "MomentumLocal/1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            if os.environ.get("MOMENTUM_ACCESS_LOG") == "1":
-                super().log_message(format, *args)
-
-        def _dispatch(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name: value for name, value in self.headers.items()}
-            path = self.path.split("?")[0]
-            try:
-                if path.startswith("/local/"):
-                    status, out_headers, out = local_routes.handle(
-                        stack, self.command, self.path, body, headers
-                    )
-                else:
-                    status, out_headers, out = self._to_lambda(path, body, headers)
-            except Exception as error:  # what Lambda would report as a function error
-                import traceback
-
-                traceback.print_exc()
-                status, out_headers, out = _problem(500, f"The function failed: {error!r}")
-            self.send_response(status)
-            for name, value in out_headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
-
-        def _to_lambda(
-            self, path: str, body: bytes, headers: dict[str, str]
-        ) -> tuple[int, dict[str, str], bytes]:
-            from momentum import catalog
-
-            owner = catalog.route_owner(path)
-            function = owner[0] if owner else catalog.function_named(catalog.DEFAULT_ROUTE_FUNCTION)
-            public = owner is None or owner[1]
-            claims = None
-            if not public:
-                try:
-                    claims = gateway.authorize(stack.authority, headers)
-                except TokenRejected as rejected:
-                    result = gateway.unauthorized(str(rejected))
-                    return 401, result["headers"], result["body"].encode()
-            prefix = _matched_prefix(owner[0], path) if owner else None
-            event = gateway.api_event(
-                method=self.command,
-                target=self.path,
-                headers=headers,
-                body=body,
-                route_key=gateway.route_key_for(prefix, path),
-                claims=claims,
-                source_ip=self.client_address[0],
-            )
-            result = gateway.invoke(function, event)
-            payload = result.get("body") or ""
-            raw = (
-                __import__("base64").b64decode(payload)
-                if result.get("isBase64Encoded")
-                else payload.encode()
-            )
-            out_headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
-            for name, values in (result.get("multiValueHeaders") or {}).items():
-                out_headers[name] = ", ".join(values)
-            status = int(result.get("statusCode", 200))
-            if status in (204, 304):  # HTTP forbids a body here; API Gateway sends none
-                raw = b""
-            return status, out_headers, raw
-
-        def __getattr__(self, name: str) -> Any:
-            # Every method (GET ... TRACE, QUERY) goes to the function, as ANY routes do.
-            if name.startswith("do_"):
-                return self._dispatch
-            raise AttributeError(name)
-
-    return Handler
+    path, headers = request.path, request.headers
+    owner = catalog.route_owner(path)
+    function = owner[0] if owner else catalog.function_named(catalog.DEFAULT_ROUTE_FUNCTION)
+    public = owner is None or owner[1]
+    claims = None
+    if not public:
+        try:
+            claims = gateway.authorize(stack.authority, headers)
+        except TokenRejected as rejected:
+            return gateway.unauthorized(str(rejected))
+    prefix = _matched_prefix(owner[0], path) if owner else None
+    event = gateway.api_event(
+        method=request.method,
+        target=request.target,
+        headers=headers,
+        body=request.body,
+        route_key=gateway.route_key_for(prefix, path),
+        claims=claims,
+        source_ip=request.client_ip,
+    )
+    return gateway.invoke(function, event)
 
 
 def _matched_prefix(function: Any, path: str) -> str | None:
@@ -273,9 +231,10 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     def stop(*_: Any) -> None:
-        # serve_forever() returns once shutdown() runs (from another thread, as it must).
-        if stack.httpd is not None:
-            threading.Thread(target=stack.httpd.shutdown, daemon=True).start()
+        # While uvicorn serves, its own handlers stop it gracefully and then re-raise the
+        # signal here; before or after that, unwinding to the `finally` stops the children.
+        if not stack.stopped:
+            raise KeyboardInterrupt
 
     # SIGINT too, explicitly: a shell that starts `make serve` in the background leaves
     # SIGINT ignored, and Python then never raises KeyboardInterrupt.
@@ -283,11 +242,17 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGINT, stop)
     try:
         stack.start()
-    except Exception:
+        _announce(args.port, args.data_dir)
+        stack.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
         stack.stop()
-        raise
-    base = f"http://127.0.0.1:{args.port}"
-    print(f"Momentum is running at {base}  (data in {args.data_dir})", flush=True)
+
+
+def _announce(port: int, data_dir: Path) -> None:
+    base = f"http://127.0.0.1:{port}"
+    print(f"Momentum is running at {base}  (data in {data_dir})", flush=True)
     print(f"  OpenAPI: {base}/v1/openapi.json   Swagger UI: {base}/v1/docs", flush=True)
     print(
         "  Get a token: curl -s -X POST " + base + "/local/orgs -H 'Content-Type: application/json'"
@@ -296,9 +261,3 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("  then: curl -s " + base + '/v1/me -H "Authorization: Bearer $TOKEN"', flush=True)
     print("Ctrl-C stops everything.", flush=True)
-    try:
-        stack.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stack.stop()

@@ -1,5 +1,9 @@
 """schemathesis over the OpenAPI document, one run per bounded context: no input may
-produce a 5xx. Runs the `st` CLI against the local stack as an outside client would."""
+produce a 5xx. Runs the `st` CLI against the local stack as an outside client would.
+
+Every operation of the document belongs to exactly one context, and the runs together
+make at least 2,000 cases (about 9,600 with this seed). The bodies schemathesis does not
+make (deep nesting, lone surrogates) are sent by test_hostile_bodies.py."""
 
 from __future__ import annotations
 
@@ -24,7 +28,30 @@ CONTEXTS = {
     "coaching": r"^/v1/(engagement-templates|engagements|reports/engagements)",
     "accounts": r"^/v1/(accounts|plan-templates)",
 }
-MIN_CASES = {"identity": 200}
+# At least this many cases per context: about 80% of what the seed gives today (accounts
+# 2459, action plans 890, calendar 303, coaching 1586, identity 1435, okrs 1109, 1:1s 1814).
+MIN_CASES = {
+    "accounts": 1900,
+    "action_plans": 700,
+    "calendar": 240,
+    "coaching": 1250,
+    "identity": 1150,
+    "okrs": 880,
+    "one_on_ones": 1450,
+}
+TOTAL_MIN_CASES = 2000
+DOCUMENT = Path(__file__).parents[2] / "functions/momentum/openapi.json"
+
+
+def test_every_operation_is_fuzzed_by_one_context_and_enough_cases_are_required() -> None:
+    import re
+
+    paths = json.loads(DOCUMENT.read_text())["paths"]
+    for path in paths:
+        owners = [name for name, pattern in CONTEXTS.items() if re.search(pattern, path)]
+        assert len(owners) == 1, (path, owners)
+    assert set(MIN_CASES) == set(CONTEXTS)
+    assert sum(MIN_CASES.values()) >= TOTAL_MIN_CASES
 
 
 def _operations(stack: HttpApi, pattern: str) -> int:
@@ -38,9 +65,7 @@ def _operations(stack: HttpApi, pattern: str) -> int:
 def test_no_input_gives_a_server_error(stack: HttpApi, context: str, tmp_path: Path) -> None:
     pattern = CONTEXTS[context]
     operations = _operations(stack, pattern)
-    assert operations > 0 or context not in MIN_CASES, f"no {context} routes in the document"
-    if operations == 0:
-        pytest.fail(f"the {context} routes are not in the OpenAPI document yet")
+    assert operations > 0, f"no {context} routes in the document"
     admin = stack.new_org(f"Fuzz {context}")
     report = tmp_path / "report.json"
     command = [
@@ -73,7 +98,7 @@ def test_no_input_gives_a_server_error(stack: HttpApi, context: str, tmp_path: P
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     cases = _case_count(report, run.stdout)
     print(f"schemathesis {context}: {operations} operations, {cases} cases, no 5xx")
-    assert cases >= MIN_CASES.get(context, 1), f"only {cases} cases ran"
+    assert cases >= MIN_CASES[context], f"only {cases} cases ran"
 
 
 def _case_count(report: Path, stdout: str) -> int:

@@ -137,3 +137,17 @@ def test_user_pool_carries_the_org_id_attribute_users_cannot_write(
 
 def test_outputs_name_the_api_pool_client_and_table(template: dict[str, Any]) -> None:
     assert {"ApiUrl", "UserPoolId", "UserPoolClientId", "TableName"} <= set(template["Outputs"])
+
+
+def test_cors_comes_from_the_catalog_policy_the_local_gateway_serves(
+    resources_of_type: Callable[[str], Resources], stack: MomentumStack
+) -> None:
+    (api,) = (r["Properties"] for r in resources_of_type("AWS::ApiGatewayV2::Api").values())
+    cors = api["CorsConfiguration"]
+    app_url = str(stack.node.try_get_context("app_url"))
+    assert cors["AllowOrigins"] == list(catalog.allowed_origins(app_url))
+    assert cors["AllowOrigins"] == ["https://app.momentum.example"]
+    assert cors["AllowMethods"] == list(catalog.CORS.allow_methods)
+    assert cors["AllowHeaders"] == list(catalog.CORS.allow_headers)
+    assert cors["MaxAge"] == catalog.CORS.max_age_s
+    assert "AllowCredentials" not in cors or cors["AllowCredentials"] is False

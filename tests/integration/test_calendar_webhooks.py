@@ -57,7 +57,11 @@ def test_unknown_senders_are_refused_and_nothing_is_queued(
 def test_the_graph_validation_token_is_echoed_decoded_as_plain_text() -> None:
     answer = call(sample("graph_validation.json"))
     assert answer["statusCode"] == 200
-    assert answer["headers"] == {"Content-Type": "text/plain"}
+    assert answer["headers"] == {
+        "Content-Type": "text/plain",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
     assert answer["body"] == (
         "Validation: Testing client application reachability for subscription Request-Id: "
         "2b6d3c4e-1f0a-4c1e-9a7b-5d3e2f1a0b9c"

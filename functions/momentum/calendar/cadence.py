@@ -214,7 +214,9 @@ def ruleset(lines: Sequence[str], first_start: datetime) -> rruleset:
     try:
         parsed = rrulestr(body, dtstart=first_start)
     except (ValueError, TypeError) as error:
-        raise Unsupported("rule_not_understood", f"the rule cannot be expanded: {error}") from error
+        raise Unsupported(
+            "rule_not_understood", "the rule cannot be read as a recurrence"
+        ) from error
     assert isinstance(parsed, rrule)
     rules = rruleset()
     rules.rrule(parsed)

@@ -73,10 +73,14 @@ class EventNotFound(ProviderError):
 
 
 def provider_unavailable(error: ProviderError) -> Exception:
-    """A provider failure during a request: 503 problem+json (never a 500)."""
+    """A provider failure during a request: 503 problem+json (never a 500). The provider's
+    own error (its URL, its words) goes to the log, not to the client."""
+    import logging
+
     from momentum.core.problems import Problem
 
-    problem = Problem(f"The calendar provider did not answer as expected ({error}); try again.")
+    logging.getLogger("momentum.calendar").warning("calendar provider failed: %s", error)
+    problem = Problem("The calendar provider did not answer as expected; try again.")
     problem.status, problem.title = 503, "Calendar unavailable"
     problem.slug = "calendar-unavailable"
     return problem

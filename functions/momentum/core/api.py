@@ -8,8 +8,6 @@ unexpected is logged and answered as a 500 problem without internals.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,20 +18,18 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from momentum.core import edge
 from momentum.core import principal as principal_module
 from momentum.core.problems import (
     PROBLEM_JSON,
-    BadRequest,
     InternalError,
     Invalid,
     NotFound,
-    PayloadTooLarge,
     Problem,
     UnsupportedMediaType,
     lambda_result,
 )
 
-MAX_BODY_BYTES = 256 * 1024
 logger = Logger(service="momentum")
 
 
@@ -59,31 +55,25 @@ def _validation_problem(error: RequestValidationError) -> Problem:
 
 
 def check_request(event: dict[str, Any]) -> Problem | None:
-    """Reject bodies the routes must never see. Normalises base64 bodies to text."""
-    body = event.get("body")
-    if body is None or body == "":
-        return None
-    if event.get("isBase64Encoded"):
-        try:
-            raw = base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError):
-            return BadRequest("The body is not valid base64.")
-    else:
-        raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
-    if len(raw) > MAX_BODY_BYTES:
-        return PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}.")
+    """Reject requests the routes must never see. Normalises base64 bodies to text."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return BadRequest("The body is not valid UTF-8.")
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if content_type not in ("application/json", "") and not content_type.endswith("+json"):
-        return UnsupportedMediaType("Send the body as application/json.")
-    try:
-        json.loads(text)
-    except ValueError as error:
-        return BadRequest(f"The body is not valid JSON: {error}.")
+        for name, values in (
+            ("query", event.get("queryStringParameters")),
+            ("path", event.get("pathParameters")),
+        ):
+            for value in (values or {}).values():
+                edge.check_text(name, str(value))
+        if event.get("body") is None or event.get("body") == "":
+            return None
+        text = edge.body_text(event)
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+        content_type = headers.get("content-type", "application/json")
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type not in ("application/json", "") and not media_type.endswith("+json"):
+            return UnsupportedMediaType("Send the body as application/json.")
+        edge.check_json(text)
+    except Problem as problem:
+        return problem
     event["body"], event["isBase64Encoded"] = text, False
     return None
 
@@ -113,13 +103,14 @@ def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> 
     """The body of every API Lambda handler."""
     problem = check_request(event)
     if problem is not None:
-        return lambda_result(problem)
+        return edge.secured(lambda_result(problem))
     principal_module.bind_event(event, context)
     try:
-        return app.resolve(event, context)
+        return edge.secured(app.resolve(event, context))
     except Exception:  # the last line of defence: never a stack trace to the client
         logger.exception("unhandled error")
-        return lambda_result(InternalError("Something went wrong on our side; it has been logged."))
+        failed = InternalError("Something went wrong on our side; it has been logged.")
+        return edge.secured(lambda_result(failed))
 
 
 def created(model: BaseModel | dict[str, Any]) -> Response[Any]:

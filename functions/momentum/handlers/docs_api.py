@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from momentum.core import problems
+from momentum.core import edge, problems
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
@@ -69,6 +69,11 @@ def _page() -> str:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    # The document and the page ignore any body, so no body can make them fail.
+    return edge.secured(_answered(event))
+
+
+def _answered(event: dict[str, Any]) -> dict[str, Any]:
     path = event.get("rawPath") or ""
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "GET")
     if path not in (DOCUMENT_PATH, PAGE_PATH):

@@ -7,15 +7,12 @@ no pydantic and no resolver; it verifies, enqueues "sync this connection" and re
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Any
 
 from momentum.calendar import inbox
-from momentum.core import problems
+from momentum.core import edge, problems
 
-MAX_BODY_BYTES = 256 * 1024
 logger = logging.getLogger("momentum.webhooks")
 
 
@@ -32,22 +29,6 @@ def _problem(status: int, detail: str) -> dict[str, Any]:
     return problems.lambda_result(problems.for_status(status, detail))
 
 
-def _body(event: dict[str, Any]) -> str:
-    raw = event.get("body") or ""
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
-    if event.get("isBase64Encoded"):
-        try:
-            data = base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise inbox.Refused(400, "The body is not valid base64.") from error
-    if len(data) > MAX_BODY_BYTES:
-        raise inbox.Refused(413, "The body is too large.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise inbox.Refused(400, "The body is not valid UTF-8.") from error
-
-
 def _route(event: dict[str, Any]) -> dict[str, Any]:
     path = event.get("rawPath") or ""
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
@@ -62,12 +43,20 @@ def _route(event: dict[str, Any]) -> dict[str, Any]:
     if token is not None:
         # The subscription handshake: echo the decoded token as plain text, nothing else.
         return _answer(200, token, "text/plain")
-    return _answer(inbox.microsoft(_body(event)))
+    body = edge.body_text(event)
+    edge.check_json(body)
+    return _answer(inbox.microsoft(body))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return edge.secured(_answered(event))
+
+
+def _answered(event: dict[str, Any]) -> dict[str, Any]:
     try:
         return _route(event)
+    except problems.Problem as problem:
+        return problems.lambda_result(problem)
     except inbox.Refused as refused:
         if refused.status in (401, 403):
             logger.warning("notification refused: %s", refused.detail)

@@ -127,7 +127,7 @@ def normalise_recurrence(text: str, first_start: datetime, zone: tzinfo) -> str:
     try:
         first = next(recurrence.occurrences(), None)
     except (ValueError, TypeError, OverflowError) as error:
-        raise RecurrenceError(f"the rule cannot be expanded: {error}") from error
+        raise RecurrenceError("the rule cannot be expanded into dates") from error
     if first is None:
         raise RecurrenceError("the rule produces no meeting")
     return normalised
