@@ -25,6 +25,12 @@ from infra.local.tokens import TokenAuthority, TokenRejected
 
 sys.path.insert(0, str(ROOT / "functions"))
 
+from momentum.core.outbound import (  # noqa: E402  (reads no configuration at import)
+    CALENDAR_PROVIDER,
+    DEFAULT_PREFIXES,
+    SLACK_WEBHOOK,
+)
+
 
 def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_port: int) -> None:
     """Point the handlers' boto3 clients at the emulators (before momentum is imported)."""
@@ -59,6 +65,13 @@ def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_po
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
         "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
         "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
+        # core/outbound.py: the local receivers beside the real services, locally only.
+        "CALENDAR_PROVIDER_ALLOWED_PREFIXES": ",".join(
+            [f"{fakes}/", *DEFAULT_PREFIXES[CALENDAR_PROVIDER]]
+        ),
+        "SLACK_WEBHOOK_ALLOWED_PREFIXES": ",".join(
+            [f"http://127.0.0.1:{port}/local/slack/", *DEFAULT_PREFIXES[SLACK_WEBHOOK]]
+        ),
     }.items():
         os.environ.setdefault(name, value)
 

@@ -20,7 +20,7 @@ from infra.local import calendar_fakes
 from momentum.calendar import config as calendar_config
 from momentum.calendar import http as calendar_http
 from momentum.calendar import tokens
-from momentum.core import aws, clock
+from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
 from tests.harness import Actor, InProcessApi
 
@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "MICROSOFT_GRAPH_BASE": f"{FAKE}/microsoft/v1.0",
     "GOOGLE_CLIENT_ID": "google-test-client",
     "MICROSOFT_CLIENT_ID": "microsoft-test-client",
+    "CALENDAR_PROVIDER_ALLOWED_PREFIXES": f"{FAKE}/",
 }
 
 
@@ -136,6 +137,7 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
     os.environ.update(ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue)
     settings.cache_clear()
     calendar_config.clear()
+    outbound.clear()
     tokens.clear()
     providers = FakeProviders(api, tmp_path)
     calendar_http.use_transport(providers.transport)
@@ -148,6 +150,7 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
             os.environ[name] = value
     settings.cache_clear()
     calendar_config.clear()
+    outbound.clear()
     tokens.clear()
 
 

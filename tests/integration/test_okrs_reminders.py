@@ -126,7 +126,7 @@ def test_opted_out_owners_get_slack_only_when_the_org_uses_slack(
                 "hour": 9,
                 "channels": ["email", "slack"],
             },
-            "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"},
+            "slack": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"},
         },
     ).ok()
     owner = api.add_user(admin, "Quiet Quinn")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core import clock
+from momentum.core import clock, outbound
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
@@ -30,6 +30,12 @@ from momentum.store.codec import Item
 
 PUBLIC_USER_FIELDS = set(User.model_fields)
 NULLABLE_USER_FIELDS = {"manager_id", "company_id", "location_id"}
+# What `null` resets a settings field to (rules.merge); fields missing here cannot be null.
+USER_SETTINGS_DEFAULTS = UserSettings().model_dump(exclude_none=True)
+ORG_SETTINGS_DEFAULTS = {
+    "modules": ModulesSettings().model_dump(),
+    "checkin_reminders": CheckinReminders().model_dump(),
+}
 
 
 def _email_taken() -> Conflict:
@@ -104,19 +110,20 @@ def org_settings(principal: Principal) -> OrgSettings:
 def patch_org_settings(principal: Principal, patch: OrgSettingsPatch) -> OrgSettings:
     principal.require_admin()
     current = _org_or_404(principal.org_id)
-    changes = patch.model_dump(exclude_none=True)
-    slack = changes.pop("slack", None)
-    updated = rules.merge(current, changes)
-    if slack is not None:
-        updated["slack_webhook_url"] = slack.get("webhook_url")
+    changes = patch.model_dump(exclude_unset=True)
+    slack_given = "slack" in changes
+    slack = changes.pop("slack", None) or {}
+    updated = rules.merge(current, changes, ORG_SETTINGS_DEFAULTS)
+    if slack_given:
+        updated["slack_webhook_url"] = outbound.slack_webhook(slack.get("webhook_url"))
         if not updated["slack_webhook_url"]:
             updated.pop("slack_webhook_url")
-    # A PATCH of one module leaves the others as they were.
     ModulesSettings.model_validate(updated.get("modules") or {})
+    CheckinReminders.model_validate(updated.get("checkin_reminders") or {})
     audit = activity.changed_fields(
         {k: current.get(k) for k in changes}, {k: updated.get(k) for k in changes}
     )
-    if slack is not None:
+    if slack_given:
         audit["slack"] = {"before": "…", "after": "…"}  # never log the webhook secret
     transactions.write(
         [
@@ -154,9 +161,11 @@ def patch_my_settings(principal: Principal, patch: UserSettingsPatch) -> Me:
     current = repository.user(principal.org_id, principal.user_id)
     if current is None:
         raise NotFound("User not found.")
-    changes = patch.model_dump(exclude_none=True)
+    changes = patch.model_dump(exclude_unset=True)
     updated = dict(current)
-    updated["settings"] = rules.merge(current.get("settings") or {}, changes)
+    updated["settings"] = rules.merge(
+        current.get("settings") or {}, changes, USER_SETTINGS_DEFAULTS
+    )
     if "time_zone" in changes:
         updated["time_zone"] = changes["time_zone"]  # sweeps read the user's zone here
     transactions.write(
@@ -169,7 +178,10 @@ def patch_my_settings(principal: Principal, patch: UserSettingsPatch) -> Me:
                 actor_id=principal.user_id,
                 action="settings_updated",
                 at=clock.now(),
-                changes=activity.changed_fields(current.get("settings") or {}, changes),
+                changes=activity.changed_fields(
+                    current.get("settings") or {},
+                    {k: updated["settings"].get(k) for k in changes},
+                ),
             ),
         ]
     )
@@ -220,11 +232,28 @@ def _check_placement(org_id: str, company_id: str | None, location_id: str | Non
         )
 
 
+def _check_accounts(org_id: str, account_ids: list[str] | None) -> None:
+    """A customer's accounts must be the org's (the accounts context is imported only
+    when some are named)."""
+    if not account_ids:
+        return
+    from momentum.accounts import service as accounts
+
+    known = accounts.known_account_ids(org_id, account_ids)
+    unknown = [i for i, aid in enumerate(account_ids) if aid not in known]
+    if unknown:
+        raise Invalid(
+            "These are not accounts of this organisation.",
+            errors=[field_error(f"account_ids.{i}", "unknown account") for i in unknown],
+        )
+
+
 def create_user(principal: Principal, request: UserCreate) -> User:
     principal.require_admin()
     org_item = _org_or_404(principal.org_id)
     manager = _manager(principal.org_id, request.manager_id)
     _check_placement(principal.org_id, request.company_id, request.location_id)
+    _check_accounts(principal.org_id, request.account_ids)
     now, user_id = clock.now(), new_id()
     chain = rules.manager_chain(request.manager_id, (manager or {}).get("manager_chain", []))
     body = _new_user_body(
@@ -293,6 +322,7 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         )
     updated = {**current, **changes}
     _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
+    _check_accounts(principal.org_id, changes.get("account_ids"))
     ops: list[transactions.Op] = []
     reorganised: dict[str, list[str]] = {}
     if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):

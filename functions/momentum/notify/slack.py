@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from momentum.core import outbound
+
 
 class SlackDeliveryError(Exception):
     pass
@@ -9,6 +11,9 @@ class SlackDeliveryError(Exception):
 
 def post_slack(webhook_url: str, text: str) -> str:
     from slack_sdk.webhook import WebhookClient  # imported only by senders that use Slack
+
+    if not outbound.is_allowed(webhook_url, outbound.SLACK_WEBHOOK):  # e.g. saved before the rule
+        raise SlackDeliveryError("the org's Slack webhook URL is not an allowed Slack URL")
 
     response = WebhookClient(webhook_url, timeout=5).send(text=text)
     if response.status_code != 200:
