@@ -25,7 +25,7 @@ from infra.local.tokens import TokenAuthority, TokenRejected
 
 sys.path.insert(0, str(ROOT / "functions"))
 
-from momentum.core.outbound import (  # noqa: E402  (reads no configuration at import)
+from momentum.core.outbound import (  # reads no configuration at import
     CALENDAR_PROVIDER,
     DEFAULT_PREFIXES,
     SLACK_WEBHOOK,
