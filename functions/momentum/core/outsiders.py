@@ -1,10 +1,11 @@
 """What a customer contact may reach (SPEC §1 "Customer contacts").
 
-Customers are outsiders: their own user and settings, and the account routes, where the
-accounts context shows them only their accounts' customer-visible plans. Every other
-route refuses them here, before any route code runs, so a new route is closed to them
-until it is added below. Reading another user answers 404 (as if it did not exist);
-anything else outside the list answers 403.
+Customers are outsiders: their own user and settings, and the accounts context's routes
+(accounts and plan templates), where that context shows them only their accounts'
+customer-visible plans and refuses the rest. Every other route refuses them here, before
+any route code runs, so a new route is closed to them until it is added below. A read
+outside the list (or of another user) answers 404, as if there were nothing to see; any
+other method answers 403.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ CUSTOMER_ROUTES: tuple[tuple[str | None, re.Pattern[str]], ...] = (
     ("PATCH", re.compile(r"/v1/me/settings")),
     ("GET", re.compile(r"/v1/users/(?P<user_id>[^/]+)")),
     (None, re.compile(r"/v1/accounts(/.*)?")),
+    (None, re.compile(r"/v1/plan-templates(/.*)?")),
 )
 
 
@@ -44,4 +46,6 @@ def check_customer_reach(roles: frozenset[str], user_id: str, event: dict[str, A
         if match.groupdict().get("user_id", user_id) != user_id:
             raise NotFound("User not found.")
         return
+    if method in ("GET", "HEAD"):
+        raise NotFound("Not found.")
     raise Forbidden("Customer contacts can reach only their accounts' plans and their own user.")
