@@ -125,7 +125,10 @@ class InProcessApi(Api):
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = None
-        return Reply(result["statusCode"], parsed, result.get("headers") or {}, text)
+        out = dict(result.get("headers") or {})
+        for cookie in result.get("cookies") or []:  # as the local server sends them
+            out["Set-Cookie"] = cookie
+        return Reply(result["statusCode"], parsed, out, text)
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
         from momentum.identity import service

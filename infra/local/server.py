@@ -234,6 +234,8 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             out_headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
             for name, values in (result.get("multiValueHeaders") or {}).items():
                 out_headers[name] = ", ".join(values)
+            for cookie in result.get("cookies") or []:  # HTTP API v2: each is a Set-Cookie
+                out_headers["Set-Cookie"] = cookie  # Momentum sets at most one per answer
             status = int(result.get("statusCode", 200))
             if status in (204, 304):  # HTTP forbids a body here; API Gateway sends none
                 raw = b""

@@ -107,6 +107,8 @@ class HttpApi(Api):
             else (None if body is None else httpx.Request("POST", "/", json=body).content)
         )
         answer = self.http.request(method, path, content=content, headers=sent)
+        # A request carries only the cookies a test gives it, as in-process (no jar).
+        self.http.cookies.clear()
         try:
             parsed = answer.json() if answer.content else None
         except ValueError:
