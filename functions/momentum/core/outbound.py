@@ -49,7 +49,7 @@ def _under(url: SplitResult, prefix: SplitResult) -> bool:
         url.scheme == prefix.scheme
         and url.hostname == prefix.hostname
         and url.port == prefix.port
-        and (url.path == prefix.path.rstrip("/") or url.path.startswith(base))
+        and url.path.startswith(base)
     )
 
 
