@@ -70,8 +70,9 @@ def _binding_cookie(value: str, max_age: int) -> Cookie:
 
 
 def _binding_from_browser() -> str | None:
-    for cookie in router.current_event.cookies or []:
-        name, _, value = cookie.strip().partition("=")
+    cookies = router.current_event.raw_event.get("cookies") or []  # HTTP API v2: a list
+    for cookie in cookies if isinstance(cookies, list) else []:
+        name, _, value = str(cookie).strip().partition("=")
         if name == oauth.BINDING_COOKIE and value:
             return value
     return None
