@@ -97,3 +97,11 @@ def test_a_valid_email_has_its_domain_normalised() -> None:
 )  # fmt: skip
 def test_time_zones_are_iana_names(name: str, known: bool) -> None:
     assert is_time_zone(name) is known
+
+
+def test_a_stored_webhook_outside_slack_is_never_posted_to() -> None:
+    from momentum.notify.slack import SlackDeliveryError, post_slack
+
+    # No network here: the refusal comes before any request is made.
+    with pytest.raises(SlackDeliveryError, match="not an allowed Slack URL"):
+        post_slack("http://169.254.169.254/latest/meta-data/", "Ada's check-in is due")
