@@ -110,7 +110,8 @@ def test_a_start_link_binds_one_browser_and_opens_once(
     assert again.status == 400 and "already opened" in again.json["detail"]
     redirect = fakes.browse(header(opened, "Location"))
     assert finish_sign_in(api, redirect, None).status == 400
-    assert finish_sign_in(api, redirect, "momentum_calendar_oauth=guessed").status == 400
+    guessed = cookie.split("=")[0] + "=guessed"
+    assert finish_sign_in(api, redirect, guessed).status == 400
     # The refusals consumed nothing: the browser holding the cookie still finishes.
     assert finish_sign_in(api, redirect, cookie.split(";")[0]).status == 302
     assert api.get(ada, "/v1/calendar/connections/google").ok()["status"] == "connected"

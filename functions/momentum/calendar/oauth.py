@@ -39,6 +39,11 @@ START_PATH = "/v1/calendar/oauth/start"
 BINDING_COOKIE = "momentum_calendar_oauth"
 
 
+def binding_cookie_name(state: str) -> str:
+    """One cookie per sign-in, so two started in one browser do not overwrite each other."""
+    return f"{BINDING_COOKIE}_{hashlib.sha256(state.encode()).hexdigest()[:16]}"
+
+
 def _challenge(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -124,7 +129,7 @@ def finish(code: str, state: str, binding: str | None) -> tuple[str, str]:
         raise BadRequest("The provider refused the sign-in code; connect again.") from revoked
     if not grant.refresh_token:
         raise BadRequest("The provider granted no offline access; connect again.")
-    account = _account_of_user(org_id, user_id, provider_name, grant)
+    account = _account_of_user(org_id, user_id, provider_name, grant, grant.refresh_token)
     now = clock.now()
     _replace_existing(org_id, user_id, provider_name)
     sealed = crypto.seal(grant.refresh_token, org_id=org_id, user_id=user_id)
@@ -138,7 +143,9 @@ def finish(code: str, state: str, binding: str | None) -> tuple[str, str]:
     return provider_name, org_id
 
 
-def _account_of_user(org_id: str, user_id: str, provider_name: str, grant: provider.Grant) -> str:
+def _account_of_user(
+    org_id: str, user_id: str, provider_name: str, grant: provider.Grant, refresh_token: str
+) -> str:
     """The provider account's address when it is the user's own (a verified email equal
     to the user's); otherwise the grant is given back and the connection refused."""
     user = identity.user_item(org_id, user_id) or {}
@@ -146,8 +153,7 @@ def _account_of_user(org_id: str, user_id: str, provider_name: str, grant: provi
     vouched = calendar_for(provider_name).account_emails(grant.access_token)
     if mine and mine in vouched:
         return mine
-    assert grant.refresh_token is not None
-    provider.revoke(provider_config(provider_name), grant.refresh_token)
+    provider.revoke(provider_config(provider_name), refresh_token)
     signed_in = vouched[0] if vouched else "an account without a verified email"
     raise Forbidden(
         f"You signed in to {provider_name} as {signed_in}; connect the calendar of "

@@ -55,11 +55,11 @@ def connect(request: Annotated[ConnectRequest, Body()]) -> ConnectAnswer:
     return ConnectAnswer(provider=request.provider, authorization_url=url)
 
 
-def _binding_cookie(value: str, max_age: int) -> Cookie:
+def _binding_cookie(state: str, value: str, max_age: int) -> Cookie:
     """HttpOnly, Lax (sent on the provider's top-level redirect back), only to the OAuth
     paths, Secure wherever the API is served over HTTPS."""
     return Cookie(
-        name=oauth.BINDING_COOKIE,
+        name=oauth.binding_cookie_name(state),
         value=value,
         path="/v1/calendar/oauth",
         secure=settings().api_base_url.startswith("https://"),
@@ -69,11 +69,12 @@ def _binding_cookie(value: str, max_age: int) -> Cookie:
     )
 
 
-def _binding_from_browser() -> str | None:
+def _binding_from_browser(state: str) -> str | None:
+    wanted = oauth.binding_cookie_name(state)
     cookies = router.current_event.raw_event.get("cookies") or []  # HTTP API v2: a list
     for cookie in cookies if isinstance(cookies, list) else []:
         name, _, value = str(cookie).strip().partition("=")
-        if name == oauth.BINDING_COOKIE and value:
+        if name == wanted and value:
             return value
     return None
 
@@ -88,7 +89,7 @@ def oauth_start(state: Annotated[str, Query(min_length=1, max_length=512)]) -> R
         content_type="text/plain",
         body="",
         headers={"Location": consent, "Cache-Control": "no-store"},
-        cookies=[_binding_cookie(binding, int(STATE_TTL.total_seconds()))],
+        cookies=[_binding_cookie(state, binding, int(STATE_TTL.total_seconds()))],
     )
 
 
@@ -106,14 +107,14 @@ def oauth_callback(
     if not code or not state:
         raise BadRequest("The callback needs code and state.")
     with _provider_calls():
-        provider, _ = oauth.finish(code, state, _binding_from_browser())
+        provider, _ = oauth.finish(code, state, _binding_from_browser(state))
     location = f"{settings().app_url}/settings/calendar?connected={provider}"
     return Response(
         status_code=302,
         content_type="text/plain",
         body="",
         headers={"Location": location},
-        cookies=[_binding_cookie("", 0)],  # spent: the browser forgets it
+        cookies=[_binding_cookie(state, "", 0)],  # spent: the browser forgets it
     )
 
 
