@@ -51,6 +51,10 @@ def api_request(
     elif body is not None:
         event["body"] = json.dumps(body)
     event["headers"].update(headers or {})
+    # HTTP API v2 hands cookies over apart from the headers, as the local gateway does.
+    cookie = event["headers"].pop("Cookie", None) or event["headers"].pop("cookie", None)
+    if cookie:
+        event["cookies"] = [c.strip() for c in cookie.split(";") if c.strip()]
     return event
 
 

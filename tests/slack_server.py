@@ -5,12 +5,15 @@ exercise the Slack sender's real failure path: `/refuse` answers 403 `invalid_to
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from momentum.core import outbound
 
 ANSWERS = {"/refuse": (403, "invalid_token"), "/gone": (404, "no_service")}
 
@@ -45,8 +48,18 @@ def slack_server() -> Iterator[SlackServer]:
     server_state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    # Allowed as the local stack allows its receivers: by the environment's allow-list.
+    variable = f"{outbound.SLACK_WEBHOOK}_ALLOWED_PREFIXES"
+    before = os.environ.get(variable)
+    os.environ[variable] = f"{server_state.url}/"
+    outbound.allowed_prefixes.cache_clear()
     try:
         yield server_state
     finally:
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before
+        outbound.allowed_prefixes.cache_clear()
         httpd.shutdown()
         httpd.server_close()

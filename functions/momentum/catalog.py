@@ -80,7 +80,7 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.calendar_api:handler",
         description="Calendar connections, OAuth, event listing and import",
         routes=("/v1/calendar", "/v1/one-on-ones/import"),
-        public_routes=("/v1/calendar/oauth/callback",),
+        public_routes=("/v1/calendar/oauth/start", "/v1/calendar/oauth/callback"),
         needs=("table", "kms", "secrets", "calendar_queue"),
         timeout_s=29,
     ),

@@ -7,8 +7,13 @@ handshake. Test-control routes under /local/calendar/control/ create and change 
 events; each change delivers real-shaped webhooks to the local API, and the answer lists
 them (so a test can replay them). State lives in a JSON file in the stack's data folder.
 
+The consent page approves as the `login_hint` account, or as the account a test names
+with `fake_account=` added to the authorize URL (a person picking another account at the
+provider); `fake_email_verified=false` makes Google report that address unverified. The
+signed-in account answers at Google's OpenID userinfo and Graph's /me, as the real ones do.
+
 URL layout (what configure_environment points the providers' base URLs at):
-  /local/calendar/google/oauth/{authorize,token,revoke}   GOOGLE_OAUTH_BASE
+  /local/calendar/google/oauth/{authorize,token,revoke,userinfo}   GOOGLE_OAUTH_BASE
   /local/calendar/google/calendar/v3/...                  GOOGLE_API_BASE (…/google)
   /local/calendar/microsoft/oauth/{authorize,token}       MICROSOFT_LOGIN_BASE
   /local/calendar/microsoft/v1.0/...                      MICROSOFT_GRAPH_BASE
@@ -196,6 +201,8 @@ def _route(
             return _authorize(fake, provider, query)
         if path == f"/{provider}/oauth/token" and method == "POST":
             return _token(fake, provider, dict(parse_qsl(raw.decode())))
+    if path == "/google/oauth/userinfo" and method == "GET":
+        return _userinfo(fake, headers)
     if path == "/google/oauth/revoke" and method == "POST":
         token = query.get("token") or dict(parse_qsl(raw.decode())).get("token", "")
         grant = fake.state.get("refresh", {}).get(token)
@@ -231,17 +238,37 @@ def _authorize(fake: Fake, provider: str, query: dict[str, str]) -> Answer:
         return error(400, "invalid_request", f"missing or wrong: {missing or 'PKCE S256'}")
     code = secrets.token_urlsafe(24)
     fake.state.setdefault("codes", {})[code] = {
-        "provider": provider, "email": query["login_hint"].lower(),
+        "provider": provider, "email": (query.get("fake_account") or query["login_hint"]).lower(),
         "challenge": query["code_challenge"], "redirect_uri": query["redirect_uri"],
         "client_id": query["client_id"],
+        "email_verified": query.get("fake_email_verified", "true") != "false",
     }  # fmt: skip
     location = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
     return 302, {"Location": location, "Content-Type": "text/plain"}, b""
 
 
-def _issue(fake: Fake, provider: str, email: str, refresh: str | None) -> dict[str, Any]:
+def _userinfo(fake: Fake, headers: dict[str, str]) -> Answer:
+    """Google's OpenID Connect userinfo: who the access token belongs to."""
+    token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+    grant = fake.state.get("access", {}).get(token)
+    if not grant or grant["provider"] != "google":
+        return _json(401, {"error": "invalid_token"})
+    email = grant["email"]
+    return _json(200, {
+        "sub": hashlib.sha256(email.encode()).hexdigest()[:21], "email": email,
+        "email_verified": grant.get("email_verified", True),
+    })  # fmt: skip
+
+
+def _issue(
+    fake: Fake, provider: str, email: str, refresh: str | None, *, email_verified: bool = True
+) -> dict[str, Any]:
     access = secrets.token_urlsafe(24)
-    fake.state.setdefault("access", {})[access] = {"provider": provider, "email": email}
+    fake.state.setdefault("access", {})[access] = {
+        "provider": provider,
+        "email": email,
+        "email_verified": email_verified,
+    }
     if refresh is None or provider == "microsoft":  # Microsoft rotates on every use
         refresh = secrets.token_urlsafe(32)
         fake.state.setdefault("refresh", {})[refresh] = {
@@ -271,7 +298,8 @@ def _token(fake: Fake, provider: str, form: dict[str, str]) -> Answer:
             or challenge.decode() != grant["challenge"]
         ):
             return _json(400, {"error": "invalid_grant", "error_description": "bad code"})
-        return _json(200, _issue(fake, provider, grant["email"], None))
+        verified = bool(grant.get("email_verified", True))
+        return _json(200, _issue(fake, provider, grant["email"], None, email_verified=verified))
     if form.get("grant_type") == "refresh_token":
         grant = fake.state.get("refresh", {}).get(form.get("refresh_token", ""))
         if not grant or grant["revoked"] or grant["provider"] != provider:

@@ -26,6 +26,12 @@ from infra.local.tokens import TokenAuthority, TokenRejected
 
 sys.path.insert(0, str(ROOT / "functions"))
 
+from momentum.core.outbound import (  # reads no configuration at import
+    CALENDAR_PROVIDER,
+    DEFAULT_PREFIXES,
+    SLACK_WEBHOOK,
+)
+
 
 def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_port: int) -> None:
     """Point the handlers' boto3 clients at the emulators (before momentum is imported)."""
@@ -60,6 +66,13 @@ def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_po
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
         "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
         "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
+        # core/outbound.py: the local receivers beside the real services, locally only.
+        "CALENDAR_PROVIDER_ALLOWED_PREFIXES": ",".join(
+            [f"{fakes}/", *DEFAULT_PREFIXES[CALENDAR_PROVIDER]]
+        ),
+        "SLACK_WEBHOOK_ALLOWED_PREFIXES": ",".join(
+            [f"http://127.0.0.1:{port}/local/slack/", *DEFAULT_PREFIXES[SLACK_WEBHOOK]]
+        ),
     }.items():
         os.environ.setdefault(name, value)
 
@@ -162,8 +175,12 @@ def respond(stack: LocalStack, request: transport.Request) -> transport.Answer:
         out_headers[name] = ", ".join(values)
     if preflight is None:
         out_headers.update(gateway.cors_headers(request.headers))
+    for cookie in result.get("cookies") or []:  # HTTP API v2: each is a Set-Cookie
+        out_headers["Set-Cookie"] = cookie  # Momentum sets at most one per answer
     payload = result.get("body") or ""
     raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+    if status in (204, 304):  # HTTP forbids a body here; API Gateway sends none
+        raw = b""
     return status, out_headers, raw
 
 

@@ -84,9 +84,25 @@ class LocalStackProcess:
 class HttpApi(Api):
     """The harness's Api over real HTTP, with tokens from /local/tokens."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, dynamodb_url: str) -> None:
         self.url = url
         self.http = httpx.Client(base_url=url, timeout=60)
+        self.dynamodb_url = dynamodb_url
+
+    def dynamodb(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=self.dynamodb_url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def table(self) -> str:
+        [name] = self.dynamodb().list_tables()["TableNames"]  # the local stack has one table
+        return str(name)
 
     def request(
         self,
@@ -107,6 +123,8 @@ class HttpApi(Api):
             else (None if body is None else httpx.Request("POST", "/", json=body).content)
         )
         answer = self.http.request(method, path, content=content, headers=sent)
+        # A request carries only the cookies a test gives it, as in-process (no jar).
+        self.http.cookies.clear()
         try:
             parsed = answer.json() if answer.content else None
         except ValueError:
@@ -157,4 +175,4 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
 
 @pytest.fixture(scope="session")
 def stack(local_stack: LocalStackProcess) -> HttpApi:
-    return HttpApi(local_stack.url)
+    return HttpApi(local_stack.url, f"http://127.0.0.1:{local_stack.dynamodb_port}")

@@ -15,7 +15,15 @@ from momentum.calendar import crypto, keys
 from momentum.core import clock
 from momentum.store import table
 from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.integration.test_calendar_harness import (
+    FakeProviders,
+    connect,
+    fake_providers,
+    finish_sign_in,
+    header,
+    instant,
+    open_sign_in,
+)
 
 
 @pytest.fixture
@@ -77,16 +85,36 @@ def test_microsoft_rotates_refresh_tokens_and_the_newest_is_kept(
 
 def test_a_sign_in_link_works_once(api: InProcessApi, fakes: FakeProviders) -> None:
     ada, _ = users(api)
-    url = api.post(ada, "/v1/calendar/connections", {"provider": "google"}).ok()[
-        "authorization_url"]  # fmt: skip
-    query = parse_qs(urlsplit(url).query)
+    consent, cookie = open_sign_in(api, ada, "google")
+    query = parse_qs(urlsplit(consent).query)
     assert query["code_challenge_method"] == ["S256"] and query["login_hint"] == [ada.email]
-    callback = urlsplit(fakes.browse(url).headers["location"])
-    assert api.get(None, f"{callback.path}?{callback.query}").status == 302
-    assert api.get(None, f"{callback.path}?{callback.query}").status == 400
+    redirect = fakes.browse(consent)
+    assert finish_sign_in(api, redirect, cookie).status == 302
+    assert finish_sign_in(api, redirect, cookie).status == 400
     assert api.get(None, "/v1/calendar/oauth/callback?code=x&state=forged").status == 400
     assert api.get(None, "/v1/calendar/oauth/callback?error=access_denied").status == 400
     assert api.post(ada, "/v1/calendar/connections", {"provider": "yahoo"}).status == 422
+
+
+def test_a_start_link_binds_one_browser_and_opens_once(
+    api: InProcessApi, fakes: FakeProviders
+) -> None:
+    ada, _ = users(api)
+    link = api.post(ada, "/v1/calendar/connections", {"provider": "google"}).ok()
+    start = urlsplit(link["authorization_url"])
+    opened = api.get(None, f"{start.path}?{start.query}")
+    assert opened.status == 302
+    cookie = header(opened, "Set-Cookie")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/v1/calendar/oauth" in cookie
+    again = api.get(None, f"{start.path}?{start.query}")
+    assert again.status == 400 and "already opened" in again.json["detail"]
+    redirect = fakes.browse(header(opened, "Location"))
+    assert finish_sign_in(api, redirect, None).status == 400
+    guessed = cookie.split("=")[0] + "=guessed"
+    assert finish_sign_in(api, redirect, guessed).status == 400
+    # The refusals consumed nothing: the browser holding the cookie still finishes.
+    assert finish_sign_in(api, redirect, cookie.split(";")[0]).status == 302
+    assert api.get(ada, "/v1/calendar/connections/google").ok()["status"] == "connected"
 
 
 def test_a_revoked_grant_marks_the_connection_and_emails_once(

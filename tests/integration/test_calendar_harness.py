@@ -20,9 +20,9 @@ from infra.local import calendar_fakes
 from momentum.calendar import config as calendar_config
 from momentum.calendar import http as calendar_http
 from momentum.calendar import tokens
-from momentum.core import aws, clock
+from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, Api, InProcessApi, Reply
 
 FAKE = "http://fake.local/local/calendar"
 ENVIRONMENT = {
@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "MICROSOFT_GRAPH_BASE": f"{FAKE}/microsoft/v1.0",
     "GOOGLE_CLIENT_ID": "google-test-client",
     "MICROSOFT_CLIENT_ID": "microsoft-test-client",
+    "CALENDAR_PROVIDER_ALLOWED_PREFIXES": f"{FAKE}/",
 }
 
 
@@ -136,6 +137,7 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
     os.environ.update(ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue)
     settings.cache_clear()
     calendar_config.clear()
+    outbound.clear()
     tokens.clear()
     providers = FakeProviders(api, tmp_path)
     calendar_http.use_transport(providers.transport)
@@ -148,16 +150,36 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
             os.environ[name] = value
     settings.cache_clear()
     calendar_config.clear()
+    outbound.clear()
     tokens.clear()
 
 
-def connect(api: InProcessApi, fakes: FakeProviders, actor: Actor, provider: str) -> None:
-    """The whole OAuth dance: authorization URL, consent, callback, first sync."""
+def header(reply: Reply, name: str) -> str:
+    return next((v for k, v in reply.headers.items() if k.lower() == name.lower()), "")
+
+
+def open_sign_in(api: Api, actor: Actor, provider: str) -> tuple[str, str]:
+    """Connect, then open the start link in a browser: (the provider's consent URL, the
+    binding cookie that browser now holds, as `name=value`)."""
     answer = api.post(actor, "/v1/calendar/connections", {"provider": provider}).ok()
-    consent = fakes.browse(answer["authorization_url"])
+    start = urlsplit(answer["authorization_url"])
+    opened = api.get(None, f"{start.path}?{start.query}")
+    assert opened.status == 302, opened.text
+    return header(opened, "Location"), header(opened, "Set-Cookie").split(";")[0]
+
+
+def finish_sign_in(api: Api, consent: httpx.Response, cookie: str | None) -> Reply:
+    """The provider's redirect back to the callback, from a browser holding `cookie`."""
     assert consent.status_code == 302, consent.text
     callback = urlsplit(consent.headers["location"])
-    reply = api.get(None, f"{callback.path}?{callback.query}")
+    headers = {"Cookie": cookie} if cookie else None
+    return api.get(None, f"{callback.path}?{callback.query}", headers=headers)
+
+
+def connect(api: InProcessApi, fakes: FakeProviders, actor: Actor, provider: str) -> None:
+    """The whole OAuth dance: start link, consent, callback, first sync."""
+    consent, cookie = open_sign_in(api, actor, provider)
+    reply = finish_sign_in(api, fakes.browse(consent), cookie)
     assert reply.status == 302, reply.text
     fakes.drain()
 

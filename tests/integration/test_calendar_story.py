@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,7 +16,12 @@ import pytest
 
 from momentum.core import clock
 from tests.harness import Actor, Api, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, fake_providers
+from tests.integration.test_calendar_harness import (
+    FakeProviders,
+    fake_providers,
+    finish_sign_in,
+    open_sign_in,
+)
 
 NY = ZoneInfo("America/New_York")
 
@@ -36,11 +40,8 @@ def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
 
 
 def connect(api: Api, fakes: Fakes, actor: Actor, provider: str) -> None:
-    answer = api.post(actor, "/v1/calendar/connections", {"provider": provider}).ok()
-    consent = fakes.browse(answer["authorization_url"])
-    assert consent.status_code == 302, consent.text
-    callback = urlsplit(consent.headers["location"])
-    reply = api.get(None, f"{callback.path}?{callback.query}")
+    consent, cookie = open_sign_in(api, actor, provider)
+    reply = finish_sign_in(api, fakes.browse(consent), cookie)
     assert reply.status == 302, reply.text
     assert api.get(actor, f"/v1/calendar/connections/{provider}").ok()["status"] == "connected"
     fakes.drain()

@@ -87,7 +87,7 @@ def test_org_settings_patch_is_admin_only_and_hides_the_slack_url(api: InProcess
     bob = api.add_user(admin, "Bob Builder")
     patch = {
         "modules": {"one_on_ones": {"enabled": False, "display_name": "Check-ins"}},
-        "slack": {"webhook_url": "https://hooks.slack.test/T000/B000/secretvalue"},
+        "slack": {"webhook_url": "https://hooks.slack.com/T000/B000/secretvalue"},
     }
     assert api.patch(bob, "/v1/org/settings", patch).status == 403
     settings = api.patch(admin, "/v1/org/settings", patch).ok()

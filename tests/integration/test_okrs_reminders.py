@@ -126,7 +126,7 @@ def test_opted_out_owners_get_slack_only_when_the_org_uses_slack(
                 "hour": 9,
                 "channels": ["email", "slack"],
             },
-            "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"},
+            "slack": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"},
         },
     ).ok()
     owner = api.add_user(admin, "Quiet Quinn")
@@ -178,7 +178,7 @@ def test_a_reminder_names_goals_in_progress_and_slack_never_names_private_ones(
         "/v1/org/settings",
         {
             "checkin_reminders": {"channels": ["email", "slack"]},
-            "slack": {"webhook_url": "https://hooks.slack.test/services/T0/B0/x"},
+            "slack": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"},
         },
     ).ok()
     owner = api.add_user(admin, "Olive Owner")

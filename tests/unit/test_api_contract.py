@@ -99,6 +99,7 @@ def test_the_bearer_scheme_is_a_jwt_and_the_public_operations_are_the_catalogs()
     assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
     public = {(m, p) for m, p, op in OPERATIONS if op["security"] == []}
     assert public == DOCUMENTATION_READS | {
+        ("GET", "/v1/calendar/oauth/start"),
         ("GET", "/v1/calendar/oauth/callback"),
         ("POST", "/webhooks/google"),
         ("POST", "/webhooks/microsoft"),

@@ -11,7 +11,7 @@ from infra.local.schedules import due_instants
 
 from momentum import catalog
 from momentum.core.ids import is_id, new_id
-from momentum.core.problems import Conflict
+from momentum.core.problems import Conflict, Invalid
 from momentum.core.text import fold, words
 from momentum.identity import rules
 
@@ -102,7 +102,20 @@ def test_manager_chain_and_loops() -> None:
 
 def test_merge_keeps_fields_left_out() -> None:
     current = {"notifications": {"a": True, "b": True}, "hide": False}
-    assert rules.merge(current, {"notifications": {"a": False}}) == {
+    defaults = {"notifications": {"a": True, "b": True}, "hide": False}
+    assert rules.merge(current, {"notifications": {"a": False}}, defaults) == {
         "notifications": {"a": False, "b": True},
         "hide": False,
     }
+
+
+def test_merge_null_resets_to_the_default_and_refuses_fields_without_one() -> None:
+    current = {"notifications": {"a": False, "b": False}, "zone": "UTC"}
+    defaults = {"notifications": {"a": True, "b": True}}
+    assert rules.merge(current, {"notifications": {"a": None}}, defaults) == {
+        "notifications": {"a": True, "b": False},
+        "zone": "UTC",
+    }
+    with pytest.raises(Invalid) as refused:
+        rules.merge(current, {"zone": None}, defaults)
+    assert refused.value.body()["errors"] == [{"path": "zone", "message": "may not be null"}]

@@ -60,6 +60,12 @@ def require_internal(principal: Principal) -> None:
         raise Forbidden("Only members of the organisation can do this.")
 
 
+def known_account_ids(org_id: str, account_ids: list[str]) -> set[str]:
+    """Which of these ids name accounts of the org (one round trip per 100)."""
+    wanted = [aid for aid in account_ids if is_id(aid)]
+    return {item["id"] for item in repository.accounts(org_id, wanted)} if wanted else set()
+
+
 def can_view_activity(principal: Principal, entity_id: str) -> bool:
     """Account and template activity is internal: customers never read it."""
     return not is_customer(principal)

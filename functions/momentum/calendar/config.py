@@ -24,6 +24,7 @@ class ProviderConfig:
     token_url: str
     revoke_url: str | None
     api_base: str
+    userinfo_url: str  # who signed in: OpenID userinfo (Google), Graph /me (Microsoft)
     scopes: str
     secret_value: str | None
     secret_arn: str | None
@@ -59,6 +60,9 @@ def google() -> ProviderConfig:
         token_url=f"{oauth}/token" if oauth else "https://oauth2.googleapis.com/token",
         revoke_url=f"{oauth}/revoke" if oauth else "https://oauth2.googleapis.com/revoke",
         api_base=env.get("GOOGLE_API_BASE", "https://www.googleapis.com").rstrip("/"),
+        userinfo_url=f"{oauth}/userinfo"
+        if oauth
+        else "https://openidconnect.googleapis.com/v1/userinfo",
         scopes="openid email https://www.googleapis.com/auth/calendar.readonly",
         secret_value=env.get("GOOGLE_CLIENT_SECRET"),
         secret_arn=env.get("GOOGLE_CLIENT_SECRET_ARN"),
@@ -71,13 +75,15 @@ def microsoft() -> ProviderConfig:
     login = env.get(
         "MICROSOFT_LOGIN_BASE", "https://login.microsoftonline.com/common/oauth2/v2.0"
     ).rstrip("/")
+    graph = env.get("MICROSOFT_GRAPH_BASE", "https://graph.microsoft.com/v1.0").rstrip("/")
     return ProviderConfig(
         name="microsoft",
         client_id=env.get("MICROSOFT_CLIENT_ID", "momentum-microsoft-client"),
         authorize_url=f"{login}/authorize",
         token_url=f"{login}/token",
         revoke_url=None,  # Graph has no per-grant revocation; see calendar/oauth.py
-        api_base=env.get("MICROSOFT_GRAPH_BASE", "https://graph.microsoft.com/v1.0").rstrip("/"),
+        api_base=graph,
+        userinfo_url=f"{graph}/me",
         scopes="offline_access openid email User.Read Calendars.Read",
         secret_value=env.get("MICROSOFT_CLIENT_SECRET"),
         secret_arn=env.get("MICROSOFT_CLIENT_SECRET_ARN"),

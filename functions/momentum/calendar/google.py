@@ -122,8 +122,14 @@ class GoogleCalendar:
             params = {**params, "pageToken": page["nextPageToken"]}
         return items, page
 
-    def account_email(self, access: str) -> str:
-        return str(self._get(access, "/calendars/primary", {}, "calendar").get("id", "")).lower()
+    def account_emails(self, access: str) -> tuple[str, ...]:
+        """The signed-in Google account's email, only if Google has verified it."""
+        answer = http.request(
+            "GET", self.config.userinfo_url, headers={"Authorization": f"Bearer {access}"}
+        )
+        me = checked(answer, what="userinfo")
+        email = str(me.get("email") or "").lower()
+        return (email,) if email and me.get("email_verified") is True else ()
 
     def changes(self, access: str, state: dict[str, str] | None, now: datetime) -> Changes:
         params: dict[str, Any] = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from momentum.core import outbound
+
 if TYPE_CHECKING:
     import httpx
 
@@ -38,9 +40,11 @@ def use_transport(transport: httpx.BaseTransport | None) -> None:
 def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     import httpx
 
+    from momentum.calendar.events import ProviderError
+
+    if not outbound.is_allowed(url, outbound.CALENDAR_PROVIDER):  # also links a provider sent
+        raise ProviderError(f"{method} {url.split('?')[0][:100]} is not a provider URL")
     try:
         return client().request(method, url, **kwargs)
     except httpx.HTTPError as error:
-        from momentum.calendar.events import ProviderError
-
         raise ProviderError(f"{method} {url.split('?')[0]} failed: {error}") from error

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -79,10 +80,24 @@ def google(headers: dict[str, str]) -> int:
 # --- Microsoft Graph -----------------------------------------------------------------------
 
 
+MAX_VALIDATION_TOKEN = 512  # Graph's tokens are about 110 characters
+# Printable ASCII without markup: the echo goes back verbatim, so nothing a browser
+# could take for HTML or script is ever reflected.
+_VALIDATION_TOKEN = re.compile(r"[\x20-\x3B=\x3F-\x7E]+")
+
+
 def validation_token(raw_query: str) -> str | None:
-    """The decoded `validationToken` of a subscription handshake, if this is one."""
+    """The decoded `validationToken` of a subscription handshake, if this is one; a
+    token too long or holding other characters is refused (400)."""
     values = parse_qs(raw_query or "", keep_blank_values=True).get("validationToken")
-    return values[0] if values else None
+    if not values:
+        return None
+    token = values[0]
+    if len(token) > MAX_VALIDATION_TOKEN:
+        raise Refused(400, f"The validationToken is longer than {MAX_VALIDATION_TOKEN} characters.")
+    if not _VALIDATION_TOKEN.fullmatch(token):
+        raise Refused(400, "The validationToken holds characters a Graph token never has.")
+    return token
 
 
 def _notifications(body: str) -> list[dict[str, Any]]:

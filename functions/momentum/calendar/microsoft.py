@@ -149,9 +149,11 @@ class GraphCalendar:
             url, params = str(next_link), None
         return items, page
 
-    def account_email(self, access: str) -> str:
-        me = self._call(access, "GET", "/me", "me")
-        return str(me.get("mail") or me.get("userPrincipalName") or "").lower()
+    def account_emails(self, access: str) -> tuple[str, ...]:
+        """The signed-in work account's addresses (both are set by its organisation)."""
+        me = self._call(access, "GET", self.config.userinfo_url, "me")
+        found = (str(me.get(name) or "").lower() for name in ("mail", "userPrincipalName"))
+        return tuple(dict.fromkeys(email for email in found if email))
 
     def changes(self, access: str, state: dict[str, str] | None, now: datetime) -> Changes:
         """A calendarView delta round; the window is frozen into the delta link, so a new

@@ -45,7 +45,9 @@ class Calendar(Protocol):
     name: str
     config: ProviderConfig
 
-    def account_email(self, access: str) -> str: ...
+    def account_emails(self, access: str) -> tuple[str, ...]:
+        """The addresses the provider vouches for the signed-in account (may be none)."""
+        ...
 
     def changes(self, access: str, state: dict[str, str] | None, now: datetime) -> Changes: ...
 

@@ -4,6 +4,7 @@ OAuth states. Every read here is one round trip."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -172,7 +173,14 @@ def links(collection: list[Item]) -> dict[str, Item]:
 
 
 def state_item(
-    org_id: str, nonce: str, *, user_id: str, provider: str, verifier: str, now: datetime
+    org_id: str,
+    nonce: str,
+    *,
+    user_id: str,
+    provider: str,
+    verifier: str,
+    login_hint: str,
+    now: datetime,
 ) -> Item:
     return {
         **keys.oauth_state_key(org_id, nonce),
@@ -180,29 +188,57 @@ def state_item(
         "user_id": user_id,
         "provider": provider,
         "verifier": verifier,
+        "login_hint": login_hint,
         "created_at": api_instant(now),
         "expires_at": epoch_seconds(now + STATE_TTL),  # TTL; also checked on use
     }
 
 
-def take_state(org_id: str, nonce: str) -> Item | None:
-    """Read and delete a state in one step, so a code can be exchanged only once."""
+def _conditional(send: Callable[..., dict[str, Any]], **kwargs: Any) -> Item | None:
+    """One conditional UpdateItem/DeleteItem on a state; None when its condition fails."""
     from botocore.exceptions import ClientError
 
-    from momentum.core import aws
-    from momentum.store.codec import deserialize, serialize
+    from momentum.store.codec import deserialize
 
     try:
-        answer = aws.dynamodb().delete_item(
-            TableName=table.table_name(), Key=serialize(keys.oauth_state_key(org_id, nonce)),
-            ReturnValues="ALL_OLD", ConditionExpression="attribute_exists(pk)",
-        )  # fmt: skip
+        answer = send(TableName=table.table_name(), **kwargs)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return None
         raise
     raw = answer.get("Attributes")
     return deserialize(raw) if raw else None
+
+
+def bind_state(org_id: str, nonce: str, binding_hash: str) -> Item | None:
+    """Tie a state to the browser that opened its sign-in link, once: a second opening
+    (a forwarded or leaked link) finds it bound and gets None."""
+    from momentum.core import aws
+    from momentum.store.codec import serialize
+
+    return _conditional(
+        aws.dynamodb().update_item,
+        Key=serialize(keys.oauth_state_key(org_id, nonce)),
+        UpdateExpression="SET binding_hash = :h",
+        ConditionExpression="attribute_exists(pk) AND attribute_not_exists(binding_hash)",
+        ExpressionAttributeValues=serialize({":h": binding_hash}),
+        ReturnValues="ALL_NEW",
+    )
+
+
+def take_state(org_id: str, nonce: str, binding_hash: str) -> Item | None:
+    """Read and delete a state in one step, so a code can be exchanged only once, and
+    only from the browser the state is bound to (otherwise nothing is consumed)."""
+    from momentum.core import aws
+    from momentum.store.codec import serialize
+
+    return _conditional(
+        aws.dynamodb().delete_item,
+        Key=serialize(keys.oauth_state_key(org_id, nonce)),
+        ConditionExpression="binding_hash = :h",
+        ExpressionAttributeValues=serialize({":h": binding_hash}),
+        ReturnValues="ALL_OLD",
+    )
 
 
 def put(item: Item) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from momentum.calendar import oauth, service
 from momentum.calendar.events import ProviderError, provider_unavailable
@@ -21,6 +22,7 @@ from momentum.calendar.models import (
     ImportRequest,
     ProviderName,
 )
+from momentum.calendar.repository import STATE_TTL
 from momentum.core.api import no_content
 from momentum.core.config import settings
 from momentum.core.idempotency import create_once
@@ -43,6 +45,15 @@ def _provider_calls() -> Iterator[None]:
 
 TAG = "Calendar"
 Provider = Annotated[ProviderName, Path(max_length=64)]
+ON_TO_THE_PROVIDER: dict[int, Any] = {
+    302: {
+        "description": "On to the provider's consent page, this browser bound to the flow",
+        "headers": {
+            "Location": {"schema": {"type": "string"}},
+            "Set-Cookie": {"schema": {"type": "string"}},
+        },
+    }
+}
 ON_TO_THE_APP: dict[int, Any] = {
     302: {
         "description": "Connected: on to the app's calendar settings",
@@ -59,6 +70,44 @@ def connect(request: Annotated[ConnectRequest, Body()]) -> ConnectAnswer:
     return ConnectAnswer(provider=request.provider, authorization_url=url)
 
 
+def _binding_cookie(state: str, value: str, max_age: int) -> Cookie:
+    """HttpOnly, Lax (sent on the provider's top-level redirect back), only to the OAuth
+    paths, Secure wherever the API is served over HTTPS."""
+    return Cookie(
+        name=oauth.binding_cookie_name(state),
+        value=value,
+        path="/v1/calendar/oauth",
+        secure=settings().api_base_url.startswith("https://"),
+        http_only=True,
+        max_age=max_age,
+        same_site=SameSite.LAX_MODE,
+    )
+
+
+def _binding_from_browser(state: str) -> str | None:
+    wanted = oauth.binding_cookie_name(state)
+    cookies = router.current_event.raw_event.get("cookies") or []  # HTTP API v2: a list
+    for cookie in cookies if isinstance(cookies, list) else []:
+        name, _, value = str(cookie).strip().partition("=")
+        if name == wanted and value:
+            return value
+    return None
+
+
+@router.get(oauth.START_PATH, tags=[TAG], responses=ON_TO_THE_PROVIDER)
+def oauth_start(state: Annotated[str, Query(min_length=1, max_length=512)]) -> Response[Any]:
+    """Public: the connect answer's `authorization_url`. Binds the sign-in to this browser
+    (a cookie) and sends it on to the provider's consent page; good once."""
+    consent, binding = oauth.start(state)
+    return Response(
+        status_code=302,
+        content_type="text/plain",
+        body="",
+        headers={"Location": consent, "Cache-Control": "no-store"},
+        cookies=[_binding_cookie(state, binding, int(STATE_TTL.total_seconds()))],
+    )
+
+
 @router.get("/v1/calendar/oauth/callback", tags=[TAG], responses=ON_TO_THE_APP)
 def oauth_callback(
     code: Annotated[str | None, Query(max_length=4096)] = None,
@@ -66,16 +115,21 @@ def oauth_callback(
     error: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response[Any]:
     """Public: the provider sends the user's browser back here; on success it goes on to
-    the app's calendar settings."""
+    the app's calendar settings. Only the browser that opened the start link may finish,
+    with the provider account of the user who started."""
     if error:
         raise BadRequest(f"The calendar connection was not granted ({error}).")
     if not code or not state:
         raise BadRequest("The callback needs code and state.")
     with _provider_calls():
-        provider, _ = oauth.finish(code, state)
+        provider, _ = oauth.finish(code, state, _binding_from_browser(state))
     location = f"{settings().app_url}/settings/calendar?connected={provider}"
     return Response(
-        status_code=302, content_type="text/plain", body="", headers={"Location": location}
+        status_code=302,
+        content_type="text/plain",
+        body="",
+        headers={"Location": location},
+        cookies=[_binding_cookie(state, "", 0)],  # spent: the browser forgets it
     )
 
 

@@ -345,3 +345,21 @@ def can_view_activity(principal: Principal, entity_id: str) -> bool:
     if engagement is not None:
         return rules.may_read(views.viewer_of(principal), views.scope_of(engagement))
     return repository.template(principal.org_id, entity_id) is not None
+
+
+def activity_seen_by(principal: Principal, entity_id: str, entries: list[Item]) -> list[Item]:
+    """Progress is shown only to whoever sees the engagement's progress (SPEC §5): others
+    (the coachee, other coaches, other locations' admins) read its activity without the
+    off-track entries and without progress in the changes."""
+    engagement = repository.engagement(principal.org_id, entity_id)
+    if engagement is None or rules.sees_progress(
+        views.viewer_of(principal), views.scope_of(engagement)
+    ):
+        return entries
+    seen = []
+    for entry in entries:
+        if entry.get("action") == tracking.OFF_TRACK_ACTION:
+            continue
+        changes = {k: v for k, v in (entry.get("changes") or {}).items() if k != "progress"}
+        seen.append({**entry, "changes": changes})
+    return seen

@@ -57,7 +57,7 @@ def flip_if_due(item: Item, now: datetime) -> Item | None:
                     entity_id=item["id"],
                     entity_kind="engagement",
                     actor_id=None,
-                    action="engagement_off_track",
+                    action=tracking.OFF_TRACK_ACTION,
                     at=now,
                     changes=activity.changed_fields(
                         {"progress": before.status}, {"progress": progress.status}

@@ -16,6 +16,9 @@ from momentum.coaching.repository import Collection
 from momentum.core.clock import local_date
 from momentum.store.codec import Item
 
+# The activity entry the progress sweep records when an engagement goes off track.
+OFF_TRACK_ACTION = "engagement_off_track"
+
 
 def tracking_of(item: Item) -> rules.Tracking:
     settings = item.get("progress_tracking") or {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from momentum.core import clock
+from momentum.core.outsiders import check_customer_reach
 from momentum.core.problems import Forbidden, Unauthorized
 from momentum.store import table
 from momentum.store.keys import user_key
@@ -86,6 +87,7 @@ def current_principal() -> Principal:
     principal = _load(str(org_id), str(user_id))
     if principal.status not in ACTIVE_STATUSES:
         raise Forbidden("This account is not active.")
+    check_customer_reach(principal.roles, principal.user_id, _current_event.get() or {})
     _current.set(principal)
     return principal
 

@@ -3,7 +3,9 @@
 An entry is shown only to whoever may view its entity. Identity decides for its own
 kinds; every other kind is decided by its context's `can_view_activity(principal,
 entity_id)`, imported only when such an entry is asked for (it keeps this function's
-cold start small).
+cold start small). Some entries say more than every reader of the entity may know (an
+engagement's progress, a private goal's title in its parent's roll-up): those contexts
+drop or redact them per reader, so a page may hold fewer entries than its limit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ CONTEXT_OF_KIND = {
     "plan_template": "momentum.accounts.service",
     "calendar_connection": "momentum.calendar.service",
 }
+# Kinds whose entries hold what only some readers of the entity may see: their context's
+# `activity_seen_by(principal, entity_id, items)` drops or redacts entries per reader.
+SHOWN_PER_READER = frozenset({"goal", "engagement"})
 
 
 def _may_view(principal: Principal, kind: str, entity_id: str) -> bool:
@@ -56,9 +61,14 @@ def entries(
         limit=limit,
         start_key=cursors.decode(cursor, scope=scope),
     )
-    if page.items and not _may_view(principal, page.items[0]["entity_kind"], entity_id):
+    kind = page.items[0]["entity_kind"] if page.items else None
+    if kind is not None and not _may_view(principal, kind, entity_id):
         raise NotFound("No activity for this entity.")
+    items = page.items
+    if kind in SHOWN_PER_READER:
+        module = importlib.import_module(CONTEXT_OF_KIND[kind])
+        items = module.activity_seen_by(principal, entity_id, items)
     return (
-        [ActivityEntry.model_validate(item) for item in page.items],
+        [ActivityEntry.model_validate(item) for item in items],
         cursors.encode(page.last_key, scope=scope),
     )

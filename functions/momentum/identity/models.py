@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from momentum.core.clock import is_time_zone
+from momentum.core.emails import Email
 from momentum.core.models import Strict, View
 
 Role = Literal["admin", "location_admin", "manager", "employee", "coach", "coachee", "customer"]
 Status = Literal["active", "inactive", "invited", "internal_record"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 OptionalId = Annotated[str | None, Field(default=None, max_length=64)]
 
 
@@ -153,19 +153,33 @@ class SlackSettingsPatch(Strict):
     webhook_url: Annotated[str, Field(max_length=500, pattern=r"^https?://")] | None = None
 
 
+class ModulePatch(Strict):
+    """Fields left out keep their value; `null` resets one to its default."""
+
+    enabled: StrictBool | None = None
+    display_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+
+
 class ModulesPatch(Strict):
-    okrs: ModuleSettings | None = None
-    action_plans: ModuleSettings | None = None
-    one_on_ones: ModuleSettings | None = None
-    coaching: ModuleSettings | None = None
-    accounts: ModuleSettings | None = None
+    okrs: ModulePatch | None = None
+    action_plans: ModulePatch | None = None
+    one_on_ones: ModulePatch | None = None
+    coaching: ModulePatch | None = None
+    accounts: ModulePatch | None = None
+
+
+class CheckinRemindersPatch(Strict):
+    cadence: Literal["weekly", "biweekly", "monthly"] | None = None
+    weekday: Weekday | None = None
+    hour: Annotated[StrictInt, Field(ge=0, le=23)] | None = None
+    channels: Annotated[list[Literal["email", "slack"]], Field(max_length=2)] | None = None
 
 
 class OrgSettingsPatch(Strict):
     name: Name | None = None
     time_zone: str | None = None
     modules: ModulesPatch | None = None
-    checkin_reminders: CheckinReminders | None = None
+    checkin_reminders: CheckinRemindersPatch | None = None
     slack: SlackSettingsPatch | None = None
 
     _tz = field_validator("time_zone")(_time_zone)

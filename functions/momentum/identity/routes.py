@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.identity import activity_log, places, service
+from momentum.identity import activity_log, places, service, settings
 from momentum.identity.models import (
     ActivityEntry,
     Company,
@@ -33,22 +33,22 @@ Id = Annotated[str, Path(max_length=64)]
 
 @router.get("/v1/me", tags=["Organisation and users"])
 def get_me() -> Me:
-    return service.me(current_principal())
+    return settings.me(current_principal())
 
 
 @router.patch("/v1/me/settings", tags=["Organisation and users"])
 def patch_my_settings(patch: Annotated[UserSettingsPatch, Body()]) -> Me:
-    return service.patch_my_settings(current_principal(), patch)
+    return settings.patch_my_settings(current_principal(), patch)
 
 
 @router.get("/v1/org/settings", tags=["Organisation and users"])
 def get_org_settings() -> OrgSettings:
-    return service.org_settings(current_principal())
+    return settings.org_settings(current_principal())
 
 
 @router.patch("/v1/org/settings", tags=["Organisation and users"])
 def patch_org_settings(patch: Annotated[OrgSettingsPatch, Body()]) -> OrgSettings:
-    return service.patch_org_settings(current_principal(), patch)
+    return settings.patch_org_settings(current_principal(), patch)
 
 
 @router.post("/v1/users", tags=["Organisation and users"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
-from momentum.core.problems import Conflict
+from momentum.core.problems import Conflict, Invalid, field_error
 
 MAX_CHAIN = 25
 
@@ -24,12 +25,28 @@ def check_no_management_cycle(user_id: str, new_manager_id: str | None, chain: l
         raise Conflict("That manager reports to this user; a manager chain cannot loop.")
 
 
-def merge(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge a PATCH (fields left out keep their value)."""
+def merge(
+    current: dict[str, Any], patch: dict[str, Any], defaults: dict[str, Any], path: str = ""
+) -> dict[str, Any]:
+    """A settings PATCH, JSON-merge-patch style: fields left out keep their value, nested
+    objects merge field by field, and `null` resets a field to its default (`defaults`
+    mirrors the settings' shape). A field that has no default cannot be null."""
     merged = dict(current)
     for name, value in patch.items():
-        if isinstance(value, dict) and isinstance(merged.get(name), dict):
-            merged[name] = merge(merged[name], value)
+        default = defaults.get(name)
+        if value is None:
+            if default is None:
+                raise Invalid(
+                    "This field cannot be reset.",
+                    errors=[field_error(f"{path}{name}", "may not be null")],
+                )
+            merged[name] = deepcopy(default)
+        elif isinstance(value, dict):
+            base = merged.get(name)
+            if not isinstance(base, dict):
+                base = deepcopy(default) if isinstance(default, dict) else {}
+            nested_defaults = default if isinstance(default, dict) else {}
+            merged[name] = merge(base, value, nested_defaults, f"{path}{name}.")
         else:
             merged[name] = value
     return merged

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.core import clock
-from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
@@ -13,17 +12,12 @@ from momentum.core.text import fold
 from momentum.identity import keys, repository, rules
 from momentum.identity.models import (
     CheckinReminders,
-    Me,
     ModulesSettings,
     OrgCreate,
-    OrgSettings,
-    OrgSettingsPatch,
-    SlackSettingsView,
     User,
     UserCreate,
     UserPatch,
     UserSettings,
-    UserSettingsPatch,
 )
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
@@ -36,7 +30,8 @@ def _email_taken() -> Conflict:
     return Conflict("A user with this email already exists in the organisation.")
 
 
-def _user_view(item: Item) -> User:
+def user_view(item: Item) -> User:
+    """A user item as the API shows it (no internal fields)."""
     return User.model_validate({k: v for k, v in item.items() if k in PUBLIC_USER_FIELDS})
 
 
@@ -75,106 +70,11 @@ def create_org(request: OrgCreate) -> tuple[str, str]:
     return org_id, admin_id
 
 
-def _org_or_404(org_id: str) -> Item:
+def org_or_404(org_id: str) -> Item:
     item = repository.org(org_id)
     if item is None:
         raise NotFound("Organisation not found.")
     return item
-
-
-def _org_settings_view(item: Item) -> OrgSettings:
-    return OrgSettings(
-        org_id=item["org_id"],
-        name=item["name"],
-        time_zone=item.get("time_zone", "UTC"),
-        modules=ModulesSettings.model_validate(item.get("modules") or {}),
-        checkin_reminders=CheckinReminders.model_validate(item.get("checkin_reminders") or {}),
-        slack=SlackSettingsView(
-            configured=bool(item.get("slack_webhook_url")),
-            webhook_url=rules.mask_secret_url(item.get("slack_webhook_url")),
-        ),
-        version=item.get("version", 1),
-    )
-
-
-def org_settings(principal: Principal) -> OrgSettings:
-    return _org_settings_view(_org_or_404(principal.org_id))
-
-
-def patch_org_settings(principal: Principal, patch: OrgSettingsPatch) -> OrgSettings:
-    principal.require_admin()
-    current = _org_or_404(principal.org_id)
-    changes = patch.model_dump(exclude_none=True)
-    slack = changes.pop("slack", None)
-    updated = rules.merge(current, changes)
-    if slack is not None:
-        updated["slack_webhook_url"] = slack.get("webhook_url")
-        if not updated["slack_webhook_url"]:
-            updated.pop("slack_webhook_url")
-    # A PATCH of one module leaves the others as they were.
-    ModulesSettings.model_validate(updated.get("modules") or {})
-    audit = activity.changed_fields(
-        {k: current.get(k) for k in changes}, {k: updated.get(k) for k in changes}
-    )
-    if slack is not None:
-        audit["slack"] = {"before": "…", "after": "…"}  # never log the webhook secret
-    transactions.write(
-        [
-            transactions.put_versioned(updated, current.get("version", 1)),
-            activity.record(
-                org_id=principal.org_id,
-                entity_id=principal.org_id,
-                entity_kind="org",
-                actor_id=principal.user_id,
-                action="org_settings_updated",
-                at=clock.now(),
-                changes=audit,
-            ),
-        ]
-    )
-    updated["version"] = current.get("version", 1) + 1
-    org_cache.clear_cache()
-    return _org_settings_view(updated)
-
-
-# --- the caller ------------------------------------------------------------------------
-
-
-def me(principal: Principal) -> Me:
-    user_item, org_item = repository.user_and_org(principal.org_id, principal.user_id)
-    if user_item is None:
-        raise NotFound("User not found.")
-    settings = UserSettings.model_validate(user_item.get("settings") or {})
-    if settings.time_zone is None:
-        settings.time_zone = user_item.get("time_zone") or (org_item or {}).get("time_zone", "UTC")
-    return Me(**_user_view(user_item).model_dump(), settings=settings)
-
-
-def patch_my_settings(principal: Principal, patch: UserSettingsPatch) -> Me:
-    current = repository.user(principal.org_id, principal.user_id)
-    if current is None:
-        raise NotFound("User not found.")
-    changes = patch.model_dump(exclude_none=True)
-    updated = dict(current)
-    updated["settings"] = rules.merge(current.get("settings") or {}, changes)
-    if "time_zone" in changes:
-        updated["time_zone"] = changes["time_zone"]  # sweeps read the user's zone here
-    transactions.write(
-        [
-            transactions.put_versioned(updated, current.get("version", 1)),
-            activity.record(
-                org_id=principal.org_id,
-                entity_id=principal.user_id,
-                entity_kind="user",
-                actor_id=principal.user_id,
-                action="settings_updated",
-                at=clock.now(),
-                changes=activity.changed_fields(current.get("settings") or {}, changes),
-            ),
-        ]
-    )
-    forget_cached(principal.org_id, principal.user_id)
-    return me(principal)
 
 
 # --- users -----------------------------------------------------------------------------
@@ -220,11 +120,28 @@ def _check_placement(org_id: str, company_id: str | None, location_id: str | Non
         )
 
 
+def _check_accounts(org_id: str, account_ids: list[str] | None) -> None:
+    """A customer's accounts must be the org's (the accounts context is imported only
+    when some are named)."""
+    if not account_ids:
+        return
+    from momentum.accounts import service as accounts
+
+    known = accounts.known_account_ids(org_id, account_ids)
+    unknown = [i for i, aid in enumerate(account_ids) if aid not in known]
+    if unknown:
+        raise Invalid(
+            "These are not accounts of this organisation.",
+            errors=[field_error(f"account_ids.{i}", "unknown account") for i in unknown],
+        )
+
+
 def create_user(principal: Principal, request: UserCreate) -> User:
     principal.require_admin()
-    org_item = _org_or_404(principal.org_id)
+    org_item = org_or_404(principal.org_id)
     manager = _manager(principal.org_id, request.manager_id)
     _check_placement(principal.org_id, request.company_id, request.location_id)
+    _check_accounts(principal.org_id, request.account_ids)
     now, user_id = clock.now(), new_id()
     chain = rules.manager_chain(request.manager_id, (manager or {}).get("manager_chain", []))
     body = _new_user_body(
@@ -254,14 +171,14 @@ def create_user(principal: Principal, request: UserCreate) -> User:
             ),
         ]
     )
-    return _user_view(body)
+    return user_view(body)
 
 
 def get_user(principal: Principal, user_id: str) -> User:
     item = repository.user(principal.org_id, user_id) if is_id(user_id) else None
     if item is None:
         raise NotFound("User not found.")
-    return _user_view(item)
+    return user_view(item)
 
 
 def list_users(
@@ -270,9 +187,9 @@ def list_users(
     prefix = fold(q) if q else None
     if prefix and "@" in prefix:
         found = repository.user_by_email(principal.org_id, prefix)
-        return ([_user_view(found)] if found else []), None
+        return ([user_view(found)] if found else []), None
     items, next_cursor = repository.directory_page(principal.org_id, prefix, limit, cursor)
-    return [_user_view(item) for item in items], next_cursor
+    return [user_view(item) for item in items], next_cursor
 
 
 def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
@@ -293,6 +210,7 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         )
     updated = {**current, **changes}
     _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
+    _check_accounts(principal.org_id, changes.get("account_ids"))
     ops: list[transactions.Op] = []
     reorganised: dict[str, list[str]] = {}
     if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):
@@ -337,7 +255,7 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     forget_cached(principal.org_id, user_id)
     renamed = changes.get("name") if changes.get("name") != current.get("name") else None
     _tell_goals(principal.org_id, user_id, renamed, reorganised)
-    return _user_view(updated)
+    return user_view(updated)
 
 
 def _tell_goals(

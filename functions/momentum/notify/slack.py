@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from momentum.core import outbound
 from momentum.notify.failures import DeliveryFailed
 
 
 def post_slack(webhook_url: str, text: str) -> str:
     from slack_sdk.webhook import WebhookClient  # imported only by senders that use Slack
 
+    if not outbound.is_allowed(webhook_url, outbound.SLACK_WEBHOOK):  # e.g. saved before the rule
+        raise DeliveryFailed("the org's Slack webhook URL is not an allowed Slack URL")
     try:
         response = WebhookClient(webhook_url, timeout=5).send(text=text)
     except OSError as error:  # urllib's URLError, timeouts, refused connections

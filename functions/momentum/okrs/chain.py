@@ -89,6 +89,7 @@ class Chain:
                         at=now,
                         changes=rolled,
                         summary=f"rolled up from {label(because)}",
+                        subject_id=because["id"],
                     )
                 )
         return ops

@@ -167,6 +167,28 @@ def can_view_activity(principal: Principal, entity_id: str) -> bool:
     return principal.is_admin if goal is None else may_view(principal, goal)
 
 
+ROLLED_UP_UNSEEN = "rolled up from a goal you cannot see"
+
+
+def activity_seen_by(principal: Principal, entity_id: str, entries: list[Item]) -> list[Item]:
+    """A roll-up entry names the goal that changed; a reader who may not view that goal
+    (a private key result under a public objective) reads it without the title."""
+    if principal.is_admin:  # admins see every goal, also deleted ones
+        return entries
+    named = {
+        e["subject_id"] for e in entries if e.get("action") == "rolled_up" and e.get("subject_id")
+    }
+    subjects = goal_items(principal.org_id, sorted(named)) if named else {}
+    seen = []
+    for entry in entries:
+        if entry.get("action") == "rolled_up":
+            subject = subjects.get(entry.get("subject_id") or "")
+            if subject is None or not may_view(principal, subject):
+                entry = {**entry, "summary": ROLLED_UP_UNSEEN}
+        seen.append(entry)
+    return seen
+
+
 def goal_item(org_id: str, goal_id: str) -> Item | None:
     """A goal's stored item, or None (other contexts show a link as broken)."""
     return repository.goal(org_id, goal_id) if is_id(goal_id) else None

@@ -34,6 +34,7 @@ def record(
     at: datetime,
     changes: dict[str, dict[str, Any]] | None = None,
     summary: str | None = None,
+    subject_id: str | None = None,
 ) -> transactions.Op:
     entry_id = new_id()
     item = {
@@ -48,5 +49,8 @@ def record(
         "at": api_instant(at),
         "changes": changes or {},
         "summary": summary,
+        # the other entity the summary names (a roll-up's changed goal), so a reader who
+        # may not see that one gets the entry redacted
+        "subject_id": subject_id,
     }
     return transactions.put({k: v for k, v in item.items() if v is not None})
