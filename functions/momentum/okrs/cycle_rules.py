@@ -102,15 +102,16 @@ def covers(cycles: Iterable[Cycle], day: str) -> bool:
 
 def for_period(cycles: Iterable[Cycle], start: str | None, due: str | None) -> Cycle | None:
     """The open cycle a goal with these dates belongs to: the innermost containing its
-    whole period, else the innermost containing its due date (or its start)."""
+    whole period, else the innermost containing its start (a goal spanning cycles belongs
+    to the one it is worked on first), else the one containing its due date."""
     open_cycles = [c for c in cycles if c.get("state") != "closed"]
-    day = due or start
-    if day is None:
+    first, last = start or due, due or start
+    if first is None or last is None:
         return None
-    whole = [c for c in open_cycles if _contains(c, start or day, day)]
+    whole = [c for c in open_cycles if _contains(c, first, last)]
     if whole:
         return innermost_first(whole)[0]
-    containing = current(open_cycles, day)
+    containing = current(open_cycles, first) or current(open_cycles, last)
     return containing[0] if containing else None
 
 
