@@ -292,5 +292,5 @@ def test_a_check_in_late_last_period_spares_its_owner_the_monday_reminder(
     assert "Never checked" in mail["text"] and "Checked on Sunday" not in mail["text"]
     # a week later the Sunday check-in is a period old: both are named
     api.run_sweep("checkin-reminders", "2026-11-30T09:00:00Z")
-    latest = [m for m in api.outbox() if owner.email in m["to"]][0]
+    latest = next(m for m in api.outbox() if owner.email in m["to"])
     assert "Checked on Sunday" in latest["text"] and "Never checked" in latest["text"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ def stored(shapes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_an_april_fiscal_year_starts_q1_in_april_and_is_named_by_its_last_year() -> None:
-    year, q1, q2, q3, q4 = cycle_rules.fiscal_year(date(2027, 2, 10), 4)
+    year, q1, _q2, _q3, q4 = cycle_rules.fiscal_year(date(2027, 2, 10), 4)
     assert (year["name"], year["start_date"], year["end_date"]) == (
         "FY2027",
         "2026-04-01",
@@ -38,7 +39,7 @@ def test_quarters_tile_their_year_without_gaps(day: date, month: int) -> None:
     assert year["start_date"] <= day.isoformat() <= year["end_date"]
     assert quarters[0]["start_date"] == year["start_date"]
     assert quarters[-1]["end_date"] == year["end_date"]
-    for before, after in zip(quarters, quarters[1:], strict=False):
+    for before, after in itertools.pairwise(quarters):
         gap = date.fromisoformat(after["start_date"]) - date.fromisoformat(before["end_date"])
         assert gap == timedelta(days=1)
     assert sum(cycle_rules.covers([q], day.isoformat()) for q in quarters) == 1

@@ -40,12 +40,11 @@ def close_cycle(principal: Principal, cycle_id: str, request: CycleClose) -> Cyc
     target = _target(principal, cycle, request.into) if carry else None
     _check_carry(carry, goals)
     copies: dict[str, str] = {}
-    for original in cycle_rules.carry_order([goals[g] for g in carry]):
-        if original.get("carried_to"):
+    for original in cycle_rules.carry_order([goals[g] for g in carry] if target else []):
+        if original.get("carried_to") or target is None:
             copies[original["id"]] = original["carried_to"]
             continue
-        assert target is not None
-        copy = _carry(principal, dict(original), target, goals, copies)
+        copy = _carry(principal, original, target, goals, copies)
         copies[original["id"]] = copy["id"]
     to_score = [g for g in goals.values() if g["id"] not in copies and not g.get("cycle_closed")]
     for start in range(0, len(to_score), SCORE_BATCH):

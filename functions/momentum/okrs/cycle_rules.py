@@ -14,7 +14,7 @@ from typing import Any
 
 from momentum.core.problems import Conflict
 
-Cycle = Mapping[str, Any]
+Cycle = dict[str, Any]
 
 
 def add_months(day: date, months: int) -> date:
@@ -58,7 +58,7 @@ def fiscal_year(day: date, start_month: int) -> list[dict[str, Any]]:
 
 
 def _contains(outer: Cycle, start: str, end: str) -> bool:
-    return outer["start_date"] <= start and end <= outer["end_date"]
+    return bool(outer["start_date"] <= start and end <= outer["end_date"])
 
 
 def nesting_conflict(cycles: Iterable[Cycle], start: str, end: str) -> Cycle | None:
@@ -137,6 +137,6 @@ def unfinished(goal: Mapping[str, Any]) -> bool:
     return not goal.get("closed") and float(goal.get("progress", 0)) < 100
 
 
-def carry_order(goals: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def carry_order(goals: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parents before their children, so a carried child can align under its parent's copy."""
     return sorted(goals, key=lambda g: (len(g.get("ancestor_ids") or []), g["id"]))

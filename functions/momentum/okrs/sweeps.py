@@ -1,7 +1,7 @@
 """Check-in reminders: one message per owner per period listing every goal of theirs in
 progress (open and started; overdue ones too, until closed) of a current cycle, with no
-check-in within the cadence period. On Slack (the org's webhook, a shared channel) private goals are counted,
-never named.
+check-in within the cadence period. On Slack (the org's webhook, a shared channel) private
+goals are counted, never named.
 
 Each open goal sits in the due index at its owner's next reminder instant (moved to the
 next period's instant by a check-in, removed by closing). The due sort key is
