@@ -130,7 +130,7 @@ def test_custom_cycles_nest_or_stay_apart_and_only_admins_define_them(api: Api) 
         "end_date": (date.fromisoformat(quarter["end_date"]) + timedelta(days=3)).isoformat(),
     }
     refused = api.post(admin, "/v1/cycles", crossing)
-    assert refused.status == 409 and quarter["name"] in refused.json["detail"]
+    assert refused.status == 409 and "would overlap FY" in refused.json["detail"]
     backwards = {**sprint, "start_date": sprint["end_date"], "end_date": sprint["start_date"]}
     assert api.post(admin, "/v1/cycles", backwards).status == 422
     entries = api.get(admin, f"/v1/activity?entity_id={created.json['id']}").ok()["items"]
