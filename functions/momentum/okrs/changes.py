@@ -123,12 +123,12 @@ def _create(
     mode = request.progress_mode or rules.default_progress_mode(request.kind, metric["type"])
     rules.check_progress_mode(request.kind, mode, metric["type"])
     now = clock.now()
-    cycle = cycles.cycle_of_new_goal(
-        principal,
-        request.cycle_id,
-        request.start_date.isoformat() if request.start_date else None,
-        request.due_date.isoformat() if request.due_date else None,
-    )
+    due_asked = request.due_date.isoformat() if request.due_date else None
+    start_asked = request.start_date.isoformat() if request.start_date else None
+    if start_asked is None and due_asked is not None:
+        # dated without a start: it starts today (see _dates), so today decides its cycle
+        start_asked = min(clock.local_date(now, principal.time_zone).isoformat(), due_asked)
+    cycle = cycles.cycle_of_new_goal(principal, request.cycle_id, start_asked, due_asked)
     start, due = _dates(principal, request, cycle)
     _check_dates(start, due)
     goal_id = new_id()

@@ -225,13 +225,11 @@ def cycle_of_new_goal(
             raise Invalid("No such cycle.", errors=[field_error("cycle_id", "unknown cycle")])
         require_open(principal, cycle)
         return cycle
-    day = due or start or today(principal)
-    cycles = covering(org_id, day)
-    found = (
-        cycle_rules.for_period(cycles, start, due)
-        if due or start
-        else cycle_rules.for_period(cycles, day, day)
-    )
+    first = start or due or today(principal)
+    last = due or first
+    found = cycle_rules.for_period(covering(org_id, first), first, last)
+    if found is None:  # every cycle of its start is closed: the cycle of its due date
+        found = cycle_rules.for_period(covering(org_id, last), last, last)
     if found is None:
         raise Conflict(
             "The cycle of these dates is closed; choose an open cycle (cycle_id) or other dates."
