@@ -133,6 +133,7 @@ def _cycles(report: Report, api: InProcessApi, admin: Actor, kr: dict[str, Any])
         _counted(lambda: api.get(admin, f"/v1/goals/{kr['id']}/history").ok()),
         "calls",
     )
+    api.get(admin, "/v1/goals?cycle_id=all").ok()  # warm the caches
     report(
         "okrs: goal list (current cycles) round trips",
         _counted(lambda: api.get(admin, "/v1/goals").ok()),
@@ -141,6 +142,7 @@ def _cycles(report: Report, api: InProcessApi, admin: Actor, kr: dict[str, Any])
     # a goal stored as before cycles existed: no cycle, no cycle's goal list
     legacy = _seeded_goal(admin.org_id, admin, clock.now() + timedelta(days=30), 0)
     table.put(legacy)
+    api.get(admin, f"/v1/goals/{legacy['id']}").ok()  # warm the caches
     report(
         "okrs: check-in round trips without cycles",
         _check_in_calls(api, admin, legacy["id"]),
@@ -159,6 +161,7 @@ def _cycles(report: Report, api: InProcessApi, admin: Actor, kr: dict[str, Any])
         ).ok()
         for n in range(50)
     ]
+    api.get(admin, f"/v1/goals/{goals[0]['id']}").ok()  # warm the caches
     report(
         "okrs: check-in round trips with cycles (a cycle of 50 goals)",
         _check_in_calls(api, admin, goals[0]["id"]),
@@ -191,6 +194,8 @@ def bench(report: Report) -> None:
             _counted(lambda: api.get(admin, f"/v1/goals/{kr['id']}").ok()),
             "calls",
         )
+        # warm the containers' caches (principal, org, cycles: 60 s each) as a busy one is
+        api.get(admin, "/v1/goals/search?q=level").ok()
         report(
             "okrs: type-ahead search round trips",
             _counted(lambda: api.get(admin, "/v1/goals/search?q=level").ok()),

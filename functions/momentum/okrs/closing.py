@@ -110,8 +110,13 @@ def _target(principal: Principal, cycle: Item, into: str | None) -> Item:
                 "Carry goals into another cycle.", errors=[field_error("into", "unknown cycle")]
             )
     else:
-        after = (date.fromisoformat(cycle["end_date"]) + timedelta(days=1)).isoformat()
-        target = cycle_rules.following(cycles.covering(principal.org_id, after), cycle)
+        end = date.fromisoformat(cycle["end_date"])
+        after = (end + timedelta(days=1)).isoformat() if end < date.max else None
+        target = (
+            cycle_rules.following(cycles.covering(principal.org_id, after), cycle)
+            if after
+            else None
+        )
         if target is None:
             raise Conflict("There is no next cycle to carry goals into; create it first.")
     if target.get("state") == "closed":

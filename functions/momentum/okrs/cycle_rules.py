@@ -23,6 +23,13 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9000  # default quarters are generated for these years only
+
+
+def generated_years_hold(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def fiscal_year_start(day: date, start_month: int) -> date:
     year = day.year if day.month >= start_month else day.year - 1
     return date(year, start_month, 1)

@@ -49,7 +49,9 @@ def covering(org_id: str, day: str) -> list[Item]:
     """The org's cycles, with the default fiscal year of `day` generated if no cycle
     covers that day yet (quarters by default, SPEC §7)."""
     cycles = stored(org_id)
-    if cycle_rules.covers(cycles, day):
+    if cycle_rules.covers(cycles, day) or not cycle_rules.generated_years_hold(
+        date.fromisoformat(day)
+    ):
         return cycles
     _generate_year(org_id, date.fromisoformat(day), cycles)
     forget(org_id)
@@ -230,9 +232,14 @@ def cycle_of_new_goal(
     found = cycle_rules.for_period(covering(org_id, first), first, last)
     if found is None:  # every cycle of its start is closed: the cycle of its due date
         found = cycle_rules.for_period(covering(org_id, last), last, last)
-    if found is None:
+    if found is None and cycle_rules.covers(stored(org_id), first):
         raise Conflict(
             "The cycle of these dates is closed; choose an open cycle (cycle_id) or other dates."
+        )
+    if found is None:
+        raise Invalid(
+            "No cycle holds these dates; create one or choose a cycle_id.",
+            errors=[field_error("start_date" if start else "due_date", "outside every cycle")],
         )
     return found
 
