@@ -90,12 +90,12 @@ def check_nesting(cycles: Iterable[Cycle], start: str, end: str) -> None:
         )
 
 
-def _length(cycle: Cycle) -> int:
+def length_days(cycle: Cycle) -> int:
     return (date.fromisoformat(cycle["end_date"]) - date.fromisoformat(cycle["start_date"])).days
 
 
 def innermost_first(cycles: Iterable[Cycle]) -> list[Cycle]:
-    return sorted(cycles, key=lambda c: (_length(c), c["start_date"], c["id"]))
+    return sorted(cycles, key=lambda c: (length_days(c), c["start_date"], c["id"]))
 
 
 def current(cycles: Iterable[Cycle], day: str) -> list[Cycle]:

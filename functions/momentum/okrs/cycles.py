@@ -160,13 +160,9 @@ def list_cycles(principal: Principal, *, current_only: bool) -> list[Cycle]:
     chosen = (
         cycle_rules.current(cycles, day)
         if current_only
-        else sorted(cycles, key=lambda c: (c["start_date"], -_days(c)))
+        else sorted(cycles, key=lambda c: (c["start_date"], -cycle_rules.length_days(c)))
     )
     return [view(c, day) for c in chosen]
-
-
-def _days(cycle: Item) -> int:
-    return (date.fromisoformat(cycle["end_date"]) - date.fromisoformat(cycle["start_date"])).days
 
 
 def create_cycle(principal: Principal, request: CycleCreate) -> Cycle:
@@ -178,8 +174,8 @@ def create_cycle(principal: Principal, request: CycleCreate) -> Cycle:
             "A cycle cannot end before it starts.",
             errors=[field_error("end_date", "before start_date")],
         )
-    cycles = stored(principal.org_id)
-    cycle_rules.check_nesting(cycles, start, end)
+    forget(principal.org_id)  # nesting is checked against what is stored now
+    cycle_rules.check_nesting(stored(principal.org_id), start, end)
     now = clock.now()
     item = _cycle_item(
         principal.org_id,
