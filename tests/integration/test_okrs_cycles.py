@@ -294,3 +294,18 @@ def test_a_check_in_late_last_period_spares_its_owner_the_monday_reminder(
     api.run_sweep("checkin-reminders", "2026-11-30T09:00:00Z")
     latest = next(m for m in api.outbox() if owner.email in m["to"])
     assert "Checked on Sunday" in latest["text"] and "Never checked" in latest["text"]
+
+
+def test_a_goal_moved_to_another_cycle_is_scored_when_that_cycle_closes(api: Api) -> None:
+    admin = april_org(api, "Moving")
+    quarter, following = current_and_next_quarter(api, admin)
+    moved = goal(api, admin, "Move me")
+    gone = goal(api, admin, "Delete me", cycle_id=following["id"])
+    patched = api.patch(admin, f"/v1/goals/{moved['id']}", {"cycle_id": following["id"]}).ok()
+    assert patched["cycle_id"] == following["id"]
+    assert api.patch(admin, f"/v1/goals/{moved['id']}", {"cycle_id": "nope"}).status == 422
+    assert api.delete(admin, f"/v1/goals/{gone['id']}").status == 204
+    assert listed(api, admin, "") == set()
+    closed = api.post(admin, f"/v1/cycles/{following['id']}/close", {}).ok()
+    assert [g["title"] for g in closed["goals"]] == ["Move me"]
+    assert api.post(admin, f"/v1/cycles/{quarter['id']}/close", {}).ok()["goals"] == []
