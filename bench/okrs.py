@@ -1,6 +1,8 @@
 """OKR figures: check-in round trips at alignment depth 1, 3 and 6 (equal, at most 3);
 a goal read (1 round trip) and a type-ahead search (one Query per group, `mine` and
-`public`: 2); and what the check-in reminder sweep reads per goal due with 20,000 goals
+`public`: 2); a goal's history read (1) and the goal list of the current cycle (1); a
+check-in on a goal stored before cycles and on one of a cycle holding 50 goals (equal:
+cycles add no round trip); and what the check-in reminder sweep reads per goal due with 20,000 goals
 not due in the table."""
 
 from __future__ import annotations
@@ -117,6 +119,56 @@ def _reminder_sweep(report: Report, api: InProcessApi, admin: Actor) -> None:
     report("okrs: reminder sweep replay items read", counter.items_read, "items")
 
 
+def _check_in_calls(api: InProcessApi, admin: Actor, goal_id: str) -> int:
+    return _counted(
+        lambda: api.post(
+            admin, f"/v1/goals/{goal_id}/check-ins", {"value": 30, "status": "behind"}
+        ).ok()
+    )
+
+
+def _cycles(report: Report, api: InProcessApi, admin: Actor, kr: dict[str, Any]) -> None:
+    report(
+        "okrs: goal history read round trips",
+        _counted(lambda: api.get(admin, f"/v1/goals/{kr['id']}/history").ok()),
+        "calls",
+    )
+    api.get(admin, "/v1/goals?cycle_id=all").ok()  # warm the caches
+    report(
+        "okrs: goal list (current cycles) round trips",
+        _counted(lambda: api.get(admin, "/v1/goals").ok()),
+        "calls",
+    )
+    # a goal stored as before cycles existed: no cycle, no cycle's goal list
+    legacy = _seeded_goal(admin.org_id, admin, clock.now() + timedelta(days=30), 0)
+    table.put(legacy)
+    api.get(admin, f"/v1/goals/{legacy['id']}").ok()  # warm the caches
+    report(
+        "okrs: check-in round trips without cycles",
+        _check_in_calls(api, admin, legacy["id"]),
+        "calls",
+    )
+    sprint = api.post(
+        admin,
+        "/v1/cycles",
+        {"name": "Bench sprint", "start_date": "2031-01-05", "end_date": "2031-01-18"},
+    ).ok()
+    goals = [
+        api.post(
+            admin,
+            "/v1/goals",
+            {"kind": "objective", "title": f"Sprint goal {n}", "cycle_id": sprint["id"]},
+        ).ok()
+        for n in range(50)
+    ]
+    api.get(admin, f"/v1/goals/{goals[0]['id']}").ok()  # warm the caches
+    report(
+        "okrs: check-in round trips with cycles (a cycle of 50 goals)",
+        _check_in_calls(api, admin, goals[0]["id"]),
+        "calls",
+    )
+
+
 def bench(report: Report) -> None:
     with mock_aws():
         aws.reset_clients()
@@ -142,11 +194,14 @@ def bench(report: Report) -> None:
             _counted(lambda: api.get(admin, f"/v1/goals/{kr['id']}").ok()),
             "calls",
         )
+        # warm the containers' caches (principal, org, cycles: 60 s each) as a busy one is
+        api.get(admin, "/v1/goals/search?q=level").ok()
         report(
             "okrs: type-ahead search round trips",
             _counted(lambda: api.get(admin, "/v1/goals/search?q=level").ok()),
             "calls",
         )
+        _cycles(report, api, admin, kr)
         # seeded last: moto answers every call in time proportional to the table's size
         _reminder_sweep(report, api, api.new_org("Bench reminders"))
         aws.reset_clients()

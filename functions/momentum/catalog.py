@@ -60,7 +60,7 @@ API_FUNCTIONS: tuple[Function, ...] = (
         name="okrs-api",
         handler="momentum.handlers.okrs_api:handler",
         description="Objectives, key results, check-ins and roll-up",
-        routes=("/v1/goals",),
+        routes=("/v1/goals", "/v1/cycles"),
     ),
     Function(
         name="action-plans-api",

@@ -205,7 +205,9 @@ def test_a_retried_create_makes_one_plan_and_one_goal(api: Api) -> None:
     assert first["action_plan"]["id"] == second["action_plan"]["id"]
     assert first["linked_goal"]["id"] == second["linked_goal"]["id"]
     assert len(api.get(manager, "/v1/action-plans").ok()["items"]) == 1
-    assert len(api.get(admin, f"/v1/goals?owner_id={report.user_id}").ok()["items"]) == 1
+    # the plan may be due in an earlier quarter: its goal is in that cycle, not the current
+    goals = api.get(admin, f"/v1/goals?owner_id={report.user_id}&cycle_id=all").ok()["items"]
+    assert len(goals) == 1
 
 
 def test_the_team_sees_the_plan_and_posts_updates_outsiders_do_not(api: Api) -> None:

@@ -22,6 +22,7 @@ from tests.integration.test_calendar_harness import FakeProviders, connect, fake
 NOT_CREATES = {
     "/v1/one-on-ones/{series_id}/archive": "archives an existing series",
     "/v1/one-on-ones/{series_id}/unarchive": "unarchives an existing series",
+    "/v1/cycles/{cycle_id}/close": "closes an existing cycle; closing it again finishes it",
     "/v1/one-on-ones/{series_id}/end": "ends an existing series; ending it again is the same end",
     "/v1/meetings/{meeting_id}/archive": "archives an existing meeting",
     "/v1/meetings/{meeting_id}/unarchive": "unarchives an existing meeting",
@@ -109,6 +110,14 @@ def _check_ins(w: World) -> Case:
     path = f"/v1/goals/{w.made(w.admin, '/v1/goals', _goal_body('Grow'))['id']}/check-ins"
     count = lambda: len(w.items(w.admin, path))  # noqa: E731
     return Case(w.admin, path, {"status": "on_track"}, {"status": "behind"}, count)
+
+
+def _cycles(w: World) -> Case:
+    count = lambda: len(w.items(w.admin, "/v1/cycles"))  # noqa: E731
+    week = {"start_date": "2026-11-02", "end_date": "2026-11-06"}
+    return Case(
+        w.admin, "/v1/cycles", {"name": "Hack week", **week}, {"name": "Offsite", **week}, count
+    )
 
 
 def _plan_body(w: World, title: str) -> dict[str, Any]:
@@ -320,6 +329,7 @@ CREATES: dict[str, Callable[[World], Case]] = {
     "/v1/companies/{company_id}/locations": _locations,
     "/v1/goals": _goals,
     "/v1/goals/{goal_id}/check-ins": _check_ins,
+    "/v1/cycles": _cycles,
     "/v1/action-plans": _action_plans,
     "/v1/action-plans/{plan_id}/updates": _plan_updates,
     "/v1/one-on-ones": _one_on_ones,

@@ -29,7 +29,13 @@ CREATE_EXAMPLES: dict[str, dict[str, Any]] = {
         "due_date": "2026-03-31",
         "metric": {"type": "number", "start": 12, "target": 4, "unit": "h"},
     },
-    "check_in": {"note": "New triage rota is live.", "value": 7.5, "status": "on_track"},
+    "check_in": {
+        "note": "New triage rota is live.",
+        "value": 7.5,
+        "status": "on_track",
+        "confidence": "high",
+    },
+    "create_cycle": {"name": "H1 2027", "start_date": "2027-01-01", "end_date": "2027-06-30"},
     # Engage action plans
     "create_action_plan": {
         "title": "Make career paths visible",

@@ -23,6 +23,7 @@ from momentum.store.keys import activity_partition
 # entity kind -> the context service that knows who may view such an entity
 CONTEXT_OF_KIND = {
     "goal": "momentum.okrs.service",
+    "cycle": "momentum.okrs.service",
     "action_plan": "momentum.action_plans.service",
     "series": "momentum.one_on_ones.service",
     "meeting": "momentum.one_on_ones.service",

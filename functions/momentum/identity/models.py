@@ -145,6 +145,9 @@ class OrgSettings(View):
     time_zone: str
     modules: ModulesSettings
     checkin_reminders: CheckinReminders
+    fiscal_year_start_month: int = Field(
+        default=1, description="The month (1-12) the fiscal year starts; OKR quarters follow it."
+    )
     slack: SlackSettingsView
     version: int
 
@@ -180,6 +183,8 @@ class OrgSettingsPatch(Strict):
     time_zone: str | None = None
     modules: ModulesPatch | None = None
     checkin_reminders: CheckinRemindersPatch | None = None
+    # applies to fiscal years whose default quarters are not generated yet
+    fiscal_year_start_month: Annotated[StrictInt, Field(ge=1, le=12)] | None = None
     slack: SlackSettingsPatch | None = None
 
     _tz = field_validator("time_zone")(_time_zone)

@@ -29,6 +29,7 @@ USER_SETTINGS_DEFAULTS = UserSettings().model_dump(exclude_none=True)
 ORG_SETTINGS_DEFAULTS = {
     "modules": ModulesSettings().model_dump(),
     "checkin_reminders": CheckinReminders().model_dump(),
+    "fiscal_year_start_month": 1,
 }
 
 
@@ -39,6 +40,7 @@ def _org_settings_view(item: Item) -> OrgSettings:
         time_zone=item.get("time_zone", "UTC"),
         modules=ModulesSettings.model_validate(item.get("modules") or {}),
         checkin_reminders=CheckinReminders.model_validate(item.get("checkin_reminders") or {}),
+        fiscal_year_start_month=int(item.get("fiscal_year_start_month") or 1),
         slack=SlackSettingsView(
             configured=bool(item.get("slack_webhook_url")),
             webhook_url=rules.mask_secret_url(item.get("slack_webhook_url")),

@@ -41,8 +41,15 @@ def visible_goal(principal: Principal, goal_id: str) -> Item:
     return goal
 
 
+def require_cycle_open(principal: Principal, goal: Item) -> None:
+    """Goals of a closed cycle are read-only except for admins (their scores are final)."""
+    if goal.get("cycle_closed") and not principal.is_admin:
+        raise Forbidden("This goal's cycle is closed; only admins may change its goals.")
+
+
 def editable_goal(principal: Principal, goal_id: str) -> Item:
     goal = visible_goal(principal, goal_id)
+    require_cycle_open(principal, goal)
     if not may_edit(principal, goal):
         raise Forbidden("Only the goal's owner, the owner's managers and admins may change it.")
     return goal
@@ -53,6 +60,7 @@ def goal_to_patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     one aligned under an objective the caller may edit (the parent's owner, their
     managers and admins may take a child out of their objective, never edit it)."""
     goal = visible_goal(principal, goal_id)
+    require_cycle_open(principal, goal)
     if may_edit(principal, goal):
         return goal
     if rules.is_detach(patch.model_fields_set, patch.parent_id) and goal.get("parent_id"):
@@ -76,6 +84,7 @@ def parent_to_contribute(principal: Principal, parent_id: str) -> Item:
         )
     if parent.get("closed"):
         raise Conflict("That objective is closed; reopen it to align goals under it.")
+    require_cycle_open(principal, parent)
     return parent
 
 

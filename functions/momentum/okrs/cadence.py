@@ -79,6 +79,17 @@ def next_reminder(after: datetime, cadence: Cadence, time_zone: str | None) -> d
     return reminder_instant(start, cadence, time_zone)
 
 
+def one_period_before(moment: datetime, every: str) -> datetime:
+    """The instant one cadence length before `moment` (a month back for monthly): a
+    check-in since then is recent enough that its owner is not reminded of it."""
+    if every == "monthly":
+        index = moment.year * 12 + moment.month - 2
+        year, month = index // 12, index % 12 + 1
+        last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+    return moment - timedelta(days=14 if every == "biweekly" else 7)
+
+
 def reminder_after_checkin(at: datetime, cadence: Cadence, time_zone: str | None) -> datetime:
     """A check-in covers its whole period: the next reminder is the next period's."""
     following = next_period_start(current_period(at, cadence, time_zone), cadence.every)

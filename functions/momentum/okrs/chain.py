@@ -18,7 +18,7 @@ from typing import TypeVar
 from momentum.core import clock
 from momentum.core import org as org_cache
 from momentum.core.problems import Conflict, Problem
-from momentum.okrs import cadence, keys, repository
+from momentum.okrs import cadence, history, keys, repository
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
@@ -65,7 +65,8 @@ class Chain:
         return cls(found, copy.deepcopy(found))
 
     def ops(self, org_id: str, now: datetime, because: Item) -> list[transactions.Op]:
-        """Writes for every ancestor that changed, with a "rolled up from" entry each."""
+        """Writes for every ancestor that changed, with a "rolled up from" entry each and,
+        where progress or status moved, a point in its history."""
         ops: list[transactions.Op] = []
         for goal_id, after in self.after.items():
             before = self.before[goal_id]
@@ -78,6 +79,8 @@ class Chain:
                 for k in ("progress", "status")
                 if before.get(k) != after[k]
             }
+            if rolled:
+                ops.append(history.point_op(org_id, after, now, "rollup"))
             if rolled or set(before.get("children") or {}) != set(after["children"]):
                 ops.append(
                     activity.record(

@@ -11,7 +11,7 @@ from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
-from momentum.okrs import chain, repository, rules, views
+from momentum.okrs import chain, cycles, repository, rules, views
 from momentum.okrs.access import (
     editable_goal,
     goal_to_patch,
@@ -36,6 +36,7 @@ AUDITED = (
     "progress_mode",
     "metric",
     "closed",
+    "cycle_id",
 )
 
 
@@ -85,10 +86,26 @@ def create_goal(
     acting_for: bool = True,
     also: AlsoWrite | None = None,
     summary: str | None = None,
+    carried: Item | None = None,
 ) -> Item:
-    """Create a goal; `also` adds writes (e.g. an action plan) to the same transaction."""
+    """Create a goal; `also` adds writes (e.g. an action plan) to the same transaction;
+    `carried` is the state a goal carried over from a closed cycle starts with."""
     require_okrs(principal)
-    return chain.retrying(lambda: _create(principal, request, acting_for, also, summary))
+    return chain.retrying(
+        lambda: _create(principal, request, acting_for, also, summary, carried or {})
+    )
+
+
+def _dates(principal: Principal, request: GoalCreate, cycle: Item) -> tuple[str, str]:
+    """Missing dates are the cycle's; a default start never falls after the due date."""
+    due = request.due_date.isoformat() if request.due_date else cycle["end_date"]
+    if request.start_date is not None:
+        return request.start_date.isoformat(), due
+    if request.due_date is not None and request.cycle_id is None:
+        # dates chosen without a cycle: the goal starts today, as before cycles existed
+        today = clock.local_date(clock.now(), principal.time_zone).isoformat()
+        return min(today, due), due
+    return min(cycle["start_date"], due), due
 
 
 def _create(
@@ -97,6 +114,7 @@ def _create(
     acting_for: bool,
     also: AlsoWrite | None,
     summary: str | None,
+    carried: Item,
 ) -> Item:
     owner = owner_facts(principal, request.owner_id, acting_for=acting_for)
     parent = parent_to_contribute(principal, request.parent_id) if request.parent_id else None
@@ -105,8 +123,14 @@ def _create(
     mode = request.progress_mode or rules.default_progress_mode(request.kind, metric["type"])
     rules.check_progress_mode(request.kind, mode, metric["type"])
     now = clock.now()
-    start = (request.start_date or clock.local_date(now, principal.time_zone)).isoformat()
-    _check_dates(start, request.due_date.isoformat())
+    due_asked = request.due_date.isoformat() if request.due_date else None
+    start_asked = request.start_date.isoformat() if request.start_date else None
+    if start_asked is None and due_asked is not None:
+        # dated without a start: it starts today (see _dates), so today decides its cycle
+        start_asked = min(clock.local_date(now, principal.time_zone).isoformat(), due_asked)
+    cycle = cycles.cycle_of_new_goal(principal, request.cycle_id, start_asked, due_asked)
+    start, due = _dates(principal, request, cycle)
+    _check_dates(start, due)
     goal_id = new_id()
     body: Item = {
         "id": goal_id,
@@ -118,7 +142,8 @@ def _create(
         "ancestor_ids": rules.ancestors_under(parent),
         "visibility": request.visibility,
         "start_date": start,
-        "due_date": request.due_date.isoformat(),
+        "due_date": due,
+        "cycle_id": cycle["id"],
         "weight": request.weight,
         "progress_mode": mode,
         "metric": metric,
@@ -130,6 +155,7 @@ def _create(
         "created_by": principal.user_id,
         "created_at": clock.api_instant(now),
         "updated_at": clock.api_instant(now),
+        **carried,
     }
     body = {k: v for k, v in body.items() if v is not None}
     rules.refresh(body)
@@ -142,6 +168,7 @@ def _create(
         [
             transactions.put_new(item),
             *repository.token_ops(principal.org_id, None, item),
+            *cycles.membership_ops(principal.org_id, None, item),
             activity.record(
                 org_id=principal.org_id,
                 entity_id=goal_id,
@@ -151,7 +178,8 @@ def _create(
                 at=now,
                 changes={
                     k: {"before": None, "after": item.get(k)}
-                    for k in ("title", "owner_id", "parent_id")
+                    for k in ("title", "owner_id", "parent_id", "cycle_id", "carried_from")
+                    if item.get(k) is not None or k in ("title", "owner_id", "parent_id")
                 },
                 summary=summary,
             ),
@@ -195,6 +223,12 @@ def _apply_fields(principal: Principal, before: Item, after: Item, patch: GoalPa
         after["progress_mode"] = patch.progress_mode
     if patch.owner_id is not None and patch.owner_id != before["owner_id"]:
         after.update(owner_facts(principal, patch.owner_id).fields())
+    if patch.cycle_id is not None and patch.cycle_id != before.get("cycle_id"):
+        cycle = cycles.cycle_by_id(principal.org_id, patch.cycle_id)
+        if cycle is None:
+            raise Invalid("No such cycle.", errors=[field_error("cycle_id", "unknown cycle")])
+        cycles.require_open(principal, cycle)
+        after["cycle_id"] = cycle["id"]
 
 
 def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
@@ -248,6 +282,7 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
                 before, item, chain.moved if patch.version is None else chain.stale
             ),
             *repository.token_ops(org_id, before, item),
+            *cycles.membership_ops(org_id, before, item),
             *(_subtree_moves(org_id, item) if moving else []),
             activity.record(
                 org_id=org_id,
@@ -327,6 +362,7 @@ def _delete(principal: Principal, goal_id: str) -> None:
                 on_condition_failed=chain.moved,
             ),
             *repository.token_ops(org_id, before, None),
+            *cycles.membership_ops(org_id, before, None),
             activity.record(
                 org_id=org_id,
                 entity_id=goal_id,

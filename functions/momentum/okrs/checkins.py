@@ -9,7 +9,7 @@ from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict
-from momentum.okrs import chain, keys, repository, rules
+from momentum.okrs import chain, history, keys, repository, rules
 from momentum.okrs.access import editable_goal, require_okrs
 from momentum.okrs.models import CheckInCreate
 from momentum.store import activity, transactions
@@ -34,6 +34,8 @@ def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Ite
         if rules.rolls_up(before):
             after["progress_mode"] = "manual"  # a value checked in on a roll-up pins it
     after["own_status"] = request.status
+    if request.confidence is not None:
+        after["confidence"] = request.confidence
     now = clock.now()
     after["last_checkin_at"] = clock.key_instant(now)
     after["updated_at"] = clock.api_instant(now)
@@ -53,6 +55,7 @@ def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Ite
         "value": request.value,
         "previous_value": previous,
         "status": request.status,
+        "confidence": request.confidence,
         "progress": item["progress"],
     }
     checkin = {k: v for k, v in checkin.items() if v is not None}
@@ -62,18 +65,21 @@ def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Ite
             "status": before["status"],
             "value": previous,
             "progress_mode": before["progress_mode"],
+            "confidence": before.get("confidence"),
         },
         {
             "progress": item["progress"],
             "status": item["status"],
             "value": item["metric"]["current"],
             "progress_mode": item["progress_mode"],
+            "confidence": item.get("confidence"),
         },
     )
     repository.write(
         [
             transactions.put_new(checkin),
             repository.update_goal_op(before, item, chain.moved),
+            history.point_op(org_id, item, now, "check_in"),
             activity.record(
                 org_id=org_id,
                 entity_id=goal_id,

@@ -9,6 +9,10 @@
   title, then goal id, so any typed prefix is one Query with begins_with:
   in the owner's partition (gsi1) `ORG#o#GOALSEARCHOWNER#u` (the `mine` group), and, for
   public open goals only, in the org's (gsi2) `ORG#o#GOALSEARCH#{first letter}`.
+- A goal's history points (sk HISTORY#instant#id) sit in its own item collection, right
+  after the goal item (GOAL < HISTORY#), so one Query reads the goal and its first points.
+- An org's cycles: `ORG#o#CYCLES` (sk CYCLE#id, plus one GENERATED#fiscal-year marker per
+  generated year of quarters); a cycle's goals: `ORG#o#CYCLEGOALS#c` (sk GOAL#g).
 - Reminder wake-ups (due index): shard and sort key derived from the owner, so one
   owner's goals due at one instant are adjacent and read together.
 """
@@ -23,6 +27,8 @@ from momentum.store.keys import due_partition, due_shard, key, org_prefix
 GOAL_SK = "GOAL"
 CHECKIN_PREFIX = "CHECKIN#"
 SEARCH_PREFIX = "SEARCH#"
+HISTORY_PREFIX = "HISTORY#"
+CYCLE_PREFIX = "CYCLE#"
 REMINDER_SWEEP = "checkin-reminders"
 
 
@@ -36,6 +42,30 @@ def goal_key(org_id: str, goal_id: str) -> dict[str, str]:
 
 def checkin_key(org_id: str, goal_id: str, at: datetime, checkin_id: str) -> dict[str, str]:
     return key(goal_partition(org_id, goal_id), f"{CHECKIN_PREFIX}{key_instant(at)}#{checkin_id}")
+
+
+def history_key(org_id: str, goal_id: str, at: datetime, point_id: str) -> dict[str, str]:
+    return key(goal_partition(org_id, goal_id), f"{HISTORY_PREFIX}{key_instant(at)}#{point_id}")
+
+
+def cycles_partition(org_id: str) -> str:
+    return f"{org_prefix(org_id)}#CYCLES"
+
+
+def cycle_key(org_id: str, cycle_id: str) -> dict[str, str]:
+    return key(cycles_partition(org_id), f"{CYCLE_PREFIX}{cycle_id}")
+
+
+def generated_year_key(org_id: str, fiscal_year_start: str) -> dict[str, str]:
+    return key(cycles_partition(org_id), f"GENERATED#{fiscal_year_start}")
+
+
+def cycle_goals_partition(org_id: str, cycle_id: str) -> str:
+    return f"{org_prefix(org_id)}#CYCLEGOALS#{cycle_id}"
+
+
+def cycle_goal_key(org_id: str, cycle_id: str, goal_id: str) -> dict[str, str]:
+    return key(cycle_goals_partition(org_id, cycle_id), f"GOAL#{goal_id}")
 
 
 def search_token_key(org_id: str, goal_id: str, word: str) -> dict[str, str]:

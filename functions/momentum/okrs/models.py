@@ -13,6 +13,7 @@ Kind = Literal["objective", "key_result"]
 Visibility = Literal["public", "private"]
 Status = Literal["on_track", "behind", "at_risk", "not_started"]
 ProgressMode = Literal["rollup", "manual", "custom_kpi"]
+Confidence = Literal["low", "medium", "high"]
 MetricType = Literal["percent", "number", "currency", "milestone", "custom_kpi"]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=5000)]
@@ -48,8 +49,9 @@ class GoalCreate(Strict):
     owner_id: Id | None = None  # default: the caller
     parent_id: Id | None = None
     visibility: Visibility = "public"
-    start_date: date | None = None  # default: today in the caller's time zone
-    due_date: date
+    cycle_id: Id | None = None  # default: the open cycle of the dates, else the current one
+    start_date: date | None = None  # default: the cycle's start
+    due_date: date | None = None  # default: the cycle's end
     weight: Weight = 1.0
     progress_mode: ProgressMode | None = None  # default: rollup (objective), manual (KR)
     metric: MetricIn = MetricIn()
@@ -72,6 +74,7 @@ class GoalPatch(Strict):
     progress_mode: ProgressMode | None = None
     metric: MetricPatch | None = None
     closed: StrictBool | None = None
+    cycle_id: Id | None = None
     version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
 
 
@@ -105,6 +108,14 @@ class Goal(View):
     progress: float
     status: Status
     closed: bool
+    cycle_id: str | None = None
+    cycle_closed: bool = False
+    confidence: Confidence | None = Field(default=None, description="Of the latest check-in.")
+    final_score: float | None = Field(
+        default=None, description="Set when the goal's cycle closes: its progress, 0-1."
+    )
+    carried_from: str | None = None
+    carried_to: str | None = None
     children_ids: list[str] = []
     links: Links
     version: int
@@ -147,6 +158,7 @@ class CheckInCreate(Strict):
     note: Note = ""
     value: Number | None = None
     status: Status
+    confidence: Confidence | None = None
 
 
 class CheckIn(View):
@@ -158,6 +170,7 @@ class CheckIn(View):
     value: float | None = None
     previous_value: float | None = None
     status: Status
+    confidence: Confidence | None = None
     progress: float
 
 

@@ -70,15 +70,17 @@ def goals_page(
     owner_id: str | None,
     parent_id: str | None,
     status: str | None,
+    cycle_ids: list[str] | None,
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Item], str | None]:
-    """Goals of one owner (by due date) or under one parent (ROOT: top level)."""
+    """Goals of one owner (by due date) or under one parent (ROOT: top level), of the
+    given cycles (None: every cycle)."""
     if owner_id is not None:
         pk, index = keys.owner_partition(org_id, owner_id), GSI_BY_OWNER
     else:
         pk, index = keys.parent_partition(org_id, parent_id), GSI_BY_LOOKUP
-    scope = f"goals:{org_id}:{pk}:{parent_id}:{status}"
+    scope = f"goals:{org_id}:{pk}:{parent_id}:{status}:{cycle_ids}"
     filters: dict[str, Any] = {
         "filter_expression": "#type = :goal",
         "filter_values": {":goal": "goal"},
@@ -91,10 +93,20 @@ def goals_page(
     if owner_id is not None and parent_id is not None:
         filters["filter_expression"] += " AND parent_id = :parent"
         filters["filter_values"][":parent"] = parent_id
+    if cycle_ids is not None:
+        filters["filter_expression"] += " AND " + _cycle_clause(cycle_ids, filters["filter_values"])
     page = table.query(
         pk, index=index, limit=limit, start_key=cursors.decode(cursor, scope=scope), **filters
     )
     return page.items, cursors.encode(page.last_key, scope=scope)
+
+
+def _cycle_clause(cycle_ids: list[str], values: dict[str, Any]) -> str:
+    names = []
+    for index, cycle_id in enumerate(cycle_ids):
+        values[f":cycle{index}"] = cycle_id
+        names.append(f":cycle{index}")
+    return f"cycle_id IN ({', '.join(names)})"
 
 
 def goals_of_owner(org_id: str, owner_id: str) -> list[Item]:
@@ -109,6 +121,7 @@ def search_page(
     caller_id: str,
     kind: str | None,
     window: tuple[str, str] | None,
+    cycle_ids: list[str] | None,
     start_key: dict[str, Any] | None,
 ) -> table.Page:
     """One Query selecting type-ahead tokens whose word starts with `word`: in group
@@ -119,6 +132,8 @@ def search_page(
     if kind is not None:
         clauses.append("kind = :kind")
         values[":kind"] = kind
+    if cycle_ids is not None:
+        clauses.append(_cycle_clause(cycle_ids, values))
     if group == "mine":
         pk, index = keys.own_search_partition(org_id, caller_id), GSI_BY_OWNER
     else:
@@ -176,6 +191,7 @@ TOKEN_FIELDS = (
     "start_date",
     "due_date",
     "closed",
+    "cycle_id",
 )
 
 

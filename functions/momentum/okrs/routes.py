@@ -13,7 +13,15 @@ from momentum.core.api import no_content
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.okrs import service
+from momentum.okrs import closing, cycles, history, service
+from momentum.okrs.cycle_models import (
+    Cycle,
+    CycleClose,
+    CycleClosed,
+    CycleCreate,
+    CycleList,
+    History,
+)
 from momentum.okrs.models import (
     CheckIn,
     CheckInCreate,
@@ -30,6 +38,13 @@ router = Router()
 TAGS = ["Goals"]
 Id = Annotated[str, Path(max_length=64)]
 OptionalId = Annotated[str | None, Query(max_length=64)]
+CycleChoice = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description='A cycle id, or "all"; by default the current cycles (containing today).',
+    ),
+]
 
 
 @router.post("/v1/goals", tags=TAGS)
@@ -42,6 +57,7 @@ def list_goals(
     owner_id: OptionalId = None,
     parent_id: OptionalId = None,
     status: Annotated[Status | None, Query()] = None,
+    cycle_id: CycleChoice = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[Goal]:
@@ -50,6 +66,7 @@ def list_goals(
         owner_id=owner_id,
         parent_id=parent_id,
         status=status,
+        cycle_id=cycle_id,
         limit=limit,
         cursor=cursor,
     )
@@ -62,8 +79,9 @@ def search_goals(
     q: Annotated[str, Query(max_length=200)] = "",
     on: Annotated[date | None, Query()] = None,
     kind: Annotated[Kind | Literal["any"] | None, Query()] = None,
+    cycle_id: CycleChoice = None,
 ) -> GoalSearch:
-    return service.search(current_principal(), q, on, kind)
+    return service.search(current_principal(), q, on, kind, cycle_id)
 
 
 @router.get("/v1/goals/<goal_id>", tags=TAGS)
@@ -95,3 +113,23 @@ def list_checkins(
 ) -> Page[CheckIn]:
     items, next_cursor = service.list_checkins(current_principal(), goal_id, limit, cursor)
     return Page[CheckIn](items=items, next_cursor=next_cursor)
+
+
+@router.get("/v1/goals/<goal_id>/history", tags=TAGS)
+def goal_history(goal_id: Id, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> History:
+    return history.history(current_principal(), goal_id, limit, cursor)
+
+
+@router.post("/v1/cycles", tags=TAGS)
+def create_cycle(request: Annotated[CycleCreate, Body()]) -> Response[Cycle]:
+    return create_once(router, request, lambda: cycles.create_cycle(current_principal(), request))
+
+
+@router.get("/v1/cycles", tags=TAGS)
+def list_cycles(current: Annotated[bool, Query()] = False) -> CycleList:
+    return CycleList(items=cycles.list_cycles(current_principal(), current_only=current))
+
+
+@router.post("/v1/cycles/<cycle_id>/close", tags=TAGS)
+def close_cycle(cycle_id: Id, request: Annotated[CycleClose, Body()]) -> CycleClosed:
+    return closing.close_cycle(current_principal(), cycle_id, request)

@@ -15,7 +15,7 @@ from momentum.core.ids import is_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.core.text import words
-from momentum.okrs import changes, checkins, repository, rules, views
+from momentum.okrs import changes, checkins, cycles, repository, rules, views
 from momentum.okrs.access import (
     may_view,
     require_okrs,
@@ -62,12 +62,17 @@ def list_goals(
     owner_id: str | None,
     parent_id: str | None,
     status: str | None,
+    cycle_id: str | None = None,
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Goal], str | None]:
     """Goals of an owner, or aligned under a parent; with neither, the top-level goals.
-    Only goals the caller may view are answered (a page may hold fewer than `limit`)."""
+    Only goals of the current cycles (`cycle_id`: one cycle, or "all") the caller may
+    view are answered (a page may hold fewer than `limit`)."""
     require_okrs(principal)
+    chosen = _cycles_asked(principal, cycle_id)
+    if chosen == []:
+        return [], None
     if (owner_id is not None and not is_id(owner_id)) or (
         parent_id is not None and not is_id(parent_id)
     ):
@@ -77,10 +82,21 @@ def list_goals(
         owner_id=owner_id,
         parent_id=parent_id,
         status=status,
+        cycle_ids=chosen,
         limit=limit,
         cursor=cursor,
     )
     return [views.goal(item) for item in items if may_view(principal, item)], next_cursor
+
+
+def _cycles_asked(principal: Principal, cycle_id: str | None) -> list[str] | None:
+    """The cycles a list or search covers: the current ones by default (the quarter and
+    the year containing today), one by id, or every cycle ("all": None)."""
+    if cycle_id == "all":
+        return None
+    if cycle_id is None:
+        return cycles.current_cycle_ids(principal)
+    return [cycle_id] if is_id(cycle_id) else []
 
 
 # --- check-ins ----------------------------------------------------------------------------
@@ -102,17 +118,28 @@ def list_checkins(
 # --- type-ahead -----------------------------------------------------------------------------
 
 
-def search(principal: Principal, q: str, on: date | None, kind: str | None) -> GoalSearch:
+def search(
+    principal: Principal,
+    q: str,
+    on: date | None,
+    kind: str | None,
+    cycle_id: str | None = None,
+) -> GoalSearch:
     """Word-prefix match on title or owner name: one Query per group, on index entries
     that already are the group's candidates (see keys), so no match is lost to a page
     limit however many goals the org has.
 
     `mine`: the caller's own goals. `public`: others' public goals, not closed, whose
     period overlaps [on, on + 1 year]. `kind` None means objectives (the picker's use),
-    "any" every kind. Each hit says whether the caller may align a goal under it."""
+    "any" every kind. Each hit says whether the caller may align a goal under it.
+    Without `on`, hits are goals of the current cycles (`cycle_id` chooses, "all" for
+    every one); with `on` (a plan's date) the date window decides, whatever the cycle."""
     require_okrs(principal)
     typed = words(q)
     if not typed:
+        return GoalSearch(mine=[], public=[])
+    chosen = _cycles_asked(principal, cycle_id or ("all" if on else None))
+    if chosen == []:
         return GoalSearch(mine=[], public=[])
     day = on or clock.local_date(clock.now(), principal.time_zone)
     window = (day.isoformat(), rules.one_year_after(day).isoformat())
@@ -120,7 +147,7 @@ def search(principal: Principal, q: str, on: date | None, kind: str | None) -> G
     groups = {
         group: [
             views.hit(token, rules.can_contribute(principal.user_id, principal.is_admin, token))
-            for token in _matching_tokens(principal, group, typed, wanted_kind, window)
+            for token in _matching_tokens(principal, group, typed, wanted_kind, window, chosen)
         ]
         for group in ("mine", "public")
     }
@@ -133,6 +160,7 @@ def _matching_tokens(
     typed: list[str],
     kind: str | None,
     window: tuple[str, str],
+    cycle_ids: list[str] | None,
 ) -> list[Item]:
     """The group's first SEARCH_GROUP goals matching every typed word. The Query is on the
     longest word; further pages are read only while other typed words rule hits out."""
@@ -146,6 +174,7 @@ def _matching_tokens(
             caller_id=principal.user_id,
             kind=kind,
             window=window,
+            cycle_ids=cycle_ids,
             start_key=start,
         )
         for token in page.items:
@@ -162,9 +191,12 @@ def _matching_tokens(
 
 
 def can_view_activity(principal: Principal, entity_id: str) -> bool:
-    """Activity of a goal is shown to whoever may view it (a deleted goal's: admins)."""
+    """Activity of a goal is shown to whoever may view it (a deleted goal's: admins); a
+    cycle's, to everyone of the org (cycles are org-wide)."""
     goal = repository.goal(principal.org_id, entity_id) if is_id(entity_id) else None
-    return principal.is_admin if goal is None else may_view(principal, goal)
+    if goal is not None:
+        return may_view(principal, goal)
+    return cycles.cycle_by_id(principal.org_id, entity_id) is not None or principal.is_admin
 
 
 ROLLED_UP_UNSEEN = "rolled up from a goal you cannot see"

@@ -1,7 +1,7 @@
 """Check-in reminders: one message per owner per period listing every goal of theirs in
-progress (open and started; overdue ones too, until closed) with no check-in since the
-period began. On Slack (the org's webhook, a shared channel) private goals are counted,
-never named.
+progress (open and started; overdue ones too, until closed) of a current cycle, with no
+check-in within the cadence period. On Slack (the org's webhook, a shared channel) private
+goals are counted, never named.
 
 Each open goal sits in the due index at its owner's next reminder instant (moved to the
 next period's instant by a check-in, removed by closing). The due sort key is
@@ -25,7 +25,7 @@ from momentum.core import org as org_cache
 from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
-from momentum.okrs import cadence, keys, views
+from momentum.okrs import cadence, cycles, keys, views
 from momentum.store import table
 from momentum.store.codec import Item, serialize, serialize_value
 from momentum.store.keys import due_partition
@@ -84,9 +84,12 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
         _rearm(goals, org_id, this_reminder)
         summary.skipped += len(goals)
         return
-    began = clock.key_instant(cadence.start_instant(period, zone))
+    began = min(
+        clock.key_instant(cadence.start_instant(period, zone)),
+        clock.key_instant(cadence.one_period_before(now, rhythm.every)),
+    )
     today = clock.local_date(now, zone).isoformat()
-    pending = [g for g in goals if in_progress(g, today) and g.get("last_checkin_at", "") < began]
+    pending = [g for g in goals if wants_reminder(g, today, began)]
     sent = False
     if pending and owner and owner.get("status") not in INACTIVE:
         sent = _deliver(org, owner, pending, period, rhythm, now, today)
@@ -95,6 +98,29 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
     summary.done += len(pending) if sent else 0
     summary.skipped += len(goals) - (len(pending) if sent else 0)
     summary.details["reminders"] += int(sent)
+
+
+def wants_reminder(goal: Item, today: str, checked_in_since: str) -> bool:
+    """Named in a reminder: a goal in progress, of a current cycle, that its owner has not
+    checked in on within the cadence period (since the period began, or within one
+    cadence length: a check-in yesterday counts, even if it was last period's)."""
+    return (
+        in_progress(goal, today)
+        and in_current_cycle(goal, today)
+        and goal.get("last_checkin_at", "") < checked_in_since
+    )
+
+
+def in_current_cycle(goal: Item, today: str) -> bool:
+    """A cycle is current from its start until it is closed: a goal of a later cycle waits
+    for it to start; an overdue one of an ended cycle is named until the cycle closes.
+    Goals written before cycles existed have none and keep being reminded about."""
+    if not goal.get("cycle_id"):
+        return True
+    if goal.get("cycle_closed"):
+        return False
+    cycle = cycles.cycle_by_id(goal["org_id"], goal["cycle_id"])
+    return cycle is not None and cycle.get("state") != "closed" and cycle["start_date"] <= today
 
 
 def in_progress(goal: Item, today: str) -> bool:
