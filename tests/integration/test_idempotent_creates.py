@@ -114,10 +114,9 @@ def _check_ins(w: World) -> Case:
 
 def _cycles(w: World) -> Case:
     count = lambda: len(w.items(w.admin, "/v1/cycles"))  # noqa: E731
-    week = {"start_date": "2026-11-02", "end_date": "2026-11-06"}
-    return Case(
-        w.admin, "/v1/cycles", {"name": "Hack week", **week}, {"name": "Offsite", **week}, count
-    )
+    hack = {"name": "Hack week", "start_date": "2026-11-02", "end_date": "2026-11-06"}
+    offsite = {"name": "Offsite", "start_date": "2026-11-09", "end_date": "2026-11-13"}
+    return Case(w.admin, "/v1/cycles", hack, offsite, count)
 
 
 def _plan_body(w: World, title: str) -> dict[str, Any]:
