@@ -27,6 +27,7 @@ ROUTE_MODULES = (
     "momentum.calendar.routes",
     "momentum.coaching.routes",
     "momentum.accounts.routes",
+    "momentum.audit.routes",
 )
 
 

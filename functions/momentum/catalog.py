@@ -96,6 +96,12 @@ API_FUNCTIONS: tuple[Function, ...] = (
         routes=("/v1/accounts", "/v1/plan-templates"),
     ),
     Function(
+        name="integrations-api",
+        handler="momentum.handlers.integrations_api:handler",
+        description="Audit log, SCIM tokens and webhook subscriptions",
+        routes=("/v1/audit-log", "/v1/org/scim-tokens", "/v1/webhook-subscriptions"),
+    ),
+    Function(
         name="docs-api",
         handler="momentum.handlers.docs_api:handler",
         description="OpenAPI 3.1 document and Swagger UI",

@@ -12,7 +12,7 @@ from typing import Any
 from momentum.core.clock import api_instant, key_instant
 from momentum.core.ids import new_id
 from momentum.store import transactions
-from momentum.store.keys import activity_partition
+from momentum.store.keys import activity_partition, audit_partition
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -48,5 +48,8 @@ def record(
         "at": api_instant(at),
         "changes": changes or {},
         "summary": summary,
+        # The audit log's index: per org and month, so no partition grows without end.
+        "audit_pk": audit_partition(org_id, key_instant(at)[:7]),
+        "audit_sk": f"{key_instant(at)}#{entry_id}",
     }
     return transactions.put({k: v for k, v in item.items() if v is not None})

@@ -1,0 +1,12 @@
+"""Lambda entry point: audit log, SCIM tokens and webhook subscriptions."""
+
+from typing import Any
+
+from momentum.audit.routes import router as audit_router
+from momentum.core.api import build_resolver, handle
+
+app = build_resolver(audit_router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)
