@@ -28,6 +28,7 @@ ROUTE_MODULES = (
     "momentum.coaching.routes",
     "momentum.accounts.routes",
     "momentum.audit.routes",
+    "momentum.scim.token_routes",
 )
 
 

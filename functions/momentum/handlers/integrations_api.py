@@ -4,8 +4,9 @@ from typing import Any
 
 from momentum.audit.routes import router as audit_router
 from momentum.core.api import build_resolver, handle
+from momentum.scim.token_routes import router as scim_token_router
 
-app = build_resolver(audit_router)
+app = build_resolver(audit_router, scim_token_router)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
