@@ -102,6 +102,14 @@ API_FUNCTIONS: tuple[Function, ...] = (
         routes=("/v1/audit-log", "/v1/org/scim-tokens", "/v1/webhook-subscriptions"),
     ),
     Function(
+        name="scim-api",
+        handler="momentum.handlers.scim_api:handler",
+        description="SCIM 2.0 provisioning from identity providers (own bearer tokens)",
+        # Public to the JWT authorizer: SCIM requests carry an org's SCIM token instead.
+        public_routes=("/scim/v2",),
+        timeout_s=29,
+    ),
+    Function(
         name="docs-api",
         handler="momentum.handlers.docs_api:handler",
         description="OpenAPI 3.1 document and Swagger UI",

@@ -41,9 +41,7 @@ def _complex(name: str, sub: list[dict[str, Any]], **overrides: Any) -> dict[str
 
 
 USER_ATTRIBUTES: list[dict[str, Any]] = [
-    _attribute(
-        "userName", required=True, uniqueness="server", description="The sign-in name"
-    ),
+    _attribute("userName", required=True, uniqueness="server", description="The sign-in name"),
     _complex(
         "name",
         [_attribute("formatted"), _attribute("familyName"), _attribute("givenName")],

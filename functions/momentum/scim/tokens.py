@@ -144,7 +144,9 @@ def authenticate(authorization: str | None) -> ScimCaller:
     last = item.get("last_used_at")
     if last is None or now - clock.parse_instant(last) >= LAST_USED_PRECISION:
         stamp = transactions.update(
-            _key(org_id, token_id), "SET last_used_at = :now", values={":now": clock.api_instant(now)}
+            _key(org_id, token_id),
+            "SET last_used_at = :now",
+            values={":now": clock.api_instant(now)},
         )
         transactions.write([stamp])
     return ScimCaller(org_id, token_id, item["description"])
