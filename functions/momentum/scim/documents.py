@@ -3,6 +3,7 @@ and read for the Momentum user fields it determines (email, name, status, manage
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -96,13 +97,22 @@ def normalise(raw: Any) -> dict[str, Any]:
     return document
 
 
-def email_of(document: dict[str, Any]) -> str:
+def _address(document: dict[str, Any]) -> str | None:
     emails = document.get("emails") or []
     chosen = next((e for e in emails if e.get("primary")), emails[0] if emails else None)
-    address = (chosen or {}).get("value") or document["userName"]
-    if not EMAIL.match(address) or len(address) > 254:
-        raise invalid_value("The user needs an email address (emails or an email userName).")
-    return str(address).lower()
+    address = str((chosen or {}).get("value") or document["userName"])
+    return address.lower() if EMAIL.match(address) and len(address) <= 254 else None
+
+
+def email_of(document: dict[str, Any]) -> str:
+    """The user's Momentum email. A person provisioned without any address is kept as an
+    internal record (they cannot sign in) under the reserved `.invalid` domain (RFC 2606),
+    so the org chart is complete even before the directory knows their mailbox."""
+    address = _address(document)
+    if address is not None:
+        return address
+    digest = hashlib.sha256(str(document["userName"]).lower().encode()).hexdigest()[:24]
+    return f"scim-{digest}@no-email.invalid"
 
 
 def name_of(document: dict[str, Any]) -> str:
@@ -113,7 +123,9 @@ def name_of(document: dict[str, Any]) -> str:
 
 
 def status_of(document: dict[str, Any]) -> str:
-    return "inactive" if document.get("active") is False else "active"
+    if document.get("active") is False:
+        return "inactive"
+    return "active" if _address(document) is not None else "internal_record"
 
 
 def manager_reference(document: dict[str, Any]) -> str | None:

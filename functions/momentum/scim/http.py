@@ -111,15 +111,16 @@ def _route(event: dict[str, Any]) -> dict[str, Any]:
     if headers.get("x-forwarded-proto") == "http" or headers.get("host", "").startswith("127."):
         base_url = "http" + base_url[5:]
     caller = tokens.authenticate(headers.get("authorization"))
-    if method == "GET":
-        discovered = _discovery(path)
-        if discovered is not None:
-            return discovered
+    discovered = _discovery(path)
+    if discovered is not None:
+        if method != "GET":
+            raise ScimError(405, f"{BASE}{path} is read-only.")
+        return discovered
     body = json.loads(event["body"]) if event.get("body") else None
     if_match = headers.get("if-match")
     if path == "/Users" and method == "GET":
         return _search(caller, params, base_url)
-    if path == "/Users/.search" and method == "POST":
+    if path in ("/Users/.search", "/.search") and method == "POST":
         if not isinstance(body, dict) or SEARCH_SCHEMA not in (body.get("schemas") or []):
             raise ScimError(400, f"A search body is a {SEARCH_SCHEMA} message.", "invalidSyntax")
         return _search(caller, body, base_url)

@@ -55,6 +55,8 @@ def _target(document: dict[str, Any], path: str) -> tuple[dict[str, Any], str, A
         names, holder = EXTENSION, document.setdefault(ENTERPRISE_SCHEMA, {})
     else:
         raise _path_error(path)
+    if attr not in names:
+        raise _path_error(path)
     name = names[attr]
     declared = ENTERPRISE_ATTRIBUTES if names is EXTENSION else USER_ATTRIBUTES
     sub = None
@@ -73,10 +75,14 @@ def _merge_attributes(document: dict[str, Any], values: Any, *, replace: bool) -
     if not isinstance(values, dict):
         raise ScimError(400, "Without a path, the value must be an object.", "invalidValue")
     for raw_name, value in values.items():
+        if raw_name.lower() in READ_ONLY:
+            continue  # a whole resource sent back (schemas, id, meta): nothing to change
         if raw_name.lower() == ENTERPRISE_SCHEMA.lower():
             if not isinstance(value, dict):
                 raise ScimError(400, "The extension's value must be an object.", "invalidValue")
             for ext_name, ext_value in value.items():
+                if ext_name.lower() in READ_ONLY:
+                    continue
                 _apply_at(
                     document, "add" if not replace else "replace", ext_name, ext_value, ext=True
                 )
