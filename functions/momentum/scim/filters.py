@@ -60,11 +60,8 @@ def _values(document: dict[str, Any], path: ast.AttrPath) -> list[Any]:
 
 def _compare(op: str, actual: Any, expected: str, case_exact: bool) -> bool:
     if isinstance(actual, bool):
-        return (
-            op == "eq"
-            and str(actual).lower() == expected.lower()
-            or (op == "ne" and str(actual).lower() != expected.lower())
-        )
+        same = str(actual).lower() == expected.lower()
+        return same if op == "eq" else (not same if op == "ne" else False)
     if isinstance(actual, int | float):
         try:
             number = float(expected)
@@ -96,14 +93,14 @@ def _compare(op: str, actual: Any, expected: str, case_exact: bool) -> bool:
 
 
 def _attr_matches(node: ast.AttrExpr, document: dict[str, Any]) -> bool:
-    op = node.value.lower()
+    op = str(node.value).lower()
     values = _values(document, node.attr_path)
     if op == "pr":
         return any(value not in ("", [], {}) for value in values)
-    expected = node.comp_value.value if node.comp_value is not None else ""
+    expected = str(node.comp_value.value) if node.comp_value is not None else ""
     if expected == "null":
         return (op == "eq") == (not values)
-    case_exact = node.attr_path.attr_name.lower() in CASE_EXACT
+    case_exact = str(node.attr_path.attr_name).lower() in CASE_EXACT
     if op == "ne":
         return all(_compare("ne", value, expected, case_exact) for value in values)
     return any(_compare(op, value, expected, case_exact) for value in values)
@@ -116,7 +113,7 @@ def matches(node: Any, document: dict[str, Any]) -> bool:
             hit = any(matches(node.expr, e) for e in elements if isinstance(e, dict))
         else:
             hit = matches(node.expr, document)
-        return hit != bool(node.negated)
+        return bool(hit) != bool(node.negated)
     if isinstance(node, ast.LogExpr):
         if node.op.lower() == "and":
             return matches(node.expr1, document) and matches(node.expr2, document)

@@ -149,9 +149,9 @@ def _route(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    problem = check_request(event)
-    if problem is not None:
-        return from_problem(problem).lambda_result()
+    rejected = check_request(event)
+    if rejected is not None:
+        return from_problem(rejected).lambda_result()
     bind_event(event, context)
     try:
         return _route(event)

@@ -3,9 +3,10 @@ userName and externalId, and reports waiting for a manager not provisioned yet."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from momentum.scim.errors import ScimError
+from momentum.core.problems import Conflict, Problem
 from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import key, org_prefix
@@ -57,8 +58,12 @@ def awaiting(org_id: str, reference: str) -> list[Item]:
     return table.query_all(partition(org_id), sk_prefix=f"AWAITS#{reference}#", consistent=True)
 
 
-def _taken(what: str) -> ScimError:
-    return ScimError(409, f"Another user already has this {what}.", "uniqueness")
+def _taken(what: str) -> Conflict:
+    return Conflict(f"Another user already has this {what}.")
+
+
+def _taken_error(what: str) -> Callable[[], Problem]:
+    return lambda: _taken(what)
 
 
 def marker_changes(
@@ -79,5 +84,5 @@ def marker_changes(
             ops.append(transactions.delete(old_key))
         if new_key:
             marker = {**new_key, "type": "scim_marker", "user_id": user_id}
-            ops.append(transactions.put_new(marker, on_condition_failed=lambda w=what: _taken(w)))
+            ops.append(transactions.put_new(marker, on_condition_failed=_taken_error(what)))
     return ops

@@ -13,7 +13,7 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Problem
+from momentum.core.problems import Conflict, Problem
 from momentum.identity import service as identity
 from momentum.identity.models import UserCreate, UserPatch
 from momentum.scim import documents, filters, repository
@@ -148,9 +148,7 @@ def _save(
         if before
         else transactions.put_new(
             record,
-            on_condition_failed=lambda: ScimError(
-                409, "This user is already provisioned.", "uniqueness"
-            ),
+            on_condition_failed=lambda: Conflict("This user is already provisioned."),
         )
     )
     old_reference = documents.manager_reference((before or {}).get("document") or {})
