@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets"]
+Capability = Literal[
+    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "event_bus"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,7 +138,7 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         name="sweeps",
         handler="momentum.handlers.sweeps:handler",
         description="Every scheduled sweep; the event names which one",
-        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue", "event_bus"),
         memory_mb=1024,
         timeout_s=300,
     ),
@@ -144,7 +146,7 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         name="sweep-continuation",
         handler="momentum.handlers.sweeps:continue_handler",
         description="Continues a sweep whose due work outgrew one invocation (SQS)",
-        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue", "event_bus"),
         memory_mb=1024,
         timeout_s=300,
     ),
@@ -207,6 +209,18 @@ SCHEDULES: tuple[Schedule, ...] = (
         runs="momentum.calendar.sweeps:reconcile_connections",
         expression="rate(6 hours)",
         description="Periodic full reconciliation per calendar connection",
+    ),
+    Schedule(
+        sweep="events-publish",
+        runs="momentum.events.publish:publish_events",
+        expression="rate(1 minute)",
+        description="Publishes new activity entries as events (outbox) and queues webhooks",
+    ),
+    Schedule(
+        sweep="webhook-deliveries",
+        runs="momentum.webhooks_out.deliveries:deliver_webhooks",
+        expression="rate(1 minute)",
+        description="Signed webhook deliveries and their retries with backoff",
     ),
 )
 

@@ -5,8 +5,9 @@ from typing import Any
 from momentum.audit.routes import router as audit_router
 from momentum.core.api import build_resolver, handle
 from momentum.scim.token_routes import router as scim_token_router
+from momentum.webhooks_out.routes import router as webhooks_router
 
-app = build_resolver(audit_router, scim_token_router)
+app = build_resolver(audit_router, scim_token_router, webhooks_router)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
