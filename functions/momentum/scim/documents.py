@@ -8,14 +8,17 @@ import re
 from typing import Any
 
 from momentum.scim.errors import ScimError, invalid_value
-from momentum.scim.patch import CORE, EXTENSION
 from momentum.scim.schema import (
     ENTERPRISE_ATTRIBUTES,
     ENTERPRISE_SCHEMA,
     USER_ATTRIBUTES,
     USER_SCHEMA,
+    USER_SHAPE,
     sub_names,
 )
+
+CORE = USER_SHAPE.core_names
+EXTENSION = USER_SHAPE.extension_names
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 500
@@ -134,8 +137,10 @@ def manager_reference(document: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def representation(record: dict[str, Any], base_url: str) -> dict[str, Any]:
-    document = record["document"]
+def representation(
+    record: dict[str, Any], base_url: str, groups: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    document = {**record["document"], **({"groups": groups} if groups else {})}
     location = f"{base_url}/Users/{record['user_id']}"
     schemas = [USER_SCHEMA] + ([ENTERPRISE_SCHEMA] if ENTERPRISE_SCHEMA in document else [])
     return {

@@ -7,6 +7,7 @@ never writes an attribute that would be silently dropped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -136,3 +137,72 @@ def sub_names(attributes: list[dict[str, Any]], name: str) -> dict[str, str]:
 
 def is_multi_valued(attributes: list[dict[str, Any]], name: str) -> bool:
     return any(a["name"] == name and a["multiValued"] for a in attributes)
+
+
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+GROUP_ATTRIBUTES: list[dict[str, Any]] = [
+    _attribute("displayName", required=True, uniqueness="server", description="The group name"),
+    _complex(
+        "members",
+        [
+            _attribute("value", mutability="immutable", description="A member user's id"),
+            _attribute("$ref", "reference", reference_types=["User"], mutability="immutable"),
+        ],
+        multiValued=True,
+    ),
+]
+
+USER_ATTRIBUTES.append(
+    _complex(
+        "groups",
+        [
+            _attribute("value", mutability="readOnly"),
+            _attribute("$ref", "reference", reference_types=["Group"], mutability="readOnly"),
+            _attribute("display", mutability="readOnly"),
+        ],
+        multiValued=True,
+        mutability="readOnly",
+        description="The directory groups the user is a member of",
+    )
+)
+
+SCHEMAS[GROUP_SCHEMA] = _schema(GROUP_SCHEMA, "Group", GROUP_ATTRIBUTES)
+RESOURCE_TYPES["Group"] = {
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    "id": "Group",
+    "name": "Group",
+    "description": "A directory group (team, department) pushed by the identity provider",
+    "endpoint": "/Groups",
+    "schema": GROUP_SCHEMA,
+    "schemaExtensions": [],
+    "meta": {"resourceType": "ResourceType", "location": "/ResourceTypes/Group"},
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A resource type's attributes, as PATCH and validation walk them."""
+
+    attributes: list[dict[str, Any]]
+    extension: str | None = None
+    extension_attributes: list[dict[str, Any]] = field(default_factory=list)
+    read_only: frozenset[str] = frozenset({"id", "meta", "schemas"})
+
+    @property
+    def core_names(self) -> dict[str, str]:
+        writable = [a for a in self.attributes if a["mutability"] != "readOnly"]
+        return {**canonical_names(writable), "externalid": "externalId"}
+
+    @property
+    def extension_names(self) -> dict[str, str]:
+        return canonical_names(self.extension_attributes)
+
+
+USER_SHAPE = Shape(
+    USER_ATTRIBUTES,
+    ENTERPRISE_SCHEMA,
+    ENTERPRISE_ATTRIBUTES,
+    frozenset({"id", "meta", "schemas", "groups"}),
+)
+GROUP_SHAPE = Shape(GROUP_ATTRIBUTES)

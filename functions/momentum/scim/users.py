@@ -18,6 +18,7 @@ from momentum.identity import service as identity
 from momentum.identity.models import UserCreate, UserPatch
 from momentum.scim import documents, filters, repository
 from momentum.scim.errors import ScimError, from_problem
+from momentum.scim.schema import USER_SHAPE
 from momentum.scim.tokens import ScimCaller
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
@@ -207,7 +208,7 @@ def modify(caller: ScimCaller, user_id: str, body: Any, if_match: str | None) ->
 
     before = _record_or_404(caller, user_id)
     _check_version(before, if_match)
-    document = documents.normalise(patch.apply(_copy(before["document"]), body))
+    document = documents.normalise(patch.apply(USER_SHAPE, _copy(before["document"]), body))
     return _update(caller, before, document)
 
 
@@ -235,6 +236,9 @@ def delete(caller: ScimCaller, user_id: str, if_match: str | None) -> None:
         identity.patch_user(acting_principal(caller), user_id, UserPatch(status="inactive"))
     except Problem as problem:
         raise from_problem(problem) from problem
+    from momentum.scim import groups
+
+    groups.leave_all(caller.org_id, user_id)
     reference = documents.manager_reference(before["document"])
     transactions.write(
         [
