@@ -29,6 +29,7 @@ ROUTE_MODULES = (
     "momentum.accounts.routes",
     "momentum.audit.routes",
     "momentum.scim.token_routes",
+    "momentum.scim.directory_routes",
     "momentum.webhooks_out.routes",
 )
 

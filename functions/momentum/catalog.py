@@ -100,8 +100,13 @@ API_FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="integrations-api",
         handler="momentum.handlers.integrations_api:handler",
-        description="Audit log, SCIM tokens and webhook subscriptions",
-        routes=("/v1/audit-log", "/v1/org/scim-tokens", "/v1/webhook-subscriptions"),
+        description="Audit log, SCIM tokens, directory groups and webhook subscriptions",
+        routes=(
+            "/v1/audit-log",
+            "/v1/org/scim-tokens",
+            "/v1/directory-groups",
+            "/v1/webhook-subscriptions",
+        ),
     ),
     Function(
         name="scim-api",

@@ -10,11 +10,12 @@ attempt was cut off between two transactions.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.problems import Conflict
+from momentum.core.problems import Conflict, Problem
 from momentum.scim import filters, patch, repository
 from momentum.scim.errors import ScimError, invalid_value
 from momentum.scim.schema import GROUP_SCHEMA, GROUP_SHAPE
@@ -117,7 +118,9 @@ def group_and_members(org_id: str, group_id: str) -> tuple[Item, list[Item]] | N
 
 def all_groups(org_id: str) -> list[tuple[Item, list[Item]]]:
     items = table.query_all(repository.partition(org_id), sk_prefix="GROUP#")
-    groups = {i["group_id"]: (i, []) for i in items if i["type"] == "scim_group"}
+    groups: dict[str, tuple[Item, list[Item]]] = {
+        i["group_id"]: (i, []) for i in items if i["type"] == "scim_group"
+    }
     for item in items:
         if item["type"] == "scim_member" and item["group_id"] in groups:
             groups[item["group_id"]][1].append(item)
@@ -173,6 +176,10 @@ def _member_items(caller: ScimCaller, group_id: str, document: dict[str, Any]) -
     return items
 
 
+def _taken(what: str) -> Callable[[], Problem]:
+    return lambda: Conflict(f"Another group already has this {what}.")
+
+
 def _marker_ops(
     org_id: str, group_id: str, before: dict[str, Any], after: dict[str, Any]
 ) -> list[transactions.Op]:
@@ -192,9 +199,7 @@ def _marker_ops(
             ops.append(
                 transactions.put_new(
                     marker,
-                    on_condition_failed=lambda n=name: Conflict(
-                        f"Another group already has this {n}."
-                    ),
+                    on_condition_failed=_taken(name),
                 )
             )
     return ops
@@ -275,7 +280,7 @@ def _check_version(group: Item, if_match: str | None) -> None:
 
 
 def _full_document(group: Item, members: list[Item]) -> dict[str, Any]:
-    document = copy.deepcopy(group["document"])
+    document: dict[str, Any] = copy.deepcopy(group["document"])
     if members:
         document["members"] = [
             {"value": m["user_id"], **({"$ref": m["ref"]} if m.get("ref") else {})} for m in members
