@@ -167,3 +167,30 @@ def test_outbound_urls_are_checked(hooks: InProcessApi, monkeypatch: pytest.Monk
         ).status
         == 422
     )
+
+
+def test_one_on_one_content_never_leaves_in_events(hooks: InProcessApi) -> None:
+    api = hooks
+    admin = api.new_org()
+    bob = api.add_user(admin, "Bob Builder")
+    with receiver() as endpoint:
+        _subscribe(api, admin, endpoint.url, event_types=["*"], include_private_details=True)
+        start = datetime.now(UTC) + timedelta(days=1)
+        made = api.post(
+            admin,
+            "/v1/one-on-ones",
+            {
+                "with_user_id": bob.user_id,
+                "title": "Career talk",
+                "start": start.isoformat(),
+                "end": (start + timedelta(minutes=30)).isoformat(),
+            },
+        ).ok()
+        meeting_id = made["meeting"]["id"]
+        api.post(admin, f"/v1/meetings/{meeting_id}/agenda-topics", {"text": "Salary review"}).ok()
+        now = _at(datetime.now(UTC))
+        api.run_sweep("events-publish", now)
+        api.run_sweep("webhook-deliveries", now)
+    bodies = [json.loads(d.body) for d in endpoint.received]
+    assert "one_on_one.created" in {b["type"] for b in bodies}
+    assert not any("Salary review" in d.body or "Career talk" in d.body for d in endpoint.received)

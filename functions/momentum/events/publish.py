@@ -40,8 +40,15 @@ def org_of(entry: Item) -> str:
     return str(entry["pk"]).split("#", 2)[1]
 
 
+# 1:1 content (agenda topics, action items) is for its two participants only: no
+# subscription, not even an admin's, receives its values.
+PARTICIPANTS_ONLY_KINDS = frozenset({"series", "meeting"})
+
+
 def _private(entry: Item) -> bool:
     """Goals may be private; one that no longer exists is treated as private."""
+    if entry["entity_kind"] in PARTICIPANTS_ONLY_KINDS:
+        return True
     if entry["entity_kind"] != "goal":
         return False
     from momentum.okrs import service as okrs

@@ -36,7 +36,7 @@ USER_AGENT = "Momentum-Webhooks/1"
 
 def new_deliveries(org_id: str, event: dict[str, Any], now: datetime) -> list[transactions.Op]:
     """One pending delivery per active subscription that wants this event."""
-    from momentum.events.publish import redacted
+    from momentum.events.publish import PARTICIPANTS_ONLY_KINDS, redacted
 
     ops = []
     for subscription in subscriptions.subscriptions(org_id):
@@ -44,7 +44,9 @@ def new_deliveries(org_id: str, event: dict[str, Any], now: datetime) -> list[tr
             continue
         if not types.matches(subscription["event_types"], event["type"]):
             continue
-        private_ok = subscription.get("include_private_details", False)
+        private_ok = subscription.get("include_private_details", False) and (
+            event["data"]["entity"]["kind"] not in PARTICIPANTS_ONLY_KINDS
+        )
         payload = event if private_ok else redacted(event)
         key = keys.delivery_key(org_id, subscription["id"], event["data"]["id"])
         ops.append(
