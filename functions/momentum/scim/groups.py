@@ -16,7 +16,7 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
 from momentum.core.problems import Conflict, Problem
-from momentum.scim import filters, patch, repository
+from momentum.scim import repository
 from momentum.scim.errors import ScimError, invalid_value
 from momentum.scim.schema import GROUP_SCHEMA, GROUP_SHAPE
 from momentum.scim.tokens import ScimCaller
@@ -302,6 +302,8 @@ def modify(
 ) -> tuple[Item, list[Item]]:
     before = get(caller, group_id)
     _check_version(before[0], if_match)
+    from momentum.scim import patch  # only PATCH pays for the filter parser
+
     document = normalise(patch.apply(GROUP_SHAPE, _full_document(*before), body))
     _save(caller, group_id, before, document, "directory_group_updated")
     return get(caller, group_id)
@@ -347,5 +349,7 @@ def search(caller: ScimCaller, filter_text: str | None, base_url: str) -> list[d
     resources = [representation(g, m, base_url) for g, m in groups]
     if not filter_text:
         return resources
+    from momentum.scim import filters
+
     node = filters.parse(filter_text)
     return [r for r in resources if filters.matches(node, r)]
