@@ -194,3 +194,17 @@ def test_one_on_one_content_never_leaves_in_events(hooks: InProcessApi) -> None:
     bodies = [json.loads(d.body) for d in endpoint.received]
     assert "one_on_one.created" in {b["type"] for b in bodies}
     assert not any("Salary review" in d.body or "Career talk" in d.body for d in endpoint.received)
+
+
+def test_subscription_changes_are_in_the_activity_log_for_admins(hooks: InProcessApi) -> None:
+    api = hooks
+    admin = api.new_org()
+    bob = api.add_user(admin, "Bob Builder")
+    made = _subscribe(api, admin, "https://hooks.example.com/momentum")
+    changed = api.patch(admin, f"/v1/webhook-subscriptions/{made['id']}", {"event_types": ["*"]})
+    assert changed.ok()["event_types"] == ["*"]
+    entries = api.get(admin, f"/v1/activity?entity_id={made['id']}").ok()["items"]
+    assert [e["action"] for e in entries] == ["updated", "created"]
+    assert api.get(bob, f"/v1/activity?entity_id={made['id']}").status == 404
+    assert api.delete(admin, f"/v1/webhook-subscriptions/{made['id']}").status == 204
+    assert api.get(admin, f"/v1/webhook-subscriptions/{made['id']}").status == 404

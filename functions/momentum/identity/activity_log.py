@@ -29,6 +29,9 @@ CONTEXT_OF_KIND = {
     "account": "momentum.accounts.service",
     "plan_template": "momentum.accounts.service",
     "calendar_connection": "momentum.calendar.service",
+    "scim_token": "momentum.scim.service",
+    "directory_group": "momentum.scim.service",
+    "webhook_subscription": "momentum.webhooks_out.service",
 }
 
 

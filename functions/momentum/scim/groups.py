@@ -10,12 +10,11 @@ attempt was cut off between two transactions.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.problems import Conflict, Problem
+from momentum.core.problems import Conflict
 from momentum.scim import repository
 from momentum.scim.errors import ScimError, invalid_value
 from momentum.scim.schema import GROUP_SCHEMA, GROUP_SHAPE
@@ -176,33 +175,11 @@ def _member_items(caller: ScimCaller, group_id: str, document: dict[str, Any]) -
     return items
 
 
-def _taken(what: str) -> Callable[[], Problem]:
-    return lambda: Conflict(f"Another group already has this {what}.")
-
-
 def _marker_ops(
     org_id: str, group_id: str, before: dict[str, Any], after: dict[str, Any]
 ) -> list[transactions.Op]:
-    ops: list[transactions.Op] = []
-    for name, key_of in (("displayName", name_key), ("externalId", group_external_key)):
-        old, new = before.get(name), after.get(name)
-        old_key, new_key = (
-            (key_of(org_id, old) if old else None),
-            (key_of(org_id, new) if new else None),
-        )
-        if old_key == new_key:
-            continue
-        if old_key:
-            ops.append(transactions.delete(old_key))
-        if new_key:
-            marker = {**new_key, "type": "scim_marker", "group_id": group_id}
-            ops.append(
-                transactions.put_new(
-                    marker,
-                    on_condition_failed=_taken(name),
-                )
-            )
-    return ops
+    unique = (("displayName", name_key), ("externalId", group_external_key))
+    return repository.unique_markers(org_id, {"group_id": group_id}, before, after, unique, "group")
 
 
 def _save(

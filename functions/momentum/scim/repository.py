@@ -58,23 +58,24 @@ def awaiting(org_id: str, reference: str) -> list[Item]:
     return table.query_all(partition(org_id), sk_prefix=f"AWAITS#{reference}#", consistent=True)
 
 
-def _taken(what: str) -> Conflict:
-    return Conflict(f"Another user already has this {what}.")
+KeyOf = Callable[[str, str], dict[str, str]]
 
 
-def _taken_error(what: str) -> Callable[[], Problem]:
-    return lambda: _taken(what)
+def _taken_error(noun: str, what: str) -> Callable[[], Problem]:
+    return lambda: Conflict(f"Another {noun} already has this {what}.")
 
 
-def marker_changes(
-    org_id: str, user_id: str, before: dict[str, Any], after: dict[str, Any]
+def unique_markers(
+    org_id: str,
+    owner: dict[str, str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    attributes: tuple[tuple[str, KeyOf], ...],
+    noun: str,
 ) -> list[transactions.Op]:
-    """Claim the new userName / externalId, free the old ones (one transaction)."""
+    """Claim the new values of unique attributes, free the old ones (one transaction)."""
     ops: list[transactions.Op] = []
-    for name, key_of, what in (
-        ("userName", user_name_key, "userName"),
-        ("externalId", external_key, "externalId"),
-    ):
+    for name, key_of in attributes:
         old, new = before.get(name), after.get(name)
         old_key = key_of(org_id, old) if old else None
         new_key = key_of(org_id, new) if new else None
@@ -83,6 +84,14 @@ def marker_changes(
         if old_key:
             ops.append(transactions.delete(old_key))
         if new_key:
-            marker = {**new_key, "type": "scim_marker", "user_id": user_id}
-            ops.append(transactions.put_new(marker, on_condition_failed=_taken_error(what)))
+            marker = {**new_key, "type": "scim_marker", **owner}
+            ops.append(transactions.put_new(marker, on_condition_failed=_taken_error(noun, name)))
     return ops
+
+
+def marker_changes(
+    org_id: str, user_id: str, before: dict[str, Any], after: dict[str, Any]
+) -> list[transactions.Op]:
+    """A user's userName and externalId markers."""
+    unique = (("userName", user_name_key), ("externalId", external_key))
+    return unique_markers(org_id, {"user_id": user_id}, before, after, unique, "user")

@@ -4,6 +4,7 @@ pushed (a report filtered by group, a user's groups)."""
 from __future__ import annotations
 
 from momentum.core.ids import is_id
+from momentum.core.principal import Principal
 from momentum.scim import groups
 
 
@@ -34,3 +35,8 @@ def directory_groups(org_id: str, member_id: str | None = None) -> list[dict[str
         for group, members in pairs
         if member_id is None or group["group_id"] in mine
     ]
+
+
+def can_view_activity(principal: Principal, entity_id: str) -> bool:
+    """SCIM tokens and directory groups are the org admins' business."""
+    return principal.is_admin

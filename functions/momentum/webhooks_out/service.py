@@ -149,3 +149,8 @@ def deliveries(
     )
     items = [Delivery.model_validate(item) for item in page.items]
     return items, cursors.encode(page.last_key, scope=scope)
+
+
+def can_view_activity(principal: Principal, entity_id: str) -> bool:
+    """Subscriptions are managed by the org's admins only."""
+    return principal.is_admin
