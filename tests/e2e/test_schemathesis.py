@@ -23,6 +23,7 @@ CONTEXTS = {
     "calendar": r"^/(v1/calendar|webhooks)",
     "coaching": r"^/v1/(engagement-templates|engagements|reports/engagements)",
     "accounts": r"^/v1/(accounts|plan-templates)",
+    "integrations": r"^/v1/(audit-log|org/scim-tokens|directory-groups|webhook-subscriptions)",
 }
 MIN_CASES = {"identity": 200}
 
