@@ -109,3 +109,56 @@ def test_filters_paging_etags_and_errors(api: InProcessApi) -> None:
     token_id = api.get(admin, "/v1/org/scim-tokens").ok()["items"][0]["id"]
     assert api.delete(admin, f"/v1/org/scim-tokens/{token_id}").status == 204
     assert api.get(None, "/scim/v2/Users", headers=scim).status == 401
+
+
+BAD_BODIES: list[Any] = [
+    None,
+    [],
+    "text",
+    {"userName": 5},
+    {"userName": ""},
+    {"userName": "x@acme.test", "emails": "x@acme.test"},
+    {"userName": "x@acme.test", "emails": [{"value": 5}]},
+    {
+        "userName": "x@acme.test",
+        "emails": [{"value": "a@b.co", "primary": True}, {"value": "c@d.co", "primary": True}],
+    },
+    {"userName": "x@acme.test", "active": "maybe"},
+    {"userName": "x@acme.test", "name": "Ana"},
+    {"userName": "x@acme.test", ENTERPRISE: "Sales"},
+    {"userName": "x" * 600},
+]
+BAD_PATCHES: list[Any] = [
+    {"Operations": []},
+    {"schemas": [PATCH], "Operations": "replace"},
+    {"schemas": [PATCH], "Operations": [5]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": 7, "value": 1}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "emails[", "value": 1}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "name.nick", "value": 1}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": [1]}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "value": ["x"]}]},
+    {
+        "schemas": [PATCH],
+        "Operations": [{"op": "add", "path": 'emails[type eq "x"].value', "value": "a@b.co"}],
+    },
+]
+
+
+def test_bad_scim_input_is_a_scim_400_never_a_500(api: InProcessApi) -> None:
+    admin = api.new_org()
+    scim = _token(api, admin)
+    for body in BAD_BODIES:
+        reply = api.post(None, "/scim/v2/Users", body, headers=scim)
+        assert reply.status == 400, (body, reply.text)
+        assert reply.json["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    user_id = api.post(None, "/scim/v2/Users", _user("ok@acme.test"), headers=scim).json["id"]
+    for body in BAD_BODIES[1:]:
+        assert api.put(None, f"/scim/v2/Users/{user_id}", body, headers=scim).status == 400
+    for body in BAD_PATCHES:
+        reply = api.patch(None, f"/scim/v2/Users/{user_id}", body, headers=scim)
+        assert reply.status == 400, (body, reply.text)
+    assert api.post(None, "/scim/v2/Users", raw_body="{nope", headers=scim).status == 400
+    assert api.get(None, "/scim/v2/Users?startIndex=abc", headers=scim).status == 400
+    assert api.get(None, "/scim/v2/Users/not-an-id", headers=scim).status == 404
+    assert api.post(None, "/scim/v2/Groups", {"displayName": ["x"]}, headers=scim).status == 400
+    assert api.delete(None, "/scim/v2/Schemas", headers=scim).status == 405
