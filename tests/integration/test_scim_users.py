@@ -162,3 +162,23 @@ def test_bad_scim_input_is_a_scim_400_never_a_500(api: InProcessApi) -> None:
     assert api.get(None, "/scim/v2/Users/not-an-id", headers=scim).status == 404
     assert api.post(None, "/scim/v2/Groups", {"displayName": ["x"]}, headers=scim).status == 400
     assert api.delete(None, "/scim/v2/Schemas", headers=scim).status == 405
+
+
+def test_a_manager_loop_from_the_directory_leaves_the_report_waiting(api: InProcessApi) -> None:
+    admin = api.new_org()
+    scim = _token(api, admin)
+    ana = api.post(
+        None,
+        "/scim/v2/Users",
+        {**_user("ana@acme.test", manager={"value": "ext-bo"}), "externalId": "ext-ana"},
+        headers=scim,
+    )
+    bo = api.post(
+        None,
+        "/scim/v2/Users",
+        {**_user("bo@acme.test", manager={"value": "ext-ana"}), "externalId": "ext-bo"},
+        headers=scim,
+    )
+    assert bo.status == 201, bo.text  # Bo is placed under Ana; Ana under Bo would be a loop
+    assert api.get(admin, f"/v1/users/{bo.json['id']}").ok()["manager_id"] == ana.json["id"]
+    assert api.get(admin, f"/v1/users/{ana.json['id']}").ok()["manager_id"] is None

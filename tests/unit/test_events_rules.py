@@ -69,3 +69,23 @@ def test_private_events_keep_field_names_not_values() -> None:
     assert hidden["data"]["changes"] == {"title": {}}
     assert hidden["data"]["summary"] is None
     assert "Secret" not in str(hidden)
+
+
+def test_an_oversized_event_names_its_changed_fields_only() -> None:
+    event = {
+        "type": "goal.updated",
+        "timestamp": "2026-12-01T00:00:00+00:00",
+        "data": {
+            "id": "e",
+            "private": False,
+            "changes": {"description": {"before": "", "after": "x" * 300_000}},
+        },
+    }
+    fitted = publish.fitting(event)
+    assert fitted["data"]["changes"] == {"description": {}}
+    assert fitted["data"]["truncated"] is True
+    small = {
+        **event,
+        "data": {**event["data"], "changes": {"title": {"before": "a", "after": "b"}}},
+    }
+    assert publish.fitting(small) == small

@@ -17,6 +17,9 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
 from momentum.core import aws, clock
 from momentum.core.problems import Conflict
 from momentum.core.sweeps import Budget, Summary, sweep_due
@@ -26,6 +29,8 @@ from momentum.store.activity import PUBLISH_SWEEP
 from momentum.store.codec import Item
 
 SOURCE = "momentum"
+MAX_EVENT_BYTES = 200_000
+logger = Logger(service="momentum")
 
 
 @cache
@@ -87,6 +92,16 @@ def redacted(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, "data": hidden}
 
 
+def fitting(event: dict[str, Any]) -> dict[str, Any]:
+    """The event, or one whose changes name their fields only when the values would make
+    it larger than EventBridge (256 KB) and a delivery item (400 KB) can carry."""
+    if len(json.dumps(event, default=str)) <= MAX_EVENT_BYTES:
+        return event
+    data = event["data"]
+    trimmed = {**data, "changes": {name: {} for name in data["changes"]}, "truncated": True}
+    return {**event, "data": trimmed}
+
+
 def _put_on_bus(event: dict[str, Any]) -> None:
     answer = aws.client("events").put_events(
         Entries=[
@@ -106,8 +121,12 @@ def _put_on_bus(event: dict[str, Any]) -> None:
 def _publish(entry: Item, now: datetime) -> bool:
     from momentum.webhooks_out import deliveries
 
-    event = event_of(entry)
-    _put_on_bus(event)
+    event = fitting(event_of(entry))
+    try:
+        _put_on_bus(event)
+    except (ClientError, RuntimeError):  # left due: the next run publishes it
+        logger.exception("event not published", extra={"event": entry["id"]})
+        return False
     ops = [
         transactions.update(
             {"pk": entry["pk"], "sk": entry["sk"]},

@@ -119,6 +119,10 @@ def schema(event: str) -> dict[str, Any]:
                         "additionalProperties": {"type": "object"},
                     },
                     "summary": {"type": ["string", "null"]},
+                    "truncated": {
+                        "type": "boolean",
+                        "description": "values left out: the event would exceed 200 KB",
+                    },
                 },
             },
         },

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
@@ -22,6 +24,8 @@ from momentum.scim.schema import USER_SHAPE
 from momentum.scim.tokens import ScimCaller
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
+
+logger = Logger(service="momentum")
 
 
 def acting_principal(caller: ScimCaller) -> Principal:
@@ -120,8 +124,9 @@ def _resolve_waiting_reports(caller: ScimCaller, manager_id: str, document: dict
                     identity.patch_user(
                         principal, waiting["user_id"], UserPatch(manager_id=manager_id)
                     )
-                except Problem as problem:  # e.g. a cycle: the report keeps waiting
-                    raise from_problem(problem) from problem
+                except Problem:  # e.g. a cycle: the report keeps waiting, this user stays
+                    logger.warning("waiting report not placed", extra={"user": waiting["user_id"]})
+                    continue
             transactions.write(
                 [
                     transactions.delete(
