@@ -99,3 +99,19 @@ def test_only_admins_read_it_and_bad_input_is_4xx(api: InProcessApi) -> None:
     seen = {entry["entity_id"] for entry in api.get(admin, "/v1/audit-log").ok()["items"]}
     assert bob.user_id in seen
     assert other.org_id not in seen
+
+
+def test_a_page_is_one_query_on_the_audit_index(api: InProcessApi) -> None:
+    from bench.counting import DynamoCounter
+
+    admin = api.new_org()
+    at = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    for minute in range(30):
+        _seed(admin, admin.user_id, "goal", at + timedelta(minutes=minute))
+    api.get(admin, "/v1/me").ok()  # the caller's principal is cached, as in a warm container
+    window = "from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z&limit=20"
+    with DynamoCounter() as counter:
+        page = api.get(admin, f"/v1/audit-log?{window}").ok()
+    assert len(page["items"]) == 20
+    assert counter.operations.count("Query") == 1
+    assert counter.items_read == 20
