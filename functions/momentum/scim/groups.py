@@ -19,7 +19,7 @@ from momentum.scim import repository
 from momentum.scim.errors import ScimError, invalid_value
 from momentum.scim.schema import GROUP_SCHEMA, GROUP_SHAPE
 from momentum.scim.tokens import ScimCaller
-from momentum.store import activity, table, transactions
+from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import key, org_prefix
 from momentum.store.schema import GSI_BY_LOOKUP
@@ -216,15 +216,7 @@ def _save(
         if old_group
         else transactions.put_new(group),
         *_marker_ops(caller.org_id, group_id, old_group.get("document") or {}, document),
-        activity.record(
-            org_id=caller.org_id,
-            entity_id=group_id,
-            entity_kind="directory_group",
-            actor_id=caller.actor_id,
-            action=action,
-            at=clock.now(),
-            summary=document["displayName"],
-        ),
+        caller.activity("directory_group", group_id, action, document["displayName"]),
     ]
     room = transactions.MAX_TRANSACTION_ITEMS - len(head)
     try:
@@ -292,14 +284,8 @@ def delete(caller: ScimCaller, group_id: str, if_match: str | None) -> None:
     ops = [
         transactions.delete(group_key(caller.org_id, group_id)),
         *_marker_ops(caller.org_id, group_id, group["document"], {}),
-        activity.record(
-            org_id=caller.org_id,
-            entity_id=group_id,
-            entity_kind="directory_group",
-            actor_id=caller.actor_id,
-            action="directory_group_deleted",
-            at=clock.now(),
-            summary=group["document"]["displayName"],
+        caller.activity(
+            "directory_group", group_id, "directory_group_deleted", group["document"]["displayName"]
         ),
     ]
     deletes = [

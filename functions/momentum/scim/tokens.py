@@ -125,6 +125,20 @@ class ScimCaller:
         """What activity entries name as the actor of a SCIM change."""
         return f"scim_token:{self.token_id}"
 
+    def activity(
+        self, entity_kind: str, entity_id: str, action: str, summary: str
+    ) -> transactions.Op:
+        """The activity entry of a change this token made (written with the change)."""
+        return activity.record(
+            org_id=self.org_id,
+            entity_id=entity_id,
+            entity_kind=entity_kind,
+            actor_id=self.actor_id,
+            action=action,
+            at=clock.now(),
+            summary=summary,
+        )
+
 
 def authenticate(authorization: str | None) -> ScimCaller:
     """The org and token behind an `Authorization: Bearer msc_...` header, or 401."""

@@ -22,7 +22,7 @@ from momentum.scim import documents, filters, repository
 from momentum.scim.errors import ScimError, from_problem
 from momentum.scim.schema import USER_SHAPE
 from momentum.scim.tokens import ScimCaller
-from momentum.store import activity, transactions
+from momentum.store import transactions
 from momentum.store.codec import Item
 
 logger = Logger(service="momentum")
@@ -164,15 +164,7 @@ def _save(
             caller.org_id, user_id, (before or {}).get("document") or {}, document
         ),
         *_awaiting_ops(caller, user_id, document),
-        activity.record(
-            org_id=caller.org_id,
-            entity_id=user_id,
-            entity_kind="user",
-            actor_id=caller.actor_id,
-            action=action,
-            at=clock.now(),
-            summary=f"SCIM token '{caller.description}'",
-        ),
+        caller.activity("user", user_id, action, f"SCIM token '{caller.description}'"),
     ]
     if old_reference and old_reference != documents.manager_reference(document):
         ops.append(
@@ -254,14 +246,8 @@ def delete(caller: ScimCaller, user_id: str, if_match: str | None) -> None:
                 if reference
                 else []
             ),
-            activity.record(
-                org_id=caller.org_id,
-                entity_id=user_id,
-                entity_kind="user",
-                actor_id=caller.actor_id,
-                action="scim_user_deprovisioned",
-                at=clock.now(),
-                summary=f"SCIM token '{caller.description}'",
+            caller.activity(
+                "user", user_id, "scim_user_deprovisioned", f"SCIM token '{caller.description}'"
             ),
         ]
     )
