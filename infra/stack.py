@@ -12,6 +12,7 @@ from constructs import Construct
 from infra.constructs.api import MomentumApi
 from infra.constructs.auth import SignIn
 from infra.constructs.email import Email
+from infra.constructs.events import OutboundEvents
 from infra.constructs.functions import MomentumFunctions, Settings
 from infra.constructs.keys import KeysAndSecrets
 from infra.constructs.monitoring import Alarms
@@ -70,6 +71,7 @@ class MomentumStack(Stack):
             sweep_consumer=catalog.function_named("sweep-continuation"),
             calendar_consumer=catalog.function_named("calendar-sync"),
         )
+        self.events = outbound = OutboundEvents(self, "Events")
         self.functions = functions = MomentumFunctions(
             self,
             "Functions",
@@ -80,6 +82,7 @@ class MomentumStack(Stack):
             email=email,
             keys=keys,
             queues=queues,
+            events=outbound,
         )
         queues.feed(
             sweep_continuation=functions.by_name["sweep-continuation"],

@@ -35,6 +35,10 @@ ROUTE_MODULES = (
     "momentum.calendar.routes",
     "momentum.coaching.routes",
     "momentum.accounts.routes",
+    "momentum.audit.routes",
+    "momentum.scim.token_routes",
+    "momentum.scim.directory_routes",
+    "momentum.webhooks_out.routes",
 )
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets"]
+Capability = Literal[
+    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "event_bus"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +99,25 @@ API_FUNCTIONS: tuple[Function, ...] = (
         routes=("/v1/accounts", "/v1/plan-templates"),
     ),
     Function(
+        name="integrations-api",
+        handler="momentum.handlers.integrations_api:handler",
+        description="Audit log, SCIM tokens, directory groups and webhook subscriptions",
+        routes=(
+            "/v1/audit-log",
+            "/v1/org/scim-tokens",
+            "/v1/directory-groups",
+            "/v1/webhook-subscriptions",
+        ),
+    ),
+    Function(
+        name="scim-api",
+        handler="momentum.handlers.scim_api:handler",
+        description="SCIM 2.0 provisioning from identity providers (own bearer tokens)",
+        # Public to the JWT authorizer: SCIM requests carry an org's SCIM token instead.
+        public_routes=("/scim/v2",),
+        timeout_s=29,
+    ),
+    Function(
         name="docs-api",
         handler="momentum.handlers.docs_api:handler",
         description="OpenAPI 3.1 document and Swagger UI",
@@ -149,7 +170,7 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         name="sweeps",
         handler="momentum.handlers.sweeps:handler",
         description="Every scheduled sweep; the event names which one",
-        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue", "event_bus"),
         memory_mb=1024,
         timeout_s=300,
     ),
@@ -157,7 +178,7 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         name="sweep-continuation",
         handler="momentum.handlers.sweeps:continue_handler",
         description="Continues a sweep whose due work outgrew one invocation (SQS)",
-        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue"),
+        needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue", "event_bus"),
         memory_mb=1024,
         timeout_s=300,
     ),
@@ -226,6 +247,18 @@ SCHEDULES: tuple[Schedule, ...] = (
         runs="momentum.calendar.sweeps:reconcile_connections",
         expression="rate(6 hours)",
         description="Periodic full reconciliation per calendar connection",
+    ),
+    Schedule(
+        sweep="events-publish",
+        runs="momentum.events.publish:publish_events",
+        expression="rate(1 minute)",
+        description="Publishes new activity entries as events (outbox) and queues webhooks",
+    ),
+    Schedule(
+        sweep="webhook-deliveries",
+        runs="momentum.webhooks_out.deliveries:deliver_webhooks",
+        expression="rate(1 minute)",
+        description="Signed webhook deliveries and their retries with backoff",
     ),
 )
 

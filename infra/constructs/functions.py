@@ -15,6 +15,7 @@ from constructs import Construct
 
 from infra.constructs.compliance import acknowledge
 from infra.constructs.email import Email
+from infra.constructs.events import OutboundEvents
 from infra.constructs.keys import KeysAndSecrets
 from infra.constructs.naming import pascal_case
 from infra.constructs.queues import WorkQueues
@@ -61,6 +62,7 @@ class MomentumFunctions(Construct):
         email: Email,
         keys: KeysAndSecrets,
         queues: WorkQueues,
+        events: OutboundEvents,
     ) -> None:
         super().__init__(scope, construct_id)
         self._capabilities: dict[str, Capability] = {
@@ -83,6 +85,7 @@ class MomentumFunctions(Construct):
                 keys.calendar_oauth_secret.grant_read,
                 {"CALENDAR_SECRETS_ARN": keys.calendar_oauth_secret.secret_arn},
             ),
+            "event_bus": Capability(events.grant_put, {"EVENT_BUS_NAME": events.bus_name}),
         }
         unwired = set(get_args(catalog.Capability)) - self._capabilities.keys()
         if unwired:

@@ -40,6 +40,10 @@ def prepare(port: int) -> None:
         QueueName="momentum-calendar-sync.fifo",
         Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
     )["QueueUrl"]
+    events = aws.client("events")
+    bus = os.environ.setdefault("EVENT_BUS_NAME", "momentum-events")
+    if bus not in [b["Name"] for b in events.list_event_buses()["EventBuses"]]:
+        events.create_event_bus(Name=bus)
     settings.cache_clear()
     scheduler = aws.client("scheduler")
     for schedule in catalog.SCHEDULES:

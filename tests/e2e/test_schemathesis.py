@@ -27,6 +27,7 @@ CONTEXTS = {
     "calendar": r"^/(v1/calendar|webhooks)",
     "coaching": r"^/v1/(engagement-templates|engagements|reports/engagements)",
     "accounts": r"^/v1/(accounts|plan-templates)",
+    "integrations": r"^/v1/(audit-log|org/scim-tokens|directory-groups|webhook-subscriptions)",
 }
 # At least this many cases per context: about 80% of what the seed gives today (accounts
 # 2459, action plans 890, calendar 303, coaching 1586, identity 1435, okrs 1109, 1:1s 1814).

@@ -21,6 +21,7 @@ CAPABILITY_ENVIRONMENT = {
     "sweep_queue": "SWEEP_QUEUE_URL",
     "calendar_queue": "CALENDAR_QUEUE_URL",
     "secrets": "CALENDAR_SECRETS_ARN",
+    "event_bus": "EVENT_BUS_NAME",
 }
 COMMON_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME",
@@ -160,6 +161,8 @@ def test_role_grants_follow_needs(
     assert grants(statements, "secretsmanager:GetSecretValue", oauth_secret) == ("secrets" in needs)
     cursor_secret = logical_id(stack.keys.cursor_secret)
     assert grants(statements, "secretsmanager:GetSecretValue", cursor_secret)
+    bus = logical_id(stack.events.bus)
+    assert grants(statements, "events:PutEvents", bus) == ("event_bus" in needs)
 
 
 @by_name

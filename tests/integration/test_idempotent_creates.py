@@ -77,6 +77,22 @@ def _users(w: World) -> Case:
     )
 
 
+def _scim_tokens(w: World) -> Case:
+    count = lambda: len(w.items(w.admin, "/v1/org/scim-tokens"))  # noqa: E731
+    return Case(
+        w.admin, "/v1/org/scim-tokens", {"description": "Okta"}, {"description": "Entra"}, count
+    )
+
+
+def _subscriptions(w: World) -> Case:
+    def body(description: str) -> dict[str, Any]:
+        url = "https://hooks.example.com/momentum"
+        return {"url": url, "event_types": ["goal.checked_in"], "description": description}
+
+    count = lambda: len(w.items(w.admin, "/v1/webhook-subscriptions"))  # noqa: E731
+    return Case(w.admin, "/v1/webhook-subscriptions", body("Warehouse"), body("CRM"), count)
+
+
 def _company(w: World) -> str:
     return str(w.made(w.admin, "/v1/companies", {"name": "Acme Europe"})["id"])
 
@@ -325,6 +341,8 @@ def _launches(w: World) -> Case:
 CREATES: dict[str, Callable[[World], Case]] = {
     "/v1/users": _users,
     "/v1/companies": _companies,
+    "/v1/org/scim-tokens": _scim_tokens,
+    "/v1/webhook-subscriptions": _subscriptions,
     "/v1/companies/{company_id}/locations": _locations,
     "/v1/goals": _goals,
     "/v1/goals/{goal_id}/check-ins": _check_ins,

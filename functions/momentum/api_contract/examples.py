@@ -20,6 +20,12 @@ CREATE_EXAMPLES: dict[str, dict[str, Any]] = {
         "time_zone": "Europe/Berlin",
     },
     "create_company": {"name": "Acme Europe"},
+    "create_scim_token": {"description": "Okta provisioning"},
+    "create_subscription": {
+        "url": "https://hooks.example.com/momentum",
+        "event_types": ["goal.checked_in"],
+        "description": "Goal check-ins into our data warehouse",
+    },
     "create_location": {"name": "Berlin", "time_zone": "Europe/Berlin"},
     # Goals
     "create_goal": {

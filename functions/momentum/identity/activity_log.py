@@ -32,6 +32,9 @@ CONTEXT_OF_KIND = {
     "account": "momentum.accounts.service",
     "plan_template": "momentum.accounts.service",
     "calendar_connection": "momentum.calendar.service",
+    "scim_token": "momentum.scim.service",
+    "directory_group": "momentum.scim.service",
+    "webhook_subscription": "momentum.webhooks_out.service",
 }
 # Kinds whose entries hold what only some readers of the entity may see: their context's
 # `activity_seen_by(principal, entity_id, items)` drops or redacts entries per reader.

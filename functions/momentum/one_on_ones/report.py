@@ -13,7 +13,7 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.org import org_item
 from momentum.core.principal import Principal
-from momentum.core.problems import Invalid, field_error
+from momentum.core.problems import Invalid, NotFound, field_error
 from momentum.identity import service as identity
 from momentum.one_on_ones import repository
 from momentum.one_on_ones.access import open_module
@@ -35,9 +35,12 @@ def _months(low: datetime, high: datetime) -> list[str]:
     return months
 
 
-def report(principal: Principal, from_date: date, to_date: date) -> Report:
+def report(
+    principal: Principal, from_date: date, to_date: date, *, group_id: str | None = None
+) -> Report:
     open_module(principal)
     principal.require_admin()
+    members = _group_members(principal.org_id, group_id)
     if not (2000 <= from_date.year <= 2100 and 2000 <= to_date.year <= 2100):
         raise Invalid(
             "The period must lie between the years 2000 and 2100.",
@@ -59,6 +62,8 @@ def report(principal: Principal, from_date: date, to_date: date) -> Report:
             if meeting.get("type") != "meeting" or meeting["gsi2sk"] >= high_key:
                 continue
             low_id, high_id = sorted(meeting["participant_ids"])
+            if members is not None and not {low_id, high_id} & members:
+                continue
             counts = pairs[(low_id, high_id)]
             if meeting.get("state") == "cancelled":
                 counts["meetings_cancelled"] += 1
@@ -88,6 +93,18 @@ def report(principal: Principal, from_date: date, to_date: date) -> Report:
     ]
     rows.sort(key=lambda row: ([name.casefold() for name in row.user_names], row.user_ids))
     return Report(from_date=from_date, to_date=to_date, pairs=rows)
+
+
+def _group_members(org_id: str, group_id: str | None) -> set[str] | None:
+    """A directory group's members (the group an identity provider pushed), or None."""
+    if group_id is None:
+        return None
+    from momentum.scim import service as directory
+
+    members = directory.group_member_ids(org_id, group_id)
+    if members is None:
+        raise NotFound("Directory group not found.")
+    return members
 
 
 def _cell(value: Any) -> Any:

@@ -187,10 +187,12 @@ def one_on_ones_report(
     from_date: Annotated[date, Query(alias="from")],
     to_date: Annotated[date, Query(alias="to")],
     format: Annotated[Literal["json", "csv"], Query()] = "json",
+    group_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response[Report | str]:
     """Admins only: per pair, meetings held and cancelled, topics and action items created
-    and completed (JSON, or CSV with `format=csv`). Never any note text."""
-    answer = report.report(current_principal(), from_date, to_date)
+    and completed (JSON, or CSV with `format=csv`). Never any note text. `group_id` keeps
+    the pairs with a member of that directory group (see /v1/directory-groups)."""
+    answer = report.report(current_principal(), from_date, to_date, group_id=group_id)
     if format == "csv":
         return Response(
             status_code=200,

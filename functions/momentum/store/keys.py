@@ -30,6 +30,11 @@ def activity_partition(org_id: str, entity_id: str) -> str:
     return f"{org_prefix(org_id)}#ACTIVITY#{entity_id}"
 
 
+def audit_partition(org_id: str, month: str) -> str:
+    """The audit index partition of one org's activity in one UTC month (`YYYY-MM`)."""
+    return f"{org_prefix(org_id)}#AUDIT#{month}"
+
+
 def ledger_key(
     org_id: str, kind: str, recipient: str, subject: str, occurrence: str
 ) -> dict[str, str]:

@@ -1,12 +1,13 @@
 """The single table's shape, declared once for CDK, the local server and the tests.
 
 Every partition key starts with `ORG#{org_id}` (see keys.py), so no query can cross
-tenants. Three GSIs:
+tenants. Four GSIs:
 - `by_owner`  (gsi1pk, gsi1sk): an entity's second home, e.g. goals by owner, users by name.
 - `by_lookup` (gsi2pk, gsi2sk): look-ups by another attribute, e.g. search tokens, pairs.
 - `due`       (due_pk, due_sk): work a sweep must do; `due_sk` is the UTC instant it falls
   due, so a sweep reads `due_sk <= now` and touches only due items. Processing an item
   removes or re-arms its due attributes, which is what makes replays cheap and idempotent.
+- `audit`     (audit_pk, audit_sk): the org's activity by time (`ORG#{org}#AUDIT#{YYYY-MM}`).
 `expires_at` (epoch seconds) is the TTL attribute (idempotency records, cached state).
 """
 
@@ -29,7 +30,9 @@ TTL_ATTRIBUTE = "expires_at"
 GSI_BY_OWNER = Index("by_owner", "gsi1pk", "gsi1sk")
 GSI_BY_LOOKUP = Index("by_lookup", "gsi2pk", "gsi2sk")
 GSI_DUE = Index("due", "due_pk", "due_sk")
-GLOBAL_SECONDARY_INDEXES: tuple[Index, ...] = (GSI_BY_OWNER, GSI_BY_LOOKUP, GSI_DUE)
+# The audit log: every activity entry of an org by time, one partition per org and month.
+GSI_AUDIT = Index("audit", "audit_pk", "audit_sk")
+GLOBAL_SECONDARY_INDEXES: tuple[Index, ...] = (GSI_BY_OWNER, GSI_BY_LOOKUP, GSI_DUE, GSI_AUDIT)
 
 # Due entries are spread over a few partitions so a busy sweep is not one hot key.
 DUE_SHARDS = 4

@@ -1,0 +1,1 @@
+"""Outbound events: every activity entry published as a versioned event (SPEC §7)."""

@@ -1,0 +1,1 @@
+"""Webhook subscriptions: orgs receive Momentum's events at their own HTTPS endpoints."""
