@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +78,9 @@ class Api:
 
     def add_user(self, admin: Actor, name: str, **fields: Any) -> Actor:
         """A user created through POST /v1/users by `admin`."""
-        slug = name.lower().replace(" ", ".")
+        # Cognito takes ASCII email addresses only, so accents are dropped from the name.
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        slug = ascii_name.lower().replace(" ", ".")
         # Unique per org, so tests sharing one stack's outbox can tell their mail apart.
         email_address = f"{slug}@{admin.org_id[-8:].lower()}.example.test"
         body = {"email": email_address, "name": name, **fields}
@@ -109,11 +112,12 @@ class InProcessApi(Api):
         route = catalog.route_owner(path.split("?")[0])
         function = route[0] if route else catalog.function_named(catalog.DEFAULT_ROUTE_FUNCTION)
         public = bool(route and route[1])
+        signed_in = actor is not None and not public
         event = events.api_request(
             method,
             path,
-            org_id=None if (actor is None or public) else actor.org_id,
-            user_id=None if (actor is None or public) else actor.user_id,
+            org_id=actor.org_id if signed_in and actor else None,
+            user_id=_sign_in_sub(actor) if signed_in and actor else None,
             body=body,
             raw_body=raw_body,
             headers=headers,
@@ -160,6 +164,14 @@ class InProcessApi(Api):
         sent = [parse_email(message.raw_data) for message in backend.sent_messages]
         sent.sort(key=lambda item: item.get("sent_at") or "")
         return list(reversed(sent))
+
+
+def _sign_in_sub(actor: Actor) -> str:
+    """The Cognito `sub` the actor's ID token would carry (its user item keeps it)."""
+    from momentum.identity import service
+
+    item = service.user_item(actor.org_id, actor.user_id)
+    return str((item or {}).get("sign_in_sub") or actor.user_id)
 
 
 class _LambdaContext:

@@ -26,7 +26,7 @@ def run(sweep: str, now: datetime, context: Any) -> dict[str, Any]:
     module_name, function_name = schedule.runs.split(":")
     sweep_function = getattr(importlib.import_module(module_name), function_name)
     summary: Summary = sweep_function(now, Budget.from_lambda_context(context))
-    if summary.more and settings().sweep_queue_url:
+    if summary.more:
         aws.client("sqs").send_message(
             QueueUrl=settings().sweep_queue_url,
             MessageBody=json.dumps({"sweep": sweep, "time": api_instant(now)}),

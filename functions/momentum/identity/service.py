@@ -10,7 +10,7 @@ from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.core.text import fold
-from momentum.identity import keys, repository, rules
+from momentum.identity import keys, repository, rules, sign_in
 from momentum.identity.models import (
     CheckinReminders,
     Me,
@@ -29,6 +29,7 @@ from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
 PUBLIC_USER_FIELDS = set(User.model_fields)
+SIGNING_IN = {"active", "invited"}  # statuses whose Cognito user may sign in
 NULLABLE_USER_FIELDS = {"manager_id", "company_id", "location_id"}
 
 
@@ -43,7 +44,7 @@ def _user_view(item: Item) -> User:
 # --- organisations -------------------------------------------------------------------
 
 
-def create_org(request: OrgCreate) -> tuple[str, str]:
+def create_org(request: OrgCreate, *, invite: bool = True) -> tuple[str, str]:
     """A new org with its first admin (local mode and onboarding). Returns (org, admin)."""
     org_id, admin_id, now = new_id(), new_id(), clock.now()
     org_item = {
@@ -64,15 +65,27 @@ def create_org(request: OrgCreate) -> tuple[str, str]:
         chain=[],
         now=now,
     )
-    transactions.write(
+    admin["sign_in_sub"] = sub = sign_in.create_member(org_id, admin["email"], invite=invite)
+    _write_with_member(
+        sub,
         [
             transactions.put_new(org_item),
             transactions.put_new(repository.user_item(org_id, admin)),
+            transactions.put_new(sign_in.sign_in_item(org_id, sub, admin_id)),
             transactions.put_new(repository.email_marker(org_id, admin["email"], admin_id)),
             *[transactions.put(m) for m in repository.role_markers(org_id, admin_id, ["admin"])],
-        ]
+        ],
     )
     return org_id, admin_id
+
+
+def _write_with_member(sub: str, ops: list[transactions.Op]) -> None:
+    """The user's items, or no Cognito user either: a refused write removes it again."""
+    try:
+        transactions.write(ops)
+    except Exception:
+        sign_in.remove_member(sub)
+        raise
 
 
 def _org_or_404(org_id: str) -> Item:
@@ -230,9 +243,17 @@ def create_user(principal: Principal, request: UserCreate) -> User:
     body = _new_user_body(
         user_id, request, time_zone=org_item.get("time_zone", "UTC"), chain=chain, now=now
     )
-    transactions.write(
+    signs_in = body.get("status", "active") in SIGNING_IN
+    body["sign_in_sub"] = sub = sign_in.create_member(
+        principal.org_id, body["email"], invite=signs_in
+    )
+    if not signs_in:
+        sign_in.disable(sub)
+    _write_with_member(
+        sub,
         [
             transactions.put_new(repository.user_item(principal.org_id, body)),
+            transactions.put_new(sign_in.sign_in_item(principal.org_id, sub, user_id)),
             transactions.put_new(
                 repository.email_marker(principal.org_id, body["email"], user_id),
                 on_condition_failed=_email_taken,
@@ -252,7 +273,7 @@ def create_user(principal: Principal, request: UserCreate) -> User:
                 at=now,
                 changes={k: {"before": None, "after": body.get(k)} for k in ("name", "roles")},
             ),
-        ]
+        ],
     )
     return _user_view(body)
 
@@ -311,6 +332,16 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
             for uid, chain in reorganised.items()
             if uid != user_id
         ]
+    if "email" in changes:
+        changes["email"] = updated["email"] = changes["email"].lower()
+    if "email" in changes and changes["email"] != current.get("email"):
+        ops += [
+            transactions.delete(keys.email_marker_key(principal.org_id, current["email"])),
+            transactions.put_new(
+                repository.email_marker(principal.org_id, changes["email"], user_id),
+                on_condition_failed=_email_taken,
+            ),
+        ]
     if "roles" in changes:
         ops += _role_marker_changes(
             principal.org_id, user_id, current.get("roles") or [], changes["roles"]
@@ -333,11 +364,34 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     ]
     if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
         raise Conflict("This reorganisation moves too many people at once; move sub-teams first.")
-    transactions.write(ops)
+    _write_followed_by_sign_in(current, updated, ops)
     forget_cached(principal.org_id, user_id)
     renamed = changes.get("name") if changes.get("name") != current.get("name") else None
     _tell_goals(principal.org_id, user_id, renamed, reorganised)
     return _user_view(updated)
+
+
+def _write_followed_by_sign_in(current: Item, updated: Item, ops: list[transactions.Op]) -> None:
+    """Cognito follows the user: a new email becomes the sign-in name (changed first, so a
+    refusal because another member signs in with it changes nothing), deactivation
+    disables the pool user and signs it out everywhere, reactivation enables it."""
+    sub = current.get("sign_in_sub")
+    new_email = updated["email"] if sub and updated["email"] != current["email"] else None
+    if sub and new_email:
+        sign_in.change_email(sub, new_email)
+    try:
+        transactions.write(ops)
+    except Exception:
+        if sub and new_email:
+            sign_in.change_email(sub, current["email"])
+        raise
+    if not sub:
+        return
+    was, now = current.get("status", "active") in SIGNING_IN, updated["status"] in SIGNING_IN
+    if was and not now:
+        sign_in.disable(sub)
+    elif now and not was:
+        sign_in.enable(sub)
 
 
 def _tell_goals(

@@ -25,12 +25,10 @@ def mime_message(sender: str, to: list[str], subject: str, html: str, text: str)
 def send_email(to: list[str], subject: str, html: str, text: str) -> str:
     """Send one email; returns SES's message id."""
     config = settings()
-    params: dict[str, object] = {
-        "FromEmailAddress": config.sender_email,
-        "Destination": {"ToAddresses": to},
-        "Content": {"Raw": {"Data": mime_message(config.sender_email, to, subject, html, text)}},
-    }
-    if config.ses_configuration_set:
-        params["ConfigurationSetName"] = config.ses_configuration_set
-    answer = aws.client("sesv2").send_email(**params)
+    answer = aws.client("sesv2").send_email(
+        FromEmailAddress=config.sender_email,
+        Destination={"ToAddresses": to},
+        Content={"Raw": {"Data": mime_message(config.sender_email, to, subject, html, text)}},
+        ConfigurationSetName=config.ses_configuration_set,
+    )
     return str(answer.get("MessageId", ""))
