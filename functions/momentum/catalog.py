@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets"]
+Capability = Literal[
+    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "sign_in"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +56,7 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.identity_api:handler",
         description="Organisation, users, companies, settings, activity",
         routes=("/v1/me", "/v1/org", "/v1/users", "/v1/companies", "/v1/activity"),
+        needs=("table", "sign_in"),  # members are Cognito users it creates and disables
     ),
     Function(
         name="okrs-api",

@@ -20,47 +20,48 @@ from pathlib import Path
 from typing import Any
 
 from infra.local import gateway
-from infra.local.services import ROOT, Services
-from infra.local.tokens import TokenAuthority, TokenRejected
+from infra.local.identity import LocalIdentity, TokenRejected
+from infra.local.services import ROOT, Services, free_port
 
 sys.path.insert(0, str(ROOT / "functions"))
 
 
-def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_port: int) -> None:
-    """Point the handlers' boto3 clients at the emulators (before momentum is imported)."""
-    secret_file = data_dir / "cursor-secret"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_urlsafe(32))
-    os.environ.update(
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="local",
-        AWS_SECRET_ACCESS_KEY="local",
-        AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
-        AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{dynamodb_port}",
-        TABLE_NAME=os.environ.get("TABLE_NAME", "momentum"),
-        CURSOR_SECRET=secret_file.read_text().strip(),
-        API_BASE_URL=f"http://127.0.0.1:{port}",
-        APP_URL=os.environ.get("APP_URL", f"http://127.0.0.1:{port}/app"),
-        SENDER_EMAIL=os.environ.get("SENDER_EMAIL", "momentum@momentum.example"),
-        MOMENTUM_LOCAL="1",
-        POWERTOOLS_SERVICE_NAME="momentum",
-        POWERTOOLS_METRICS_NAMESPACE="Momentum",
-        POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
-    )
-    # The calendar providers: the fakes under /local/calendar/ (infra/local/calendar_fakes.py)
-    # unless the environment already points somewhere else.
-    fakes = f"http://127.0.0.1:{port}/local/calendar"
-    for name, value in {
+def configure_environment(
+    port: int, dynamodb_port: int, moto_port: int, cognito_port: int
+) -> dict[str, str]:
+    """Point boto3 at the emulators (before momentum is imported); returns the endpoints,
+    which every function's container gets besides its own settings."""
+    endpoints = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynamodb_port}",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": f"http://127.0.0.1:{cognito_port}",
+    }
+    os.environ.update(endpoints)
+    return endpoints
+
+
+def local_settings(port: int) -> dict[str, str]:
+    """Settings whose local values need no emulator; the rest come from bootstrap."""
+    base = f"http://127.0.0.1:{port}"
+    fakes = f"{base}/local/calendar"
+    return {
+        "APP_URL": os.environ.get("APP_URL", f"{base}/app"),
+        # The deployed bound is 60 s; tests shorten it rather than wait for it.
+        "PRINCIPAL_CACHE_SECONDS": os.environ.get("MOMENTUM_PRINCIPAL_CACHE_SECONDS", "60"),
+        "POWERTOOLS_SERVICE_NAME": "momentum",
+        "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "API_BASE_URL": base,
+        "GOOGLE_AUTHORIZE_URL": f"{fakes}/google/oauth/authorize",
         "GOOGLE_OAUTH_BASE": f"{fakes}/google/oauth",
         "GOOGLE_API_BASE": f"{fakes}/google",
-        "GOOGLE_CLIENT_ID": "momentum-local-google",
-        "GOOGLE_CLIENT_SECRET": "momentum-local-google-secret",
         "MICROSOFT_LOGIN_BASE": f"{fakes}/microsoft/oauth",
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
-        "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
-        "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
-    }.items():
-        os.environ.setdefault(name, value)
+    }
 
 
 class LocalStack:
@@ -77,21 +78,45 @@ class LocalStack:
         self.port, self.data_dir = port, data_dir
         self.moto_url = f"http://127.0.0.1:{moto_port}"
         data_dir.mkdir(parents=True, exist_ok=True)
-        configure_environment(data_dir, port, dynamodb_port, moto_port)
-        self.services = Services(data_dir, dynamodb_port, moto_port, quiet=quiet)
-        self.authority = TokenAuthority.load_or_create(data_dir, f"http://127.0.0.1:{port}/local")
+        cognito_port = free_port()
+        self.endpoints = configure_environment(port, dynamodb_port, moto_port, cognito_port)
+        self.services = Services(data_dir, dynamodb_port, moto_port, cognito_port, quiet=quiet)
+        self.identity = LocalIdentity(data_dir, f"http://127.0.0.1:{cognito_port}")
         self.slack_log = data_dir / "slack-outbox.jsonl"
         self.run_schedules = run_schedules
         self.runner: Any = None
         self.queues: Any = None
+        self.containers: Any = None
         self.stopped = False
         self.httpd: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
         self.services.start()
+        from infra.environment import all_setting_names, function_environment
         from infra.local import bootstrap
+        from infra.local.containers import Containers
+        from momentum import catalog
 
-        bootstrap.prepare(self.port)
+        values = local_settings(self.port)
+        values.update(
+            bootstrap.prepare(
+                data_dir=self.data_dir,
+                table_name=os.environ.get("TABLE_NAME", "momentum"),
+                sender_email=os.environ.get("SENDER_EMAIL", "momentum@momentum.example"),
+                identity=self.identity,
+            )
+        )
+        # This process runs the local routes and tools with every setting; each function
+        # runs in its own container with only the settings its stack entry gives it.
+        os.environ.update({name: values[name] for name in all_setting_names() if name in values})
+        self.identity.reconcile()
+        self.containers = Containers(
+            {
+                function.name: {**self.endpoints, **function_environment(function, values)}
+                for function in catalog.FUNCTIONS
+            }
+        )
+        gateway.serve_functions(self.containers)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
         self.httpd.daemon_threads = True
         from infra.local.queues import QueuePoller
@@ -120,24 +145,18 @@ class LocalStack:
             self.queues.stop()
         if self.httpd:
             self.httpd.server_close()
+        if self.containers:
+            self.containers.stop()
         self.services.stop()
 
     def fire_sweep(self, sweep: str, instant: datetime) -> dict[str, Any]:
+        from infra.local import bootstrap
         from momentum import catalog
 
-        event = {
-            "version": "0",
-            "id": secrets.token_hex(8),
-            "source": "momentum.scheduler",
-            "detail-type": "Scheduled Event",
-            "account": "000000000000",
-            "region": "us-east-1",
-            "time": instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "resources": [],
-            "detail": {"sweep": sweep},
-        }
+        event = bootstrap.delivered_event(sweep, instant)
         function = catalog.function_named(catalog.schedule_named(sweep).function)
-        return gateway.invoke(function, event)
+        result: dict[str, Any] = gateway.invoke(function, event)
+        return result
 
 
 def _problem(status: int, detail: str) -> tuple[int, dict[str, str], bytes]:
@@ -166,6 +185,7 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {name: value for name, value in self.headers.items()}
+            header_lines = list(self.headers.items())  # repeated headers kept apart
             path = self.path.split("?")[0]
             try:
                 if path.startswith("/local/"):
@@ -173,7 +193,7 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                         stack, self.command, self.path, body, headers
                     )
                 else:
-                    status, out_headers, out = self._to_lambda(path, body, headers)
+                    status, out_headers, out = self._to_lambda(path, body, header_lines)
             except Exception as error:  # what Lambda would report as a function error
                 import traceback
 
@@ -187,7 +207,7 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(out)
 
         def _to_lambda(
-            self, path: str, body: bytes, headers: dict[str, str]
+            self, path: str, body: bytes, headers: list[tuple[str, str]]
         ) -> tuple[int, dict[str, str], bytes]:
             from momentum import catalog
 
@@ -197,10 +217,10 @@ def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             claims = None
             if not public:
                 try:
-                    claims = gateway.authorize(stack.authority, headers)
-                except TokenRejected as rejected:
-                    result = gateway.unauthorized(str(rejected))
-                    return 401, result["headers"], result["body"].encode()
+                    claims = gateway.authorize(stack.identity, headers)
+                except TokenRejected:
+                    refused = gateway.UNAUTHORIZED
+                    return 401, dict(refused["headers"]), str(refused["body"]).encode()
             prefix = _matched_prefix(owner[0], path) if owner else None
             event = gateway.api_event(
                 method=self.command,

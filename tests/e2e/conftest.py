@@ -18,6 +18,8 @@ import pytest
 from tests.harness import Actor, Api, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
+# The test stack's principal cache bound (60 s deployed), so deactivation is seen quickly.
+PRINCIPAL_CACHE_SECONDS = 2
 
 
 def free_port() -> int:
@@ -44,6 +46,7 @@ class LocalStackProcess:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
         env.pop("TABLE_NAME", None)
+        env["MOMENTUM_PRINCIPAL_CACHE_SECONDS"] = str(PRINCIPAL_CACHE_SECONDS)
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel
 
 from momentum.core import principal as principal_module
+from momentum.core.config import check_cold_start
 from momentum.core.problems import (
     PROBLEM_JSON,
     BadRequest,
@@ -89,6 +90,7 @@ def check_request(event: dict[str, Any]) -> Problem | None:
 
 
 def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
+    check_cold_start()  # an API function missing a setting fails its first request loudly
     app = APIGatewayHttpResolver(enable_validation=True)
     for router in routers:
         app.include_router(router)

@@ -15,9 +15,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from momentum.calendar.sync import sync_connection
-from momentum.core import clock
+from momentum.core import clock, config
 
 logger = Logger(service="momentum")
+config.check_cold_start()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -14,10 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from momentum.core import problems
+from momentum.core import config, problems
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
+config.check_cold_start()
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -13,12 +13,13 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from momentum import catalog
-from momentum.core import aws
+from momentum.core import aws, config
 from momentum.core.clock import api_instant, instant_from_event, parse_instant
 from momentum.core.config import settings
 from momentum.core.sweeps import Budget, Summary
 
 logger = Logger(service="momentum")
+config.check_cold_start()
 
 
 def run(sweep: str, now: datetime, context: Any) -> dict[str, Any]:

@@ -13,10 +13,11 @@ import logging
 from typing import Any
 
 from momentum.calendar import inbox
-from momentum.core import problems
+from momentum.core import config, problems
 
 MAX_BODY_BYTES = 256 * 1024
 logger = logging.getLogger("momentum.webhooks")
+config.check_cold_start()
 
 
 def _answer(status: int, body: str = "", content_type: str = "text/plain") -> dict[str, Any]:
