@@ -132,11 +132,11 @@ class InProcessApi(Api):
         return Reply(result["statusCode"], parsed, result.get("headers") or {}, text)
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
-        from momentum.identity import service
+        from momentum.identity import members
         from momentum.identity.models import OrgCreate
 
         slug = name.lower().replace(" ", "-")
-        org_id, admin_id = service.create_org(
+        org_id, admin_id = members.create_org(
             OrgCreate(
                 name=name,
                 admin_email=f"admin@{slug}.test",

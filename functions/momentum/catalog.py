@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Capability = Literal[
-    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "sign_in"
-]
+Capability = Literal["table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "sign_in"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,7 +81,8 @@ API_FUNCTIONS: tuple[Function, ...] = (
         description="Calendar connections, OAuth, event listing and import",
         routes=("/v1/calendar", "/v1/one-on-ones/import"),
         public_routes=("/v1/calendar/oauth/callback",),
-        needs=("table", "kms", "secrets", "calendar_queue"),
+        # email: importing an event creates a 1:1, which tells the other participant.
+        needs=("table", "kms", "secrets", "calendar_queue", "email"),
         timeout_s=29,
     ),
     Function(

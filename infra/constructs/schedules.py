@@ -14,22 +14,12 @@ from constructs import Construct
 
 from infra.constructs.compliance import acknowledge
 from infra.constructs.naming import pascal_case
+from infra.schedule_events import scheduled_sweep_input
 from momentum import catalog
 
 DELIVERY_RETRIES = 3
 # A sweep reads "now" from the event, so a late delivery is still correct; past this it is moot.
 MAX_DELIVERY_AGE = Duration.hours(1)
-
-
-def scheduled_event(sweep: str) -> dict[str, object]:
-    """The EventBridge-shaped event the sweeps handler receives; `time` is the scheduled time."""
-    return {
-        "version": "0",
-        "source": "momentum.scheduler",
-        "detail-type": "Scheduled Event",
-        "time": scheduler.ContextAttribute.scheduled_time,
-        "detail": {"sweep": sweep},
-    }
 
 
 class SweepSchedules(Construct):
@@ -72,7 +62,13 @@ class SweepSchedules(Construct):
                 dead_letter_queue=self.dead_letter_queue,
                 retry_attempts=DELIVERY_RETRIES,
                 max_event_age=MAX_DELIVERY_AGE,
-                input=scheduler.ScheduleTargetInput.from_object(scheduled_event(sweep.sweep)),
+                input=scheduler.ScheduleTargetInput.from_object(
+                    scheduled_sweep_input(
+                        sweep.sweep,
+                        account=Stack.of(self).account,
+                        region=Stack.of(self).region,
+                    )
+                ),
             )
             self.schedules[sweep.sweep] = scheduler.Schedule(
                 self,

@@ -59,7 +59,7 @@ class Container:
 
     def _start(self) -> subprocess.Popen[bytes]:
         base = {name: os.environ[name] for name in ROOT_ENVIRONMENT if name in os.environ}
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.containers", self.function.handler],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -65,9 +65,9 @@ class LocalIdentity:
         pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
         pool = next((p["Id"] for p in pools if p["Name"] == sign_in_pool.POOL_NAME), None)
         if pool is None:
-            pool = cognito.create_user_pool(**sign_in_pool.create_user_pool_request())[
-                "UserPool"
-            ]["Id"]
+            pool = cognito.create_user_pool(**sign_in_pool.create_user_pool_request())["UserPool"][
+                "Id"
+            ]
         clients = cognito.list_user_pool_clients(UserPoolId=pool, MaxResults=60)
         client = next(
             (
@@ -78,9 +78,9 @@ class LocalIdentity:
             None,
         )
         if client is None:
-            client = cognito.create_user_pool_client(
-                **sign_in_pool.create_client_request(pool)
-            )["UserPoolClient"]["ClientId"]
+            client = cognito.create_user_pool_client(**sign_in_pool.create_client_request(pool))[
+                "UserPoolClient"
+            ]["ClientId"]
         self.user_pool_id, self.client_id = pool, client
         jwks = moto.get(f"/{pool}/.well-known/jwks.json").raise_for_status().json()
         self._keys = {key.key_id: key.key for key in jwt.PyJWKSet.from_dict(jwks).keys}
@@ -166,7 +166,7 @@ class LocalIdentity:
         returns how many needed repair. Scans, which only the local stack may do."""
         from momentum.core import aws
         from momentum.core.config import settings
-        from momentum.identity import service, sign_in
+        from momentum.identity import members, sign_in
         from momentum.store import table
 
         by_email = self._pool_users()
@@ -185,7 +185,7 @@ class LocalIdentity:
                 sub = by_email.get((org_id, user["email"]))
                 if sub is None:
                     sub = sign_in.create_member(org_id, user["email"], invite=False)
-                    if user.get("status", "active") not in service.SIGNING_IN:
+                    if user.get("status", "active") not in members.SIGNING_IN:
                         sign_in.disable(sub)
                 if user.get("sign_in_sub") == sub:
                     continue

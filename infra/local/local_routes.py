@@ -83,7 +83,7 @@ def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
     from pydantic import ValidationError
 
     from momentum.core.problems import Conflict
-    from momentum.identity import service
+    from momentum.identity import members, service
     from momentum.identity.models import OrgCreate
 
     password = body.pop("admin_password", None)
@@ -97,7 +97,7 @@ def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
         ]
         return _problem(422, "The org request is not valid.", errors)
     try:
-        org_id, admin_id = service.create_org(request, invite=False)
+        org_id, admin_id = members.create_org(request, invite=False)
     except Conflict as conflict:
         return _problem(409, conflict.detail)
     admin = service.user_item(org_id, admin_id) or {}
@@ -124,7 +124,8 @@ def _issue_token(stack: LocalStack, body: dict[str, Any]) -> Answer:
         token = stack.identity.shortcut_token(user, org_id)
     except SignInRefused as refused:
         return _problem(
-            409, f"Cognito refused the sign-in ({refused}); a user who chose a password "
+            409,
+            f"Cognito refused the sign-in ({refused}); a user who chose a password "
             "signs in with it (GET /local/identity).",
         )
     return _json(201, {"token": token})

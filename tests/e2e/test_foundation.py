@@ -52,7 +52,10 @@ def _signed_by_the_pool(admin: Actor, **changes: Any) -> str:
 def test_bad_tokens_get_the_jwt_authorizers_refusal(stack: HttpApi) -> None:
     admin = stack.new_org("Tokens")
     assert stack.get(admin, "/v1/me").status == 200
-    assert stack.get(Actor(admin.org_id, admin.user_id, _signed_by_the_pool(admin)), "/v1/me").status == 200
+    assert (
+        stack.get(Actor(admin.org_id, admin.user_id, _signed_by_the_pool(admin)), "/v1/me").status
+        == 200
+    )
     refused = {
         "forged": _forged(admin),
         "expired": _signed_by_the_pool(admin, exp=int(time.time()) - 60),

@@ -69,7 +69,12 @@ def test_a_new_user_signs_in_with_cognito_and_deactivation_locks_them_out(stack:
     assert stack.get(rosa, "/v1/me").status == 403
 
     stack.patch(admin, f"/v1/users/{user['id']}", {"status": "active"}).ok()
-    assert stack.get(Actor(admin.org_id, user["id"], sign_in(stack, "rosa@sign-in.test", PASSWORD)), "/v1/me").status == 200
+    assert (
+        stack.get(
+            Actor(admin.org_id, user["id"], sign_in(stack, "rosa@sign-in.test", PASSWORD)), "/v1/me"
+        ).status
+        == 200
+    )
 
 
 def test_an_email_change_is_the_new_sign_in_name(stack: HttpApi) -> None:

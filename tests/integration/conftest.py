@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
-from moto import mock_aws
-
-import os
-
 from infra.sign_in_pool import create_client_request, create_user_pool_request
+from moto import mock_aws
 
 from momentum.core import aws, principal
 from momentum.core import org as org_cache

@@ -12,7 +12,7 @@ from momentum.core.api import created, header
 from momentum.core.idempotency import run_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.identity import activity_log, places, service
+from momentum.identity import activity_log, members, places, service
 from momentum.identity.models import (
     ActivityEntry,
     Company,
@@ -61,7 +61,7 @@ def create_user(request: Annotated[UserCreate, Body()]) -> Response[User]:
         scope="POST /v1/users",
         key=header(router, "Idempotency-Key"),
         request=request.model_dump(mode="json"),
-        create=lambda: service.create_user(principal, request).model_dump(mode="json"),
+        create=lambda: members.create_user(principal, request).model_dump(mode="json"),
     )
     return created(answer)
 
@@ -83,7 +83,7 @@ def get_user(user_id: Id) -> User:
 
 @router.patch("/v1/users/<user_id>", tags=["Organisation and users"])
 def patch_user(user_id: Id, patch: Annotated[UserPatch, Body()]) -> User:
-    return service.patch_user(current_principal(), user_id, patch)
+    return members.patch_user(current_principal(), user_id, patch)
 
 
 @router.post("/v1/companies", tags=["Organisation and users"])
