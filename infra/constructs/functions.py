@@ -26,7 +26,6 @@ from momentum import catalog
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
-CODE_EXCLUDES = ["**/__pycache__", "**/*.pyc", "*.egg-info"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +113,8 @@ class MomentumFunctions(Construct):
             "USER_POOL_ID": sign_in.user_pool.user_pool_id,
             **CALENDAR_PROVIDERS,
         }
-        self._code = lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES)
+        # code_dir is infra/function_asset.py's build: the package and its 3.12 bytecode.
+        self._code = lambda_.Code.from_asset(str(code_dir))
         self._dependencies = lambda_.LayerVersion(
             self,
             "Dependencies",
