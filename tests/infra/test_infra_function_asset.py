@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from infra import function_asset
 
 pytestmark = pytest.mark.infra

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from momentum.core import config, problems
+from momentum.core import config, observability, problems
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
@@ -67,6 +67,7 @@ def _page() -> str:
     )
 
 
+@observability.traced(observability.API_REQUEST_ID)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     path = event.get("rawPath") or ""
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "GET")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 from typing import Any
 
 from momentum.calendar import inbox
-from momentum.core import config, problems
+from momentum.core import config, observability, problems
 
 MAX_BODY_BYTES = 256 * 1024
-logger = logging.getLogger("momentum.webhooks")
+logger = observability.logger
 config.check_cold_start()
 
 
@@ -66,12 +65,13 @@ def _route(event: dict[str, Any]) -> dict[str, Any]:
     return _answer(inbox.microsoft(_body(event)))
 
 
+@observability.traced(observability.API_REQUEST_ID)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         return _route(event)
     except inbox.Refused as refused:
         if refused.status in (401, 403):
-            logger.warning("notification refused: %s", refused.detail)
+            logger.warning("notification refused", extra={"detail": refused.detail})
         return _problem(refused.status, refused.detail)
     except Exception:  # Google and Graph retry a 5xx: a transient failure is not lost
         logger.exception("notification failed")

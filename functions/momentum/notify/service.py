@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from momentum.core import observability
 from momentum.notify import ledger
 from momentum.notify.email import send_email
 from momentum.notify.slack import post_slack
@@ -40,6 +41,17 @@ def deliver(notification: Notification, now: datetime) -> bool:
     if not ledger.claim(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, now):
         return False
     context = {**n.context, "why": n.why, "opt_out": n.opt_out, "subject": n.subject}
+    try:
+        message_id = _send(n, context)
+    except Exception:
+        observability.count("NotificationsFailed", {"kind": n.kind, "channel": n.channel})
+        raise
+    observability.count("NotificationsSent", {"kind": n.kind, "channel": n.channel})
+    ledger.mark_sent(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, message_id)
+    return True
+
+
+def _send(n: Notification, context: dict[str, Any]) -> str:
     if n.channel == "email":
         if not n.to_email:
             raise ValueError("an email notification needs to_email")
@@ -49,5 +61,4 @@ def deliver(notification: Notification, now: datetime) -> bool:
         if not n.slack_webhook_url:
             raise ValueError("a Slack notification needs slack_webhook_url")
         message_id = post_slack(n.slack_webhook_url, render_slack(n.kind, context))
-    ledger.mark_sent(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, message_id)
-    return True
+    return message_id
