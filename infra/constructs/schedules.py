@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from aws_cdk import Duration, Stack, TimeZone
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -54,6 +55,14 @@ class SweepSchedules(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
             ),
         )
+        # Scheduler invokes asynchronously: an invocation that still fails after Lambda's
+        # retries lands in the same queue as one Scheduler could not deliver.
+        for function in {functions[sweep.function] for sweep in catalog.SCHEDULES}:
+            function.configure_async_invoke(
+                on_failure=destinations.SqsDestination(self.dead_letter_queue),
+                retry_attempts=2,
+                max_event_age=MAX_DELIVERY_AGE,
+            )
         self.schedules: dict[str, scheduler.Schedule] = {}
         for sweep in catalog.SCHEDULES:
             target = targets.LambdaInvoke(

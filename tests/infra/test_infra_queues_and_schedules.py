@@ -184,3 +184,41 @@ def test_alarm_topic_is_encrypted(
 ) -> None:
     (topic,) = (t["Properties"] for t in resources_of_type("AWS::SNS::Topic").values())
     assert "KmsMasterKeyId" in topic
+
+
+def test_failed_sweep_invocations_land_in_the_failed_sweeps_queue(
+    resources_of_type: Callable[[str], Resources],
+    stack: MomentumStack,
+    logical_id: Callable[..., str],
+) -> None:
+    (config,) = (
+        r["Properties"] for r in resources_of_type("AWS::Lambda::EventInvokeConfig").values()
+    )
+    assert config["FunctionName"] == {"Ref": logical_id(stack.functions.by_name["sweeps"])}
+    queue = logical_id(stack.schedules.dead_letter_queue)
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [queue, "Arn"]}
+
+
+def test_work_queues_keep_messages_as_long_as_their_dead_letter_queues(
+    resources_of_type: Callable[[str], Resources],
+) -> None:
+    retention = {
+        r["Properties"].get("MessageRetentionPeriod")
+        for r in resources_of_type("AWS::SQS::Queue").values()
+    }
+    assert retention == {14 * 24 * 3600}
+
+
+def test_failures_alarm_and_the_dashboard_shows_the_functions_metrics(
+    resources_of_type: Callable[[str], Resources],
+) -> None:
+    alarmed = {
+        r["Properties"].get("MetricName")
+        for r in resources_of_type("AWS::CloudWatch::Alarm").values()
+        if r["Properties"].get("Namespace") == "Momentum"
+    }
+    assert alarmed == {"NotificationsFailed", "SweepFailed", "CalendarSyncsFailed"}
+    (dashboard,) = resources_of_type("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in ("Requests", "NotificationsSent", "SweepDue", "SweepDuration", "CalendarSyncs"):
+        assert metric in body

@@ -42,6 +42,12 @@ def count(name: str, dimensions: Mapping[str, str], value: float = 1) -> None:
     _emit(name, MetricUnit.Count, value, dimensions)
 
 
+def failed(name: str, dimensions: Mapping[str, str]) -> None:
+    """A failure count, also as one total (service only) that an alarm can watch."""
+    _emit(name, MetricUnit.Count, 1, dimensions)
+    _emit(name, MetricUnit.Count, 1, {})
+
+
 def milliseconds(name: str, dimensions: Mapping[str, str], value: float) -> None:
     _emit(name, MetricUnit.Milliseconds, value, dimensions)
 

@@ -41,7 +41,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             outcome = sync_connection(ref, reason=reason, now=clock.now())
         except Exception:
             logger.exception("calendar sync failed", extra={"connection": ref})
-            observability.count("CalendarSyncs", {"outcome": "failed", "reason": reason})
+            observability.failed("CalendarSyncsFailed", {"reason": reason})
             failures.append({"itemIdentifier": record["messageId"]})
             failed.add(ref)
             continue

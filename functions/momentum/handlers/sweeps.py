@@ -28,7 +28,7 @@ def run(sweep: str, now: datetime, context: Any) -> dict[str, Any]:
     try:
         summary: Summary = sweep_function(now, Budget.from_lambda_context(context))
     except Exception:
-        observability.count("SweepFailed", {"sweep": sweep})
+        observability.failed("SweepFailed", {"sweep": sweep})
         raise
     elapsed = (clock.monotonic() - started) * 1000
     for name, value in (("SweepDue", summary.due), ("SweepDone", summary.done)):

@@ -44,7 +44,7 @@ def deliver(notification: Notification, now: datetime) -> bool:
     try:
         message_id = _send(n, context)
     except Exception:
-        observability.count("NotificationsFailed", {"kind": n.kind, "channel": n.channel})
+        observability.failed("NotificationsFailed", {"kind": n.kind, "channel": n.channel})
         raise
     observability.count("NotificationsSent", {"kind": n.kind, "channel": n.channel})
     ledger.mark_sent(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence, message_id)
