@@ -123,7 +123,7 @@ class InProcessApi(Api):
             headers=headers,
         )
         handler = getattr(importlib.import_module(function.module), function.attribute)
-        result = handler(event, _LambdaContext())
+        result = handler(event, LambdaContext())
         text = result.get("body") or ""
         try:
             parsed = json.loads(text) if text else None
@@ -153,7 +153,7 @@ class InProcessApi(Api):
         from momentum.handlers import sweeps
 
         instant = api_instant(parse_instant(time))
-        result: dict[str, Any] = sweeps.handler(events.scheduled(sweep, instant), _LambdaContext())
+        result: dict[str, Any] = sweeps.handler(events.scheduled(sweep, instant), LambdaContext())
         return result
 
     def outbox(self) -> list[dict[str, Any]]:
@@ -174,7 +174,9 @@ def _sign_in_sub(actor: Actor) -> str:
     return str((item or {}).get("sign_in_sub") or actor.user_id)
 
 
-class _LambdaContext:
+class LambdaContext:
+    """The parts of Lambda's context object handlers and Powertools read."""
+
     function_name = "sweeps"
     memory_limit_in_mb = 1024
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:sweeps"
