@@ -166,6 +166,22 @@ class InProcessApi(Api):
         return list(reversed(sent))
 
 
+def fake_sign_in() -> None:
+    """The user pool of the stack in moto (moto is on), made from the CDK pool's settings."""
+    import os
+
+    from infra.sign_in_pool import create_client_request, create_user_pool_request
+
+    from momentum.core import aws
+    from momentum.core.config import settings
+
+    cognito = aws.client("cognito-idp")
+    pool = cognito.create_user_pool(**create_user_pool_request())["UserPool"]["Id"]
+    cognito.create_user_pool_client(**create_client_request(pool))
+    os.environ["USER_POOL_ID"] = pool
+    settings.cache_clear()
+
+
 def _sign_in_sub(actor: Actor) -> str:
     """The Cognito `sub` the actor's ID token would carry (its user item keeps it)."""
     from momentum.identity import service
