@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,17 @@ class Reply:
     def ok(self) -> Any:
         assert 200 <= self.status < 300, f"{self.status}: {self.text}"
         return self.json
+
+
+def admin_email(org_name: str) -> str:
+    """A first admin's address: an email signs in to one organisation only (Cognito), and
+    tests make many organisations of the same name."""
+    return f"admin@{_ascii(org_name).lower().replace(' ', '-')}-{secrets.token_hex(3)}.test"
+
+
+def _ascii(name: str) -> str:
+    """Cognito takes ASCII email addresses only, so accents are dropped from names."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 class Api:
@@ -78,9 +90,7 @@ class Api:
 
     def add_user(self, admin: Actor, name: str, **fields: Any) -> Actor:
         """A user created through POST /v1/users by `admin`."""
-        # Cognito takes ASCII email addresses only, so accents are dropped from the name.
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = ascii_name.lower().replace(" ", ".")
+        slug = _ascii(name).lower().replace(" ", ".")
         # Unique per org, so tests sharing one stack's outbox can tell their mail apart.
         email_address = f"{slug}@{admin.org_id[-8:].lower()}.example.test"
         body = {"email": email_address, "name": name, **fields}
@@ -135,16 +145,11 @@ class InProcessApi(Api):
         from momentum.identity import members
         from momentum.identity.models import OrgCreate
 
-        slug = name.lower().replace(" ", "-")
+        email = admin_email(name)
         org_id, admin_id = members.create_org(
-            OrgCreate(
-                name=name,
-                admin_email=f"admin@{slug}.test",
-                admin_name=f"{name} Admin",
-                time_zone=time_zone,
-            )
+            OrgCreate(name=name, admin_email=email, admin_name=f"{name} Admin", time_zone=time_zone)
         )
-        return Actor(org_id, admin_id, email=f"admin@{slug}.test", name=f"{name} Admin")
+        return Actor(org_id, admin_id, email=email, name=f"{name} Admin")
 
     def actor(self, org_id: str, user_id: str) -> Actor:
         return Actor(org_id, user_id)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import Actor, Api, Reply
+from tests.harness import Actor, Api, Reply, admin_email
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test stack's principal cache bound (60 s deployed), so deactivation is seen quickly.
@@ -117,12 +117,12 @@ class HttpApi(Api):
         return Reply(answer.status_code, parsed, dict(answer.headers), answer.text)
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
-        slug = name.lower().replace(" ", "-")
+        email = admin_email(name)
         made = self.http.post(
             "/local/orgs",
             json={
                 "name": name,
-                "admin_email": f"admin@{slug}.test",
+                "admin_email": email,
                 "admin_name": f"{name} Admin",
                 "time_zone": time_zone,
             },
@@ -131,7 +131,7 @@ class HttpApi(Api):
             made["org_id"],
             made["admin_user_id"],
             made["token"],
-            f"admin@{slug}.test",
+            email,
             f"{name} Admin",
         )
 
