@@ -79,8 +79,10 @@ class LocalStack:
         data_dir.mkdir(parents=True, exist_ok=True)
         cognito_port = free_port()
         self.endpoints = configure_environment(port, dynamodb_port, moto_port, cognito_port)
-        self.services = Services(data_dir, dynamodb_port, moto_port, cognito_port, quiet=quiet)
         self.identity = LocalIdentity(data_dir, f"http://127.0.0.1:{cognito_port}")
+        self.services = Services(
+            data_dir, dynamodb_port, moto_port, cognito_port, self.identity.recording, quiet=quiet
+        )
         self.slack_log = data_dir / "slack-outbox.jsonl"
         self.run_schedules = run_schedules
         self.runner: Any = None

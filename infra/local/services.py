@@ -70,6 +70,7 @@ class Services:
     dynamodb_port: int
     moto_port: int
     cognito_port: int
+    cognito_recording: Path  # where the Cognito moto records what it serves
     quiet: bool = True
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -113,7 +114,7 @@ class Services:
             preexec_fn=_die_with_parent,
             env={
                 **os.environ,
-                "MOTO_RECORDER_FILEPATH": str(self.data_dir / "cognito-recording.jsonl"),
+                "MOTO_RECORDER_FILEPATH": str(self.cognito_recording),
                 # Pool and client ids from their names and settings, as a replay needs.
                 "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
                 "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
