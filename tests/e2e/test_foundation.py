@@ -117,13 +117,3 @@ def test_openapi_document_and_docs_page(stack: HttpApi) -> None:
     assert document["openapi"].startswith("3.1")
     assert "/v1/me" in document["paths"]
     assert httpx.get(f"{stack.url}/v1/docs").status_code == 200
-
-
-def test_greedy_routes_carry_their_path_parameter_and_headers_join(stack: HttpApi) -> None:
-    admin = stack.new_org("Gateway Shape")
-    answer = stack.http.get(
-        "/v1/users/not-an-id",
-        headers=[("Authorization", f"Bearer {admin.token}"), ("X-Seen", "a"), ("X-Seen", "b")],
-    )
-    assert answer.status_code == 404
-    assert answer.headers["content-type"] == "application/problem+json"
