@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ class Reply:
 def admin_email(org_name: str) -> str:
     """A first admin's address: an email signs in to one organisation only (Cognito), and
     tests make many organisations of the same name."""
-    return f"admin@{_ascii(org_name).lower().replace(' ', '-')}-{secrets.token_hex(3)}.test"
+    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(org_name).lower()).strip("-")
+    return f"admin@{slug}-{secrets.token_hex(3)}.test"
 
 
 def _ascii(name: str) -> str:

@@ -130,3 +130,31 @@ def test_every_user_still_signs_in_after_a_restart(tmp_path: Path) -> None:
         assert api.get(bob, "/v1/me").ok()["id"] == bob.user_id  # tokens from before, too
     finally:
         local.stop()
+
+
+def test_users_the_pool_has_never_seen_are_provisioned_from_the_table(tmp_path: Path) -> None:
+    """Data from before Cognito (or a lost recording): the table is the truth."""
+    local = LocalStackProcess(tmp_path / "data")
+    local.start()
+    try:
+        api = HttpApi(local.url)
+        admin = api.new_org("Provisioned")
+        bob = api.add_user(admin, "Bob Provisioned")
+        gone = api.add_user(admin, "Gone Provisioned")
+        api.patch(admin, f"/v1/users/{gone.user_id}", {"status": "inactive"}).ok()
+    finally:
+        local.stop()
+    (tmp_path / "data" / "cognito-recording.jsonl").unlink()  # the pool remembers nobody
+    local.start()
+    try:
+        api = HttpApi(local.url)
+        for user in (admin, bob):
+            assert (
+                api.get(api.actor(admin.org_id, user.user_id), "/v1/me").ok()["id"] == user.user_id
+            )
+        refused = api.http.post(
+            "/local/tokens", json={"org_id": admin.org_id, "user_id": gone.user_id}
+        )
+        assert refused.status_code == 409  # provisioned, but disabled like the user
+    finally:
+        local.stop()

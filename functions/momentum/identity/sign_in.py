@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws
 from momentum.core.config import settings
-from momentum.core.problems import Conflict
+from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.store.codec import Item
 from momentum.store.keys import sign_in_key
 
@@ -43,9 +43,7 @@ def create_member(org_id: str, email: str, *, invite: bool) -> str:
     try:
         created = _cognito().admin_create_user(**request)
     except ClientError as error:
-        if error.response["Error"]["Code"] == "UsernameExistsException":
-            raise Conflict("This email already signs in to Momentum.") from error
-        raise
+        raise _problem(error) from error
     attributes = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
     return str(attributes["sub"])
 
@@ -78,9 +76,20 @@ def change_email(sub: str, email: str) -> None:
             ],
         )
     except ClientError as error:
-        if error.response["Error"]["Code"] == "AliasExistsException":
-            raise Conflict("This email already signs in to Momentum.") from error
-        raise
+        raise _problem(error) from error
+
+
+def _problem(error: ClientError) -> Exception:
+    """Cognito's refusals of an address, as the client's problem; anything else stays ours."""
+    code = error.response["Error"]["Code"]
+    if code in ("UsernameExistsException", "AliasExistsException"):
+        return Conflict("This email already signs in to Momentum.")
+    if code == "InvalidParameterException":
+        return Invalid(
+            "Cognito does not accept this email address.",
+            errors=[field_error("email", "not an address Cognito accepts")],
+        )
+    return error
 
 
 def sign_in_item(org_id: str, sub: str, user_id: str) -> Item:
