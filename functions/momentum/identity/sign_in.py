@@ -81,7 +81,7 @@ def change_email(sub: str, email: str) -> None:
 
 def _problem(error: ClientError) -> Exception:
     """Cognito's refusals of an address, as the client's problem; anything else stays ours."""
-    code = error.response["Error"]["Code"]
+    code = str(error.response["Error"]["Code"])
     if code in ("UsernameExistsException", "AliasExistsException"):
         return Conflict("This email already signs in to Momentum.")
     if code == "InvalidParameterException":
@@ -89,7 +89,8 @@ def _problem(error: ClientError) -> Exception:
             "Cognito does not accept this email address.",
             errors=[field_error("email", "not an address Cognito accepts")],
         )
-    return error
+    unexpected: Exception = error  # botocore is untyped here
+    return unexpected
 
 
 def sign_in_item(org_id: str, sub: str, user_id: str) -> Item:
