@@ -8,7 +8,7 @@ from typing import Any
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.accounts import repository
@@ -99,6 +99,7 @@ def bench(report: Report) -> None:
         principal_module.clear_cache()
         org_cache.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        fake_sign_in()
         api = InProcessApi()
         admin = api.new_org("Bench")
         account_id = _seed(api, admin)

@@ -12,7 +12,7 @@ from pathlib import Path
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
 from tests import events
-from tests.harness import InProcessApi
+from tests.harness import InProcessApi, fake_sign_in
 from tests.integration.test_calendar_harness import connect, fake_providers, instant
 
 from bench.counting import DynamoCounter
@@ -38,6 +38,7 @@ def bench(report: Report) -> None:
         aws.reset_clients()
         principal.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        fake_sign_in()
         aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
         api = InProcessApi()
         for fakes in fake_providers(api, Path(folder)):

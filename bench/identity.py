@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
-from tests.harness import InProcessApi
+from tests.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, principal
@@ -21,6 +21,7 @@ def bench(report: Report) -> None:
         aws.reset_clients()
         principal.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        fake_sign_in()
         api = InProcessApi()
         admin = api.new_org("Bench")
         bob = api.add_user(admin, "Bob Bench", manager_id=admin.user_id)

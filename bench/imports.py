@@ -4,13 +4,14 @@ Each figure is the median of RUNS fresh interpreters. The floor is `import boto3
 boto3.client("dynamodb")`, measured in the same run on the same machine, so the ratio
 says what our code adds to the least any Python Lambda using DynamoDB pays.
 
-Both run in a virtualenv holding only what a deployed function has (the layer's
-packages plus boto3), not the development one: there, test tools change what a
-library pulls in (httpx loads click, rich and pygments when they are installed).
-Both run with compiled bytecode, as boto3 has in the Lambda runtime and the layer
-has when it is built (layers/dependencies/build.py compiles it for 3.12): a machine
-with PYTHONDONTWRITEBYTECODE set would otherwise compile our modules from source in
-every interpreter and charge that to the ratio.
+Both run as deployed: a CPython 3.12 virtualenv holding only what a deployed function
+has (the layer's packages plus boto3, with the bytecode pip compiles, as the layer
+ships), not the development one (there, test tools change what a library pulls in:
+httpx loads click, rich and pygments when installed); our code is imported from the
+function asset (infra/function_asset.py) with its unchecked-hash 3.12 bytecode, and
+nothing else is written (PYTHONDONTWRITEBYTECODE), so a module the asset did not
+compile would be compiled in every interpreter and show in the ratio. Each function's
+settings are its template's (infra/environment.py), as its cold start checks them.
 """
 
 from __future__ import annotations
@@ -20,26 +21,30 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 from momentum import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNTIME_VENV = ROOT / ".bench" / "runtime"
-BYTECODE = ROOT / ".bench" / "bytecode"
+RUNTIME_VENV = ROOT / ".bench" / "runtime-3.12"
+ASSET = ROOT / ".bench" / "function"
 RUNS = 9
 FLOOR = 'import boto3; boto3.client("dynamodb")'
 
 
-def _layer_dependencies() -> list[str]:
+def _layer_build() -> Any:
     spec = importlib.util.spec_from_file_location(
         "layer_build", ROOT / "layers" / "dependencies" / "build.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    dependencies: list[str] = module.runtime_dependencies()
+    return module
+
+
+def _layer_dependencies() -> list[str]:
+    dependencies: list[str] = _layer_build().runtime_dependencies()
     return dependencies
 
 
@@ -49,28 +54,29 @@ def runtime_python() -> Path:
     python, stamp = RUNTIME_VENV / "bin" / "python", RUNTIME_VENV / "stamp.json"
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
-    # Our own interpreter installing our own pins.
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)  # noqa: S603
+    runtime = _layer_build().runtime_python()  # the layer's own search for a 3.12
+    if runtime is None:
+        raise RuntimeError("a CPython 3.12 is needed to measure imports as deployed")
+    # The runtime's interpreter installing our own pins.
+    subprocess.run([runtime, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)  # noqa: S603
     install = [str(python), "-m", "pip", "install", "--quiet", *json.loads(wanted)]
     subprocess.run(install, check=True)  # noqa: S603
     stamp.write_text(wanted)
     return python
 
 
-def _timed(python: Path, statement: str) -> float:
+def _timed(python: Path, statement: str, settings: dict[str, str] | None = None) -> float:
     code = (
         "import time; started = time.perf_counter(); "
         f"{statement}; print(time.perf_counter() - started)"
     )
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "functions"),
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AWS_"))},
+        **(settings or {}),
+        "PYTHONPATH": str(ASSET),
+        "PYTHONDONTWRITEBYTECODE": "1",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "TABLE_NAME": "momentum",
-        "POWERTOOLS_SERVICE_NAME": "momentum",
-        "PYTHONPYCACHEPREFIX": str(BYTECODE),
     }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [str(python), "-c", code],
         capture_output=True,
@@ -82,9 +88,25 @@ def _timed(python: Path, statement: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def median_seconds(python: Path, statement: str, runs: int = RUNS) -> float:
-    _timed(python, statement)  # writes the bytecode the measured runs read
-    return statistics.median(_timed(python, statement) for _ in range(runs))
+def median_seconds(
+    python: Path, statement: str, settings: dict[str, str] | None = None, runs: int = RUNS
+) -> float:
+    _timed(python, statement, settings)  # warms the file cache, as a warm host has it
+    return statistics.median(_timed(python, statement, settings) for _ in range(runs))
+
+
+def deployed_settings(function: catalog.Function) -> dict[str, str]:
+    """The function's template settings, with stand-in values (nothing is called)."""
+    from infra.environment import function_environment, setting_names
+
+    values = {name: f"https://{name.lower()}.example" for name in setting_names(function)}
+    values.update(  # the literal values the stack gives (infra/constructs/functions.py)
+        PRINCIPAL_CACHE_SECONDS="60",
+        LOG_LEVEL="INFO",
+        POWERTOOLS_SERVICE_NAME="momentum",
+        POWERTOOLS_METRICS_NAMESPACE="Momentum",
+    )
+    return function_environment(function, values)
 
 
 def handler_exists(function: catalog.Function) -> bool:
@@ -92,14 +114,17 @@ def handler_exists(function: catalog.Function) -> bool:
 
 
 def bench(report: object) -> None:
+    from infra import function_asset
+
     python = runtime_python()
+    function_asset.build(ASSET)
     floor = median_seconds(python, FLOOR)
     report("import floor: boto3 + dynamodb client", floor * 1000, "ms")  # type: ignore[operator]
     for function in catalog.FUNCTIONS:
         if not handler_exists(function):
             report(f"import {function.name}", float("nan"), "not built yet")  # type: ignore[operator]
             continue
-        seconds = median_seconds(python, f"import {function.module}")
+        seconds = median_seconds(python, f"import {function.module}", deployed_settings(function))
         report(
             f"import ratio {function.name}",
             seconds / floor,  # type: ignore[operator]

@@ -12,7 +12,7 @@ from unittest import mock
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock
@@ -190,6 +190,7 @@ def bench(report: Report) -> None:
         principal_module.clear_cache()
         org_cache.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        fake_sign_in()
         aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
         api = InProcessApi()
         admin = api.new_org("Bench")

@@ -16,7 +16,7 @@ from typing import Any
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra import FUNCTIONS_DIR, LAYER_DIR, REPO_ROOT
+from infra import LAYER_DIR, REPO_ROOT, function_asset
 from infra.stack import MomentumStack, StackConfig
 
 STACK_NAME = "Momentum"
@@ -57,7 +57,7 @@ def build_app(
         app,
         STACK_NAME,
         config=StackConfig.from_context(app),
-        code_dir=FUNCTIONS_DIR,
+        code_dir=function_asset.build(),
         layer_dir=LAYER_DIR / "build",
         description="Momentum: people-and-goals serverless backend",
     )

@@ -31,6 +31,10 @@ class StackConfig:
     sender_email: str
     api_throttle_rate: float
     api_throttle_burst: int
+    # Optional: the API's custom domain and its ACM certificate (same region), so OAuth
+    # redirect and webhook addresses do not change when the stack is replaced.
+    api_domain: str | None = None
+    api_certificate_arn: str | None = None
 
     @classmethod
     def from_context(cls, scope: Construct) -> StackConfig:
@@ -46,6 +50,8 @@ class StackConfig:
             sender_email=str(value("sender_email")),
             api_throttle_rate=float(str(value("api_throttle_rate"))),
             api_throttle_burst=int(str(value("api_throttle_burst"))),
+            api_domain=scope.node.try_get_context("api_domain") or None,
+            api_certificate_arn=scope.node.try_get_context("api_certificate_arn") or None,
         )
 
 
@@ -77,7 +83,12 @@ class MomentumStack(Stack):
             "Functions",
             code_dir=code_dir,
             layer_dir=layer_dir,
-            settings=Settings(app_url=config.app_url, sender_email=config.sender_email),
+            settings=Settings(
+                app_url=config.app_url,
+                sender_email=config.sender_email,
+                api_base_url=f"https://{config.api_domain}" if config.api_domain else None,
+            ),
+            sign_in=sign_in,
             table=table,
             email=email,
             keys=keys,
@@ -97,7 +108,11 @@ class MomentumStack(Stack):
             allowed_origins=catalog.allowed_origins(config.app_url),
             throttle_rate=config.api_throttle_rate,
             throttle_burst=config.api_throttle_burst,
+            domain=config.api_domain,
+            certificate_arn=config.api_certificate_arn,
         )
+        if config.api_domain is None:
+            functions.set_api_base_url(api.http_api.api_endpoint)
         self.schedules = schedules = SweepSchedules(self, "Schedules", functions=functions.by_name)
         self.alarms = Alarms(
             self,

@@ -16,6 +16,10 @@ os.environ.update(
     POWERTOOLS_SERVICE_NAME="momentum",
     POWERTOOLS_METRICS_NAMESPACE="Momentum",
     POWERTOOLS_DEV="false",
+    PRINCIPAL_CACHE_SECONDS="60",
+    SES_CONFIGURATION_SET="momentum-test",
+    # Sweeps continue through this queue; tests that reach it create it in moto.
+    SWEEP_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-sweep-continuation",
 )
 for name in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[name]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
+import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +41,18 @@ class Reply:
     def ok(self) -> Any:
         assert 200 <= self.status < 300, f"{self.status}: {self.text}"
         return self.json
+
+
+def admin_email(org_name: str) -> str:
+    """A first admin's address: an email signs in to one organisation only (Cognito), and
+    tests make many organisations of the same name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(org_name).lower()).strip("-")
+    return f"admin@{slug}-{secrets.token_hex(3)}.test"
+
+
+def _ascii(name: str) -> str:
+    """Cognito takes ASCII email addresses only, so accents are dropped from names."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 class Api:
@@ -77,7 +92,7 @@ class Api:
 
     def add_user(self, admin: Actor, name: str, **fields: Any) -> Actor:
         """A user created through POST /v1/users by `admin`."""
-        slug = name.lower().replace(" ", ".")
+        slug = _ascii(name).lower().replace(" ", ".")
         # Unique per org, so tests sharing one stack's outbox can tell their mail apart.
         email_address = f"{slug}@{admin.org_id[-8:].lower()}.example.test"
         body = {"email": email_address, "name": name, **fields}
@@ -128,17 +143,18 @@ class InProcessApi(Api):
         route = catalog.route_owner(path.split("?")[0])
         function = route[0] if route else catalog.function_named(catalog.DEFAULT_ROUTE_FUNCTION)
         public = bool(route and route[1])
+        signed_in = actor is not None and not public
         event = events.api_request(
             method,
             path,
-            org_id=None if (actor is None or public) else actor.org_id,
-            user_id=None if (actor is None or public) else actor.user_id,
+            org_id=actor.org_id if signed_in and actor else None,
+            user_id=_sign_in_sub(actor) if signed_in and actor else None,
             body=body,
             raw_body=raw_body,
             headers=headers,
         )
         handler = getattr(importlib.import_module(function.module), function.attribute)
-        result = handler(event, _LambdaContext())
+        result = handler(event, LambdaContext())
         text = result.get("body") or ""
         try:
             parsed = json.loads(text) if text else None
@@ -150,19 +166,14 @@ class InProcessApi(Api):
         return Reply(result["statusCode"], parsed, out, text)
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
-        from momentum.identity import service
+        from momentum.identity import members
         from momentum.identity.models import OrgCreate
 
-        slug = name.lower().replace(" ", "-")
-        org_id, admin_id = service.create_org(
-            OrgCreate(
-                name=name,
-                admin_email=f"admin@{slug}.test",
-                admin_name=f"{name} Admin",
-                time_zone=time_zone,
-            )
+        email = admin_email(name)
+        org_id, admin_id = members.create_org(
+            OrgCreate(name=name, admin_email=email, admin_name=f"{name} Admin", time_zone=time_zone)
         )
-        return Actor(org_id, admin_id, email=f"admin@{slug}.test", name=f"{name} Admin")
+        return Actor(org_id, admin_id, email=email, name=f"{name} Admin")
 
     def actor(self, org_id: str, user_id: str) -> Actor:
         return Actor(org_id, user_id)
@@ -171,7 +182,7 @@ class InProcessApi(Api):
         from momentum.handlers import sweeps
 
         instant = api_instant(parse_instant(time))
-        result: dict[str, Any] = sweeps.handler(events.scheduled(sweep, instant), _LambdaContext())
+        result: dict[str, Any] = sweeps.handler(events.scheduled(sweep, instant), LambdaContext())
         return result
 
     def dynamodb(self) -> Any:
@@ -194,7 +205,33 @@ class InProcessApi(Api):
         return list(reversed(sent))
 
 
-class _LambdaContext:
+def fake_sign_in() -> None:
+    """The user pool of the stack in moto (moto is on), made from the CDK pool's settings."""
+    import os
+
+    from infra.sign_in_pool import create_client_request, create_user_pool_request
+
+    from momentum.core import aws
+    from momentum.core.config import settings
+
+    cognito = aws.client("cognito-idp")
+    pool = cognito.create_user_pool(**create_user_pool_request())["UserPool"]["Id"]
+    cognito.create_user_pool_client(**create_client_request(pool))
+    os.environ["USER_POOL_ID"] = pool
+    settings.cache_clear()
+
+
+def _sign_in_sub(actor: Actor) -> str:
+    """The Cognito `sub` the actor's ID token would carry (its user item keeps it)."""
+    from momentum.identity import service
+
+    item = service.user_item(actor.org_id, actor.user_id)
+    return str((item or {}).get("sign_in_sub") or actor.user_id)
+
+
+class LambdaContext:
+    """The parts of Lambda's context object handlers and Powertools read."""
+
     function_name = "sweeps"
     memory_limit_in_mb = 1024
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:sweeps"

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from momentum.core import outbound
+from momentum.core.config import settings
 
 ANSWERS = {"/refuse": (403, "invalid_token"), "/gone": (404, "no_service")}
 
@@ -53,6 +54,7 @@ def slack_server() -> Iterator[SlackServer]:
     before = os.environ.get(variable)
     os.environ[variable] = f"{server_state.url}/"
     outbound.allowed_prefixes.cache_clear()
+    settings.cache_clear()
     try:
         yield server_state
     finally:
@@ -61,5 +63,6 @@ def slack_server() -> Iterator[SlackServer]:
         else:
             os.environ[variable] = before
         outbound.allowed_prefixes.cache_clear()
+        settings.cache_clear()
         httpd.shutdown()
         httpd.server_close()

@@ -15,7 +15,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 Capability = Literal[
-    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "event_bus"
+    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "sign_in", "event_bus"
 ]
 
 
@@ -57,6 +57,7 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.identity_api:handler",
         description="Organisation, users, companies, settings, activity",
         routes=("/v1/me", "/v1/org", "/v1/users", "/v1/companies", "/v1/activity"),
+        needs=("table", "sign_in"),  # members are Cognito users it creates and disables
     ),
     Function(
         name="okrs-api",
@@ -83,7 +84,8 @@ API_FUNCTIONS: tuple[Function, ...] = (
         description="Calendar connections, OAuth, event listing and import",
         routes=("/v1/calendar", "/v1/one-on-ones/import"),
         public_routes=("/v1/calendar/oauth/start", "/v1/calendar/oauth/callback"),
-        needs=("table", "kms", "secrets", "calendar_queue"),
+        # email: importing an event creates a 1:1, which tells the other participant.
+        needs=("table", "kms", "secrets", "calendar_queue", "email"),
         timeout_s=29,
     ),
     Function(
@@ -115,6 +117,8 @@ API_FUNCTIONS: tuple[Function, ...] = (
         description="SCIM 2.0 provisioning from identity providers (own bearer tokens)",
         # Public to the JWT authorizer: SCIM requests carry an org's SCIM token instead.
         public_routes=("/scim/v2",),
+        # sign_in: provisioning goes through identity's members, who are Cognito users.
+        needs=("table", "sign_in"),
         timeout_s=29,
     ),
     Function(

@@ -11,6 +11,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -53,6 +54,8 @@ class MomentumApi(Construct):
         allowed_origins: tuple[str, ...],
         throttle_rate: float,
         throttle_burst: int,
+        domain: str | None = None,
+        certificate_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # One permission per function for the whole API, not one per route (policy size).
@@ -88,6 +91,24 @@ class MomentumApi(Construct):
             access_log_settings=_AccessLogSettings(access_logs),
             throttle=apigwv2.ThrottleSettings(rate_limit=throttle_rate, burst_limit=throttle_burst),
         )
+        if domain:
+            if not certificate_arn:
+                raise ValueError("api_domain needs api_certificate_arn (an ACM certificate)")
+            self.domain_name = apigwv2.DomainName(
+                self,
+                "Domain",
+                domain_name=domain,
+                certificate=acm.Certificate.from_certificate_arn(
+                    self, "Certificate", certificate_arn
+                ),
+            )
+            apigwv2.ApiMapping(
+                self,
+                "DomainMapping",
+                api=self.http_api,
+                domain_name=self.domain_name,
+                stage=self.stage,
+            )
         self.authorizer = authorizers.HttpUserPoolAuthorizer(
             "MemberJwt", user_pool, user_pool_clients=[user_pool_client]
         )

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.constructs.compliance import acknowledge
+from infra.sign_in_pool import (
+    ORG_ID_ATTRIBUTE,
+    PASSWORD_MIN_LENGTH,
+    REFRESH_TOKEN_DAYS,
+    TOKEN_HOURS,
+)
 
-ORG_ID_ATTRIBUTE = "org_id"  # arrives in tokens as custom:org_id
+# What the identity function does to members (infra/sign_in_pool.py, identity/sign_in.py).
+MEMBER_ADMINISTRATION = (
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminEnableUser",
+    "cognito-idp:AdminUserGlobalSignOut",
+    "cognito-idp:AdminUpdateUserAttributes",
+)
 
 
 class SignIn(Construct):
@@ -26,10 +41,10 @@ class SignIn(Construct):
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)
             ),
-            # Mutable so an admin can place an existing member in an organisation.
+            # Written only by the identity function's admin calls (no client may write it).
             custom_attributes={ORG_ID_ATTRIBUTE: cognito.StringAttribute(mutable=True)},
             password_policy=cognito.PasswordPolicy(
-                min_length=12,
+                min_length=PASSWORD_MIN_LENGTH,
                 require_lowercase=True,
                 require_uppercase=True,
                 require_digits=True,
@@ -49,14 +64,15 @@ class SignIn(Construct):
         writable = cognito.ClientAttributes().with_standard_attributes(fullname=True)
         self.client = self.user_pool.add_client(
             "WebClient",
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            # SRP for the web app; USER_PASSWORD_AUTH (over TLS) for CLI tools and tests.
+            auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
             generate_secret=False,
             prevent_user_existence_errors=True,
             read_attributes=readable.with_custom_attributes(ORG_ID_ATTRIBUTE),
             write_attributes=writable,
-            access_token_validity=Duration.hours(1),
-            id_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
+            access_token_validity=Duration.hours(TOKEN_HOURS),
+            id_token_validity=Duration.hours(TOKEN_HOURS),
+            refresh_token_validity=Duration.days(REFRESH_TOKEN_DAYS),
         )
         acknowledge(
             self.user_pool,
@@ -69,4 +85,12 @@ class SignIn(Construct):
             "AwsSolutions-COG8",
             "Essentials plan: Plus-tier threat protection is billed per active user; sign-in "
             "is invite-only with a strong password policy and TOTP MFA on offer.",
+        )
+
+    def grant_member_administration(self, grantee: iam.IGrantable) -> None:
+        """Create, disable, enable and re-address members of this pool, nothing else."""
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(MEMBER_ADMINISTRATION),
+            resource_arns=[self.user_pool.user_pool_arn],
         )

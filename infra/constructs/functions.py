@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.constructs.auth import SignIn
 from infra.constructs.compliance import acknowledge
 from infra.constructs.email import Email
 from infra.constructs.events import OutboundEvents
@@ -20,28 +21,43 @@ from infra.constructs.keys import KeysAndSecrets
 from infra.constructs.naming import pascal_case
 from infra.constructs.queues import WorkQueues
 from infra.constructs.table import MomentumTable
+from infra.environment import function_environment
 from momentum import catalog
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
-CODE_EXCLUDES = ["**/__pycache__", "**/*.pyc", "*.egg-info"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """Deployment-wide values every function reads from its environment."""
+    """Deployment-wide values from CDK context."""
 
     app_url: str
     sender_email: str
+    # The public base URL (OAuth redirects, webhook addresses): a custom domain, or None for
+    # the API's own URL, set once the API exists (set_api_base_url).
+    api_base_url: str | None = None
+
+
+# The providers' public endpoints (the local stack substitutes its fakes).
+CALENDAR_PROVIDERS = {
+    "GOOGLE_AUTHORIZE_URL": "https://accounts.google.com/o/oauth2/v2/auth",
+    "GOOGLE_USERINFO_URL": "https://openidconnect.googleapis.com/v1/userinfo",
+    "GOOGLE_OAUTH_BASE": "https://oauth2.googleapis.com",
+    "GOOGLE_API_BASE": "https://www.googleapis.com",
+    "MICROSOFT_LOGIN_BASE": "https://login.microsoftonline.com/common/oauth2/v2.0",
+    "MICROSOFT_GRAPH_BASE": "https://graph.microsoft.com/v1.0",
+}
+PRINCIPAL_CACHE_SECONDS = "60"  # SPEC: a deactivated user loses access within a minute
+API_BASE_URL_PENDING = "pending:api-url"  # replaced by set_api_base_url before synthesis
 
 
 @dataclass(frozen=True)
 class Capability:
-    """What one catalog capability means in AWS: a grant and the settings to find it."""
+    """What one catalog capability means in AWS: a grant on the function's role."""
 
     grant: Callable[[iam.IGrantable], object]
-    environment: Mapping[str, str]
 
 
 def lambda_handler(function: catalog.Function) -> str:
@@ -58,6 +74,7 @@ class MomentumFunctions(Construct):
         code_dir: Path,
         layer_dir: Path,
         settings: Settings,
+        sign_in: SignIn,
         table: MomentumTable,
         email: Email,
         keys: KeysAndSecrets,
@@ -66,26 +83,14 @@ class MomentumFunctions(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._capabilities: dict[str, Capability] = {
-            "table": Capability(table.grant_item_access, {}),
-            "email": Capability(
-                email.grant_send, {"SES_CONFIGURATION_SET": email.configuration_set_name}
-            ),
-            "kms": Capability(
-                keys.grant_calendar_token_crypto, {"KMS_KEY_ID": keys.calendar_token_key.key_id}
-            ),
-            "sweep_queue": Capability(
-                queues.sweep_continuation.grant_send_messages,
-                {"SWEEP_QUEUE_URL": queues.sweep_continuation.queue_url},
-            ),
-            "calendar_queue": Capability(
-                queues.calendar_sync.grant_send_messages,
-                {"CALENDAR_QUEUE_URL": queues.calendar_sync.queue_url},
-            ),
-            "secrets": Capability(
-                keys.calendar_oauth_secret.grant_read,
-                {"CALENDAR_SECRETS_ARN": keys.calendar_oauth_secret.secret_arn},
-            ),
-            "event_bus": Capability(events.grant_put, {"EVENT_BUS_NAME": events.bus_name}),
+            "table": Capability(table.grant_item_access),
+            "email": Capability(email.grant_send),
+            "kms": Capability(keys.grant_calendar_token_crypto),
+            "sweep_queue": Capability(queues.sweep_continuation.grant_send_messages),
+            "calendar_queue": Capability(queues.calendar_sync.grant_send_messages),
+            "secrets": Capability(keys.calendar_oauth_secret.grant_read),
+            "sign_in": Capability(sign_in.grant_member_administration),
+            "event_bus": Capability(events.grant_put),
         }
         unwired = set(get_args(catalog.Capability)) - self._capabilities.keys()
         if unwired:
@@ -93,16 +98,28 @@ class MomentumFunctions(Construct):
 
         # What every function needs whatever its capabilities: cursors are signed everywhere.
         self._cursor_secret = keys.cursor_secret
-        self._common_environment = {
+        # Every setting's value here; each function gets those its code reads (infra/environment).
+        self._values = {
             "POWERTOOLS_SERVICE_NAME": "momentum",
             "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
             "LOG_LEVEL": "INFO",
             "TABLE_NAME": table.table_name,
             "APP_URL": settings.app_url,
-            "SENDER_EMAIL": settings.sender_email,
             "CURSOR_SECRET_ARN": keys.cursor_secret.secret_arn,
+            "PRINCIPAL_CACHE_SECONDS": PRINCIPAL_CACHE_SECONDS,
+            "SENDER_EMAIL": settings.sender_email,
+            "SES_CONFIGURATION_SET": email.configuration_set_name,
+            "KMS_KEY_ID": keys.calendar_token_key.key_id,
+            "SWEEP_QUEUE_URL": queues.sweep_continuation.queue_url,
+            "CALENDAR_QUEUE_URL": queues.calendar_sync.queue_url,
+            "CALENDAR_SECRETS_ARN": keys.calendar_oauth_secret.secret_arn,
+            "API_BASE_URL": settings.api_base_url or API_BASE_URL_PENDING,
+            "USER_POOL_ID": sign_in.user_pool.user_pool_id,
+            "EVENT_BUS_NAME": events.bus_name,
+            **CALENDAR_PROVIDERS,
         }
-        self._code = lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES)
+        # code_dir is infra/function_asset.py's build: the package and its 3.12 bytecode.
+        self._code = lambda_.Code.from_asset(str(code_dir))
         self._dependencies = lambda_.LayerVersion(
             self,
             "Dependencies",
@@ -112,6 +129,7 @@ class MomentumFunctions(Construct):
             description="Momentum third-party packages (from pyproject dependencies)",
         )
         self.roles: dict[str, iam.Role] = {}
+        self.environments: dict[str, dict[str, str]] = {}
         self.by_name: dict[str, lambda_.Function] = {
             function.name: self._function(function) for function in catalog.FUNCTIONS
         }
@@ -128,10 +146,9 @@ class MomentumFunctions(Construct):
         log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=LOG_RETENTION)
         log_group.grant_write(role)
         self._cursor_secret.grant_read(role)
-        environment = dict(self._common_environment)
         for capability in needed:
             capability.grant(role)
-            environment.update(capability.environment)
+        environment = function_environment(function, self._values)
 
         deployed = lambda_.Function(
             self,
@@ -150,6 +167,7 @@ class MomentumFunctions(Construct):
             environment=environment,
         )
         self.roles[function.name] = role
+        self.environments[function.name] = environment
         acknowledge(
             role,
             "AwsSolutions-IAM5[Resource::*]",
@@ -163,3 +181,10 @@ class MomentumFunctions(Construct):
             "cp312 manylinux aarch64 wheels.",
         )
         return deployed
+
+    def set_api_base_url(self, url: str) -> None:
+        """Without a custom domain, OAuth redirects and webhooks use the API's own URL."""
+        for name, environment in self.environments.items():
+            if environment.get("API_BASE_URL") == API_BASE_URL_PENDING:
+                self.by_name[name].add_environment("API_BASE_URL", url)
+                environment["API_BASE_URL"] = url

@@ -63,7 +63,8 @@ class WorkQueues(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             visibility_timeout=visibility_timeout,
-            retention_period=DLQ_RETENTION if dead_letter_queue is None else None,
+            # A work queue keeps a message as long as its DLQ would: none expires unseen.
+            retention_period=DLQ_RETENTION,
             dead_letter_queue=(
                 sqs.DeadLetterQueue(queue=dead_letter_queue, max_receive_count=MAX_RECEIVES)
                 if dead_letter_queue is not None

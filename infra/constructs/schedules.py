@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from aws_cdk import Duration, Stack, TimeZone
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -14,22 +15,12 @@ from constructs import Construct
 
 from infra.constructs.compliance import acknowledge
 from infra.constructs.naming import pascal_case
+from infra.schedule_events import scheduled_sweep_input
 from momentum import catalog
 
 DELIVERY_RETRIES = 3
 # A sweep reads "now" from the event, so a late delivery is still correct; past this it is moot.
 MAX_DELIVERY_AGE = Duration.hours(1)
-
-
-def scheduled_event(sweep: str) -> dict[str, object]:
-    """The EventBridge-shaped event the sweeps handler receives; `time` is the scheduled time."""
-    return {
-        "version": "0",
-        "source": "momentum.scheduler",
-        "detail-type": "Scheduled Event",
-        "time": scheduler.ContextAttribute.scheduled_time,
-        "detail": {"sweep": sweep},
-    }
 
 
 class SweepSchedules(Construct):
@@ -64,6 +55,14 @@ class SweepSchedules(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
             ),
         )
+        # Scheduler invokes asynchronously: an invocation that still fails after Lambda's
+        # retries lands in the same queue as one Scheduler could not deliver.
+        for function in {functions[sweep.function] for sweep in catalog.SCHEDULES}:
+            function.configure_async_invoke(
+                on_failure=destinations.SqsDestination(self.dead_letter_queue),
+                retry_attempts=2,
+                max_event_age=MAX_DELIVERY_AGE,
+            )
         self.schedules: dict[str, scheduler.Schedule] = {}
         for sweep in catalog.SCHEDULES:
             target = targets.LambdaInvoke(
@@ -72,7 +71,13 @@ class SweepSchedules(Construct):
                 dead_letter_queue=self.dead_letter_queue,
                 retry_attempts=DELIVERY_RETRIES,
                 max_event_age=MAX_DELIVERY_AGE,
-                input=scheduler.ScheduleTargetInput.from_object(scheduled_event(sweep.sweep)),
+                input=scheduler.ScheduleTargetInput.from_object(
+                    scheduled_sweep_input(
+                        sweep.sweep,
+                        account=Stack.of(self).account,
+                        region=Stack.of(self).region,
+                    )
+                ),
             )
             self.schedules[sweep.sweep] = scheduler.Schedule(
                 self,

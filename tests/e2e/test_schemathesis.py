@@ -20,8 +20,8 @@ pytestmark = pytest.mark.e2e
 
 # context -> path regex of its routes (as in API.md), and examples per operation
 CONTEXTS = {
-    "identity": r"^/v1/(me$|me/|org/|users|companies|activity)",
-    "okrs": r"^/v1/goals",
+    "identity": r"^/v1/(me$|me/|org/(settings|delivery-problems)|users|companies|activity)",
+    "okrs": r"^/v1/(goals|cycles)",
     "action_plans": r"^/v1/action-plans",
     "one_on_ones": r"^/v1/(one-on-ones|meetings|reports/one-on-ones)",
     "calendar": r"^/(v1/calendar|webhooks)",

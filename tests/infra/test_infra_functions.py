@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from infra.constructs.auth import MEMBER_ADMINISTRATION
+from infra.environment import setting_names
 from infra.stack import MomentumStack
 
 from momentum import catalog
@@ -14,24 +16,6 @@ pytestmark = pytest.mark.infra
 
 Resources = dict[str, dict[str, Any]]
 by_name = pytest.mark.parametrize("function", catalog.FUNCTIONS, ids=lambda f: f.name)
-
-CAPABILITY_ENVIRONMENT = {
-    "email": "SES_CONFIGURATION_SET",
-    "kms": "KMS_KEY_ID",
-    "sweep_queue": "SWEEP_QUEUE_URL",
-    "calendar_queue": "CALENDAR_QUEUE_URL",
-    "secrets": "CALENDAR_SECRETS_ARN",
-    "event_bus": "EVENT_BUS_NAME",
-}
-COMMON_ENVIRONMENT = {
-    "POWERTOOLS_SERVICE_NAME",
-    "POWERTOOLS_METRICS_NAMESPACE",
-    "LOG_LEVEL",
-    "TABLE_NAME",
-    "APP_URL",
-    "SENDER_EMAIL",
-    "CURSOR_SECRET_ARN",
-}
 
 
 def referenced_ids(value: Any) -> Iterator[str]:
@@ -128,10 +112,9 @@ def test_environment_carries_exactly_the_needed_settings(
     function: catalog.Function, lambdas: dict[str, dict[str, Any]]
 ) -> None:
     environment = lambdas[function.name]["Environment"]["Variables"]
-    expected = COMMON_ENVIRONMENT | {
-        CAPABILITY_ENVIRONMENT[need] for need in function.needs if need in CAPABILITY_ENVIRONMENT
-    }
-    assert set(environment) == expected
+    assert set(environment) == set(setting_names(function))
+    assert environment["MOMENTUM_FUNCTION"] == function.name
+    assert environment["PRINCIPAL_CACHE_SECONDS"] == "60"
     assert environment["POWERTOOLS_SERVICE_NAME"] == "momentum"
     assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Momentum"
 
@@ -200,3 +183,21 @@ def test_only_kms_functions_may_decrypt_calendar_tokens(
         if grants(statements, "kms:Decrypt", key)
     }
     assert decrypters == {f.name for f in catalog.FUNCTIONS if "kms" in f.needs}
+
+
+def test_only_the_provisioning_functions_administer_cognito_members(
+    role_statements: dict[str, list[dict[str, Any]]],
+    stack: MomentumStack,
+    logical_id: Callable[..., str],
+) -> None:
+    administrators = {
+        name
+        for name, statements in role_statements.items()
+        if any(action.startswith("cognito-idp:") for s in statements for action in actions_of(s))
+    }
+    # The API's user routes and SCIM (identity providers) both provision through members.
+    assert administrators == {"identity-api", "scim-api"}
+    pool = logical_id(stack.sign_in.user_pool)
+    for name in administrators:
+        for action in MEMBER_ADMINISTRATION:
+            assert grants(role_statements[name], action, pool), (name, action)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from infra.schedule_events import as_delivered
 from infra.stack import MomentumStack
 
 from momentum import catalog
@@ -68,8 +70,21 @@ def test_every_queue_refuses_plain_http(resources_of_type: Callable[[str], Resou
     assert guarded == set(resources_of_type("AWS::SQS::Queue"))
 
 
+def resolved(value: Any) -> str:
+    """A synthesized input with the stack's account and region filled in."""
+    if isinstance(value, str):
+        return value
+    pseudo = {"AWS::AccountId": "123456789012", "AWS::Region": "eu-west-1"}
+    separator, parts = value["Fn::Join"]
+    return str(separator).join(p if isinstance(p, str) else pseudo[p["Ref"]] for p in parts)
+
+
+def sweep_of(schedule: dict[str, Any]) -> str:
+    return str(json.loads(resolved(schedule["Target"]["Input"]))["detail"]["sweep"])
+
+
 def test_one_schedule_per_catalog_sweep(schedules: list[dict[str, Any]]) -> None:
-    sweeps = sorted(json.loads(s["Target"]["Input"])["detail"]["sweep"] for s in schedules)
+    sweeps = sorted(sweep_of(s) for s in schedules)
     assert sweeps == sorted(schedule.sweep for schedule in catalog.SCHEDULES)
 
 
@@ -80,9 +95,7 @@ def test_schedule_invokes_the_sweeps_function_with_the_scheduled_time(
     stack: MomentumStack,
     logical_id: Callable[..., str],
 ) -> None:
-    (schedule,) = (
-        s for s in schedules if json.loads(s["Target"]["Input"])["detail"]["sweep"] == sweep.sweep
-    )
+    (schedule,) = (s for s in schedules if sweep_of(s) == sweep.sweep)
     assert schedule["ScheduleExpression"] == sweep.expression
     assert schedule["ScheduleExpressionTimezone"] == "Etc/UTC"
     assert schedule["State"] == "ENABLED"
@@ -90,13 +103,17 @@ def test_schedule_invokes_the_sweeps_function_with_the_scheduled_time(
     assert target["Arn"] == {
         "Fn::GetAtt": [logical_id(stack.functions.by_name[sweep.function]), "Arn"]
     }
-    assert json.loads(target["Input"]) == {
-        "version": "0",
-        "source": "momentum.scheduler",
-        "detail-type": "Scheduled Event",
-        "time": "<aws.scheduler.scheduled-time>",
-        "detail": {"sweep": sweep.sweep},
-    }
+    delivered = as_delivered(
+        resolved(target["Input"]),
+        scheduled_time="2026-12-06T18:00:00Z",
+        execution_id="2b1c0d4e-6f1a-4c1e-9d6a-7f0e5b9c8a11",
+        schedule_arn=f"arn:aws:scheduler:eu-west-1:123456789012:schedule/default/{sweep.sweep}",
+    )
+    event = EventBridgeModel.model_validate(delivered)  # EventBridge's full event shape
+    assert event.detail == {"sweep": sweep.sweep}
+    assert event.account == "123456789012" and event.region == "eu-west-1"
+    assert event.time.isoformat() == "2026-12-06T18:00:00+00:00"
+    assert event.resources == [delivered["resources"][0]]
     dlq = logical_id(stack.schedules.dead_letter_queue)
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}}
     assert target["RoleArn"] == {"Fn::GetAtt": [logical_id(stack.schedules.role), "Arn"]}
@@ -167,3 +184,41 @@ def test_alarm_topic_is_encrypted(
 ) -> None:
     (topic,) = (t["Properties"] for t in resources_of_type("AWS::SNS::Topic").values())
     assert "KmsMasterKeyId" in topic
+
+
+def test_failed_sweep_invocations_land_in_the_failed_sweeps_queue(
+    resources_of_type: Callable[[str], Resources],
+    stack: MomentumStack,
+    logical_id: Callable[..., str],
+) -> None:
+    (config,) = (
+        r["Properties"] for r in resources_of_type("AWS::Lambda::EventInvokeConfig").values()
+    )
+    assert config["FunctionName"] == {"Ref": logical_id(stack.functions.by_name["sweeps"])}
+    queue = logical_id(stack.schedules.dead_letter_queue)
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [queue, "Arn"]}
+
+
+def test_work_queues_keep_messages_as_long_as_their_dead_letter_queues(
+    resources_of_type: Callable[[str], Resources],
+) -> None:
+    retention = {
+        r["Properties"].get("MessageRetentionPeriod")
+        for r in resources_of_type("AWS::SQS::Queue").values()
+    }
+    assert retention == {14 * 24 * 3600}
+
+
+def test_failures_alarm_and_the_dashboard_shows_the_functions_metrics(
+    resources_of_type: Callable[[str], Resources],
+) -> None:
+    alarmed = {
+        r["Properties"].get("MetricName")
+        for r in resources_of_type("AWS::CloudWatch::Alarm").values()
+        if r["Properties"].get("Namespace") == "Momentum"
+    }
+    assert alarmed == {"NotificationsFailed", "SweepFailed", "CalendarSyncsFailed"}
+    (dashboard,) = resources_of_type("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in ("Requests", "NotificationsSent", "SweepDue", "SweepDuration", "CalendarSyncs"):
+        assert metric in body

@@ -11,7 +11,7 @@ from momentum.core import aws, principal
 from momentum.core import org as org_cache
 from momentum.core.config import settings
 from momentum.store.schema import create_table_request
-from tests.harness import InProcessApi
+from tests.harness import InProcessApi, fake_sign_in
 
 
 @pytest.fixture
@@ -22,5 +22,6 @@ def api() -> Iterator[InProcessApi]:
         org_cache.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
         aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
+        fake_sign_in()
         yield InProcessApi()
         aws.reset_clients()

@@ -26,13 +26,20 @@ from tests.harness import Actor, Api, InProcessApi, Reply
 
 FAKE = "http://fake.local/local/calendar"
 ENVIRONMENT = {
+    "API_BASE_URL": "https://api.momentum.test",
+    "GOOGLE_AUTHORIZE_URL": f"{FAKE}/google/oauth/authorize",
     "GOOGLE_OAUTH_BASE": f"{FAKE}/google/oauth",
     "GOOGLE_API_BASE": f"{FAKE}/google",
     "MICROSOFT_LOGIN_BASE": f"{FAKE}/microsoft/oauth",
     "MICROSOFT_GRAPH_BASE": f"{FAKE}/microsoft/v1.0",
-    "GOOGLE_CLIENT_ID": "google-test-client",
-    "MICROSOFT_CLIENT_ID": "microsoft-test-client",
     "CALENDAR_PROVIDER_ALLOWED_PREFIXES": f"{FAKE}/",
+    "GOOGLE_USERINFO_URL": f"{FAKE}/google/oauth/userinfo",
+}
+OAUTH_CLIENTS = {
+    "google_client_id": "google-test-client",
+    "google_client_secret": "google-test-secret",
+    "microsoft_client_id": "microsoft-test-client",
+    "microsoft_client_secret": "microsoft-test-secret",
 }
 
 
@@ -128,13 +135,19 @@ class _Context:
 def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
     """The body of each calendar test module's `fakes` fixture (moto is already on)."""
     saved = {
-        name: os.environ.get(name) for name in [*ENVIRONMENT, "KMS_KEY_ID", "CALENDAR_QUEUE_URL"]
+        name: os.environ.get(name)
+        for name in [*ENVIRONMENT, "KMS_KEY_ID", "CALENDAR_QUEUE_URL", "CALENDAR_SECRETS_ARN"]
     }
     key_id = aws.client("kms").create_key(Description="calendar")["KeyMetadata"]["KeyId"]
     queue = aws.client("sqs").create_queue(
         QueueName="momentum-calendar-sync.fifo", Attributes={"FifoQueue": "true"}
     )["QueueUrl"]
-    os.environ.update(ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue)
+    secret = aws.client("secretsmanager").create_secret(
+        Name="momentum-calendar-oauth", SecretString=json.dumps(OAUTH_CLIENTS)
+    )["ARN"]
+    os.environ.update(
+        ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue, CALENDAR_SECRETS_ARN=secret
+    )
     settings.cache_clear()
     calendar_config.clear()
     outbound.clear()

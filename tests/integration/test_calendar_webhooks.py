@@ -13,7 +13,7 @@ import pytest
 
 from momentum.handlers import webhooks
 from tests import events
-from tests.harness import Actor, InProcessApi
+from tests.harness import Actor, InProcessApi, LambdaContext
 from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
 
 ORG, USER = "01KA0000000000000000000ORG", "01KA000000000000000000USER"
@@ -34,7 +34,7 @@ def sample(name: str, actor: Actor | None = None, **headers: str) -> dict[str, A
 
 
 def call(event: dict[str, Any]) -> dict[str, Any]:
-    answer: dict[str, Any] = webhooks.handler(event, None)
+    answer: dict[str, Any] = webhooks.handler(event, LambdaContext())
     return answer
 
 

@@ -169,3 +169,11 @@ def test_repeated_roles_count_once(api: InProcessApi) -> None:
     assert user["roles"] == ["manager"]
     patched = api.patch(admin, f"/v1/users/{user['id']}", {"roles": ["coach", "coach", "admin"]})
     assert patched.ok()["roles"] == ["coach", "admin"]
+
+
+def test_an_address_cognito_refuses_is_a_validation_error(api: InProcessApi) -> None:
+    admin = api.new_org()
+    refused = api.post(admin, "/v1/users", {"email": "0@0.0", "name": "Zero"})
+    assert refused.status == 422
+    assert refused.json["errors"][0]["path"] == "email"
+    assert api.get(admin, "/v1/users?q=0@0.0").ok()["items"] == []

@@ -6,10 +6,13 @@ import json
 
 from momentum import api_document
 from momentum.handlers import docs_api
+from tests.harness import LambdaContext
 
 
 def _get(path: str, method: str = "GET") -> dict:
-    return docs_api.handler({"rawPath": path, "requestContext": {"http": {"method": method}}}, None)
+    return docs_api.handler(
+        {"rawPath": path, "requestContext": {"http": {"method": method}}}, LambdaContext()
+    )
 
 
 def test_the_shipped_document_matches_the_routes() -> None:

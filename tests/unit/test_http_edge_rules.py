@@ -120,15 +120,17 @@ def _event(method: str, path: str, body: str) -> dict[str, object]:
 
 def test_the_plain_functions_refuse_nesting_with_a_problem_and_the_headers() -> None:
     from momentum.handlers import docs_api, webhooks
+    from tests.harness import LambdaContext
 
     nested = "[" * 5000 + "]" * 5000
-    answer = webhooks.handler(_event("POST", "/webhooks/microsoft", nested), None)
+    answer = webhooks.handler(_event("POST", "/webhooks/microsoft", nested), LambdaContext())
     assert answer["statusCode"] == 400
     assert answer["headers"]["Content-Type"] == "application/problem+json"
     assert json.loads(answer["body"])["detail"] == "The body nests deeper than 32 levels."
     assert answer["headers"]["X-Content-Type-Options"] == "nosniff"
-    lone = webhooks.handler(_event("POST", "/webhooks/microsoft", '{"value": ["\\ud800"]}'), None)
+    surrogate = '{"value": ["\\ud800"]}'
+    lone = webhooks.handler(_event("POST", "/webhooks/microsoft", surrogate), LambdaContext())
     assert lone["statusCode"] == 400
-    document = docs_api.handler(_event("GET", "/v1/openapi.json", nested), None)
+    document = docs_api.handler(_event("GET", "/v1/openapi.json", nested), LambdaContext())
     assert document["statusCode"] == 200
     assert document["headers"]["X-Content-Type-Options"] == "nosniff"

@@ -1,19 +1,26 @@
-"""Provider endpoints and OAuth clients, from the environment (read once per container).
+"""Provider endpoints and OAuth clients, read once per container.
 
-Endpoints default to the real providers; the local server points them at the fake
-providers under /local/calendar/. Client secrets come from Secrets Manager in AWS
-(`*_CLIENT_SECRET_ARN`) or from the environment locally (`*_CLIENT_SECRET`).
+Endpoints are settings (core.config): the stack gives the real providers' addresses, the
+local stack its fakes under /local/calendar/. Client ids and secrets live in the stack's
+Secrets Manager secret (CALENDAR_SECRETS_ARN), a JSON object with the keys of
+SECRET_KEYS, filled by an operator after the first deploy (README, "Deploy to AWS").
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 
 from momentum.core import aws
-from momentum.core.config import settings
+from momentum.core.config import MissingSettings, settings
+
+SECRET_KEYS = (
+    "google_client_id",
+    "google_client_secret",
+    "microsoft_client_id",
+    "microsoft_client_secret",
+)
 
 
 @dataclass(frozen=True)
@@ -26,67 +33,56 @@ class ProviderConfig:
     api_base: str
     userinfo_url: str  # who signed in: OpenID userinfo (Google), Graph /me (Microsoft)
     scopes: str
-    secret_value: str | None
-    secret_arn: str | None
+    secret: str
 
     def client_secret(self) -> str:
-        if self.secret_value:
-            return self.secret_value
-        if self.secret_arn:
-            return _secret(self.secret_arn)
-        return ""
+        return self.secret
 
 
 @cache
-def _secret(arn: str) -> str:
+def _clients() -> dict[str, str]:
+    """The OAuth clients secret, checked for every key (an unfilled secret fails loudly)."""
+    arn = settings().calendar_secrets_arn
     raw = aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
     try:
         parsed = json.loads(raw)
     except ValueError:
-        return str(raw)
-    return str(parsed.get("client_secret", raw)) if isinstance(parsed, dict) else str(raw)
+        parsed = None
+    missing = [k for k in SECRET_KEYS if not isinstance(parsed, dict) or not parsed.get(k)]
+    if missing:
+        raise MissingSettings(f"the calendar OAuth secret lacks: {', '.join(missing)}")
+    return {key: str(parsed[key]) for key in SECRET_KEYS}
 
 
 @cache
 def google() -> ProviderConfig:
-    env = os.environ
-    oauth = env.get("GOOGLE_OAUTH_BASE", "").rstrip("/")
+    oauth = settings().google_oauth_base
     return ProviderConfig(
         name="google",
-        client_id=env.get("GOOGLE_CLIENT_ID", "momentum-google-client"),
-        authorize_url=f"{oauth}/authorize"
-        if oauth
-        else "https://accounts.google.com/o/oauth2/v2/auth",
-        token_url=f"{oauth}/token" if oauth else "https://oauth2.googleapis.com/token",
-        revoke_url=f"{oauth}/revoke" if oauth else "https://oauth2.googleapis.com/revoke",
-        api_base=env.get("GOOGLE_API_BASE", "https://www.googleapis.com").rstrip("/"),
-        userinfo_url=f"{oauth}/userinfo"
-        if oauth
-        else "https://openidconnect.googleapis.com/v1/userinfo",
+        client_id=_clients()["google_client_id"],
+        authorize_url=settings().google_authorize_url,
+        token_url=f"{oauth}/token",
+        revoke_url=f"{oauth}/revoke",
+        api_base=settings().google_api_base,
+        userinfo_url=settings().google_userinfo_url,
         scopes="openid email https://www.googleapis.com/auth/calendar.readonly",
-        secret_value=env.get("GOOGLE_CLIENT_SECRET"),
-        secret_arn=env.get("GOOGLE_CLIENT_SECRET_ARN"),
+        secret=_clients()["google_client_secret"],
     )
 
 
 @cache
 def microsoft() -> ProviderConfig:
-    env = os.environ
-    login = env.get(
-        "MICROSOFT_LOGIN_BASE", "https://login.microsoftonline.com/common/oauth2/v2.0"
-    ).rstrip("/")
-    graph = env.get("MICROSOFT_GRAPH_BASE", "https://graph.microsoft.com/v1.0").rstrip("/")
+    login = settings().microsoft_login_base
     return ProviderConfig(
         name="microsoft",
-        client_id=env.get("MICROSOFT_CLIENT_ID", "momentum-microsoft-client"),
+        client_id=_clients()["microsoft_client_id"],
         authorize_url=f"{login}/authorize",
         token_url=f"{login}/token",
         revoke_url=None,  # Graph has no per-grant revocation; see calendar/oauth.py
-        api_base=graph,
-        userinfo_url=f"{graph}/me",
+        api_base=settings().microsoft_graph_base,
+        userinfo_url=f"{settings().microsoft_graph_base}/me",
         scopes="offline_access openid email User.Read Calendars.Read",
-        secret_value=env.get("MICROSOFT_CLIENT_SECRET"),
-        secret_arn=env.get("MICROSOFT_CLIENT_SECRET_ARN"),
+        secret=_clients()["microsoft_client_secret"],
     )
 
 
@@ -106,4 +102,4 @@ def clear() -> None:
     """Forget cached configuration (tests switch environments)."""
     google.cache_clear()
     microsoft.cache_clear()
-    _secret.cache_clear()
+    _clients.cache_clear()

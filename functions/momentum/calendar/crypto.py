@@ -28,8 +28,6 @@ def _aad(org_id: str, user_id: str) -> bytes:
 
 def seal(token: str, *, org_id: str, user_id: str) -> dict[str, Any]:
     key_id = settings().kms_key_id
-    if not key_id:
-        raise RuntimeError("KMS_KEY_ID is not configured")
     data_key = aws.client("kms").generate_data_key(
         KeyId=key_id, KeySpec="AES_256", EncryptionContext=_context(org_id, user_id)
     )

@@ -13,8 +13,6 @@ from momentum.core.config import settings
 
 def enqueue_sync(ref: str, *, reason: str, dedup: str, extra: dict[str, str] | None = None) -> None:
     url = settings().calendar_queue_url
-    if not url:
-        raise RuntimeError("CALENDAR_QUEUE_URL is not configured")
     body = {"connection": ref, "reason": reason, **(extra or {})}
     aws.client("sqs").send_message(
         QueueUrl=url,

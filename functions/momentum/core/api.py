@@ -12,14 +12,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
-from momentum.core import edge
+from momentum.core import clock, edge, observability
 from momentum.core import principal as principal_module
+from momentum.core.config import check_cold_start
 from momentum.core.problems import (
     PROBLEM_JSON,
     InternalError,
@@ -30,7 +30,7 @@ from momentum.core.problems import (
     lambda_result,
 )
 
-logger = Logger(service="momentum")
+logger = observability.logger
 
 
 def problem_response(problem: Problem) -> Response[Any]:
@@ -79,6 +79,7 @@ def check_request(event: dict[str, Any]) -> Problem | None:
 
 
 def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
+    check_cold_start()  # an API function missing a setting fails its first request loudly
     app = APIGatewayHttpResolver(enable_validation=True)
     for router in routers:
         app.include_router(router)
@@ -101,6 +102,23 @@ def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
 
 def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The body of every API Lambda handler."""
+    return _traced_answer(event, context, app=app)
+
+
+@observability.traced(observability.API_REQUEST_ID)
+def _traced_answer(
+    event: dict[str, Any], context: Any, *, app: APIGatewayHttpResolver
+) -> dict[str, Any]:
+    started = clock.monotonic()
+    result = _answer(event, context, app)
+    route, status = str(event.get("routeKey") or "$default"), str(result.get("statusCode"))
+    observability.count("Requests", {"route": route, "status": status})
+    elapsed = round((clock.monotonic() - started) * 1000, 1)
+    logger.info("request answered", extra={"route": route, "status": status, "ms": elapsed})
+    return result
+
+
+def _answer(event: dict[str, Any], context: Any, app: APIGatewayHttpResolver) -> dict[str, Any]:
     problem = check_request(event)
     if problem is not None:
         return edge.secured(lambda_result(problem))

@@ -10,10 +10,10 @@ deployed stack sets none, so there they stay the real services.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from urllib.parse import SplitResult, urlsplit
 
+from momentum.core.config import settings
 from momentum.core.problems import Invalid, field_error
 
 SLACK_WEBHOOK = "SLACK_WEBHOOK"
@@ -38,9 +38,7 @@ class OutboundRefused(ValueError):
 
 @cache
 def allowed_prefixes(kind: str) -> tuple[str, ...]:
-    configured = os.environ.get(f"{kind}_ALLOWED_PREFIXES", "")
-    prefixes = tuple(p.strip() for p in configured.split(",") if p.strip())
-    return prefixes or DEFAULT_PREFIXES[kind]
+    return settings().allowed_prefixes(kind) or DEFAULT_PREFIXES[kind]
 
 
 def _under(url: SplitResult, prefix: SplitResult) -> bool:
@@ -90,3 +88,4 @@ def slack_webhook(url: str | None) -> str | None:
 def clear() -> None:
     """Forget configured prefixes (tests switch environments)."""
     allowed_prefixes.cache_clear()
+    settings.cache_clear()

@@ -1,8 +1,10 @@
 """Who is calling: the org from the verified token, roles and status from the table.
 
-The token is trusted only for identity (`sub`, `custom:org_id`). Roles and status are
-read from the user's item, cached per container for at most CACHE_SECONDS, so a user
-made inactive loses access within that bound.
+The token is trusted only for identity: `custom:org_id`, which only Momentum's admin
+calls can write in Cognito, and `sub`, Cognito's id for the member, which the org's
+sign-in item maps to the Momentum user (one read, then kept: the mapping never changes).
+Roles and status are read from the user's item, cached per container for at most
+PRINCIPAL_CACHE_SECONDS (60 s deployed), so a user made inactive loses access within it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from momentum.core import clock
+from momentum.core.config import settings
 from momentum.core.outsiders import check_customer_reach
 from momentum.core.problems import Forbidden, Unauthorized
 from momentum.store import table
-from momentum.store.keys import user_key
+from momentum.store.keys import sign_in_key, user_key
 
-CACHE_SECONDS = 60.0
 ORG_CLAIM = "custom:org_id"
 ACTIVE_STATUSES = frozenset({"active", "invited"})
 
@@ -52,6 +54,7 @@ class Principal:
 
 
 _cache: dict[tuple[str, str], tuple[float, Principal]] = {}
+_members: dict[tuple[str, str], str] = {}  # (org, sub) -> user id; immutable, so kept
 _current_event: ContextVar[dict[str, Any] | None] = ContextVar("current_event", default=None)
 _current: ContextVar[Principal | None] = ContextVar("current_principal", default=None)
 _lambda_context: ContextVar[Any] = ContextVar("lambda_context", default=None)
@@ -81,10 +84,10 @@ def current_principal() -> Principal:
     if cached is not None:
         return cached
     claims = claims_of(_current_event.get() or {})
-    org_id, user_id = claims.get(ORG_CLAIM), claims.get("sub")
-    if not org_id or not user_id:
+    org_id, sub = claims.get(ORG_CLAIM), claims.get("sub")
+    if not org_id or not sub:
         raise Unauthorized("A bearer token with 'sub' and 'custom:org_id' is required.")
-    principal = _load(str(org_id), str(user_id))
+    principal = _load(str(org_id), _member(str(org_id), str(sub)))
     if principal.status not in ACTIVE_STATUSES:
         raise Forbidden("This account is not active.")
     check_customer_reach(principal.roles, principal.user_id, _current_event.get() or {})
@@ -92,10 +95,21 @@ def current_principal() -> Principal:
     return principal
 
 
+def _member(org_id: str, sub: str) -> str:
+    """The Momentum user id of the org's Cognito user `sub` (401 if it is not a member)."""
+    known = _members.get((org_id, sub))
+    if known is None:
+        item = table.get(sign_in_key(org_id, sub))
+        if item is None or item.get("type") != "sign_in":
+            raise Unauthorized("The token's user is not known in this organisation.")
+        known = _members[(org_id, sub)] = str(item["user_id"])
+    return known
+
+
 def _load(org_id: str, user_id: str) -> Principal:
     now = clock.monotonic()
     hit = _cache.get((org_id, user_id))
-    if hit and now - hit[0] < CACHE_SECONDS:
+    if hit and now - hit[0] < settings().principal_cache_seconds:
         return hit[1]
     item = table.get(user_key(org_id, user_id))
     if item is None or item.get("type") != "user":
@@ -130,3 +144,4 @@ def forget_cached(org_id: str, user_id: str) -> None:
 
 def clear_cache() -> None:
     _cache.clear()
+    _members.clear()

@@ -12,15 +12,13 @@ run: EventBridge consumers, like webhook receivers, de-duplicate by id.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from momentum.core import aws, clock
+from momentum.core import aws, clock, observability
+from momentum.core.config import settings
 from momentum.core.problems import Conflict
 from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.events import types
@@ -30,15 +28,11 @@ from momentum.store.codec import Item
 
 SOURCE = "momentum"
 MAX_EVENT_BYTES = 200_000
-logger = Logger(service="momentum")
+logger = observability.logger
 
 
-@cache
 def bus_name() -> str:
-    name = os.environ.get("EVENT_BUS_NAME")
-    if not name:
-        raise RuntimeError("EVENT_BUS_NAME must be set for the events sweep")
-    return name
+    return settings().event_bus_name
 
 
 def org_of(entry: Item) -> str:

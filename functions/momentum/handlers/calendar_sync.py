@@ -12,20 +12,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from momentum.calendar.sync import sync_connection
-from momentum.core import clock
+from momentum.core import clock, config, observability
 
-logger = Logger(service="momentum")
+logger = observability.logger
+config.check_cold_start()
 
 
-@logger.inject_lambda_context(clear_state=True)
+@observability.traced()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     failures: list[dict[str, str]] = []
     failed: set[str] = set()
     synced: set[str] = set()
     for record in event.get("Records", []):
+        observability.correlate(str(record.get("messageId")))
         try:
             body = json.loads(record.get("body") or "")
             ref, reason = str(body["connection"]), str(body.get("reason", "notification"))
@@ -41,10 +41,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             outcome = sync_connection(ref, reason=reason, now=clock.now())
         except Exception:
             logger.exception("calendar sync failed", extra={"connection": ref})
+            observability.failed("CalendarSyncsFailed", {"reason": reason})
             failures.append({"itemIdentifier": record["messageId"]})
             failed.add(ref)
             continue
         synced.add(ref)
+        observability.count("CalendarSyncs", {"outcome": outcome.status, "reason": reason})
         logger.info(
             "calendar synced",
             extra={

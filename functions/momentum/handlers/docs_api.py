@@ -14,10 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from momentum.core import edge, problems
+from momentum.core import config, edge, observability, problems
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
+config.check_cold_start()
 
 # persistAuthorization: a token given to Authorize survives reloading the page.
 _PAGE = """<!DOCTYPE html>
@@ -68,6 +69,7 @@ def _page() -> str:
     )
 
 
+@observability.traced(observability.API_REQUEST_ID)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # The document and the page ignore any body, so no body can make them fail.
     return edge.secured(_answered(event))

@@ -7,13 +7,13 @@ no pydantic and no resolver; it verifies, enqueues "sync this connection" and re
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from momentum.calendar import inbox
-from momentum.core import edge, problems
+from momentum.core import config, edge, observability, problems
 
-logger = logging.getLogger("momentum.webhooks")
+logger = observability.logger
+config.check_cold_start()
 
 
 def _answer(status: int, body: str = "", content_type: str = "text/plain") -> dict[str, Any]:
@@ -48,6 +48,7 @@ def _route(event: dict[str, Any]) -> dict[str, Any]:
     return _answer(inbox.microsoft(body))
 
 
+@observability.traced(observability.API_REQUEST_ID)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return edge.secured(_answered(event))
 
@@ -59,7 +60,7 @@ def _answered(event: dict[str, Any]) -> dict[str, Any]:
         return problems.lambda_result(problem)
     except inbox.Refused as refused:
         if refused.status in (401, 403):
-            logger.warning("notification refused: %s", refused.detail)
+            logger.warning("notification refused", extra={"detail": refused.detail})
         return _problem(refused.status, refused.detail)
     except Exception:  # Google and Graph retry a 5xx: a transient failure is not lost
         logger.exception("notification failed")

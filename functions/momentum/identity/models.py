@@ -96,6 +96,7 @@ class UserCreate(Strict):
 
 
 class UserPatch(Strict):
+    email: Email | None = None
     name: Name | None = None
     roles: Annotated[list[Role], Field(min_length=1, max_length=7)] | None = None
     manager_id: OptionalId = None

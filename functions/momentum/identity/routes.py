@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.identity import activity_log, places, service, settings
+from momentum.identity import activity_log, members, places, service, settings
 from momentum.identity.models import (
     ActivityEntry,
     Company,
@@ -53,7 +53,7 @@ def patch_org_settings(patch: Annotated[OrgSettingsPatch, Body()]) -> OrgSetting
 
 @router.post("/v1/users", tags=["Organisation and users"])
 def create_user(request: Annotated[UserCreate, Body()]) -> Response[User]:
-    return create_once(router, request, lambda: service.create_user(current_principal(), request))
+    return create_once(router, request, lambda: members.create_user(current_principal(), request))
 
 
 @router.get("/v1/users", tags=["Organisation and users"])
@@ -73,7 +73,7 @@ def get_user(user_id: Id) -> User:
 
 @router.patch("/v1/users/<user_id>", tags=["Organisation and users"])
 def patch_user(user_id: Id, patch: Annotated[UserPatch, Body()]) -> User:
-    return service.patch_user(current_principal(), user_id, patch)
+    return members.patch_user(current_principal(), user_id, patch)
 
 
 @router.post("/v1/companies", tags=["Organisation and users"])

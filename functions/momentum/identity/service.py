@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from momentum.core import clock
-from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal, forget_cached
-from momentum.core.problems import Conflict, Invalid, NotFound, field_error
+from momentum.core.ids import is_id
+from momentum.core.principal import Principal
+from momentum.core.problems import Conflict, NotFound
 from momentum.core.text import fold
-from momentum.identity import keys, repository, rules
+from momentum.identity import repository
 from momentum.identity.models import (
-    CheckinReminders,
-    ModulesSettings,
-    OrgCreate,
     User,
-    UserCreate,
-    UserPatch,
-    UserSettings,
 )
-from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
 PUBLIC_USER_FIELDS = set(User.model_fields)
-NULLABLE_USER_FIELDS = {"manager_id", "company_id", "location_id"}
 
 
 def _email_taken() -> Conflict:
@@ -38,38 +27,6 @@ def user_view(item: Item) -> User:
 # --- organisations -------------------------------------------------------------------
 
 
-def create_org(request: OrgCreate) -> tuple[str, str]:
-    """A new org with its first admin (local mode and onboarding). Returns (org, admin)."""
-    org_id, admin_id, now = new_id(), new_id(), clock.now()
-    org_item = {
-        **keys.org_key(org_id),
-        "type": "org",
-        "org_id": org_id,
-        "name": request.name,
-        "time_zone": request.time_zone,
-        "modules": ModulesSettings().model_dump(),
-        "checkin_reminders": CheckinReminders().model_dump(),
-        "version": 1,
-        "created_at": clock.api_instant(now),
-    }
-    admin = _new_user_body(
-        admin_id,
-        UserCreate(email=request.admin_email, name=request.admin_name, roles=["admin"]),
-        time_zone=request.time_zone,
-        chain=[],
-        now=now,
-    )
-    transactions.write(
-        [
-            transactions.put_new(org_item),
-            transactions.put_new(repository.user_item(org_id, admin)),
-            transactions.put_new(repository.email_marker(org_id, admin["email"], admin_id)),
-            *[transactions.put(m) for m in repository.role_markers(org_id, admin_id, ["admin"])],
-        ]
-    )
-    return org_id, admin_id
-
-
 def org_or_404(org_id: str) -> Item:
     item = repository.org(org_id)
     if item is None:
@@ -78,100 +35,6 @@ def org_or_404(org_id: str) -> Item:
 
 
 # --- users -----------------------------------------------------------------------------
-
-
-def _new_user_body(
-    user_id: str, request: UserCreate, *, time_zone: str, chain: list[str], now: Any
-) -> dict[str, Any]:
-    body = request.model_dump(exclude_none=True)
-    body.update(
-        id=user_id,
-        email=request.email.lower(),
-        time_zone=request.time_zone or time_zone,
-        manager_chain=chain,
-        settings=UserSettings().model_dump(exclude_none=True),
-        version=1,
-        created_at=clock.api_instant(now),
-    )
-    return body
-
-
-def _manager(org_id: str, manager_id: str | None) -> Item | None:
-    if manager_id is None:
-        return None
-    manager = repository.user(org_id, manager_id) if is_id(manager_id) else None
-    if manager is None:
-        raise Invalid(
-            "The manager is not a user of this organisation.",
-            errors=[field_error("manager_id", "unknown user")],
-        )
-    return manager
-
-
-def _check_placement(org_id: str, company_id: str | None, location_id: str | None) -> None:
-    if company_id and repository.company(org_id, company_id) is None:
-        raise Invalid("Unknown company.", errors=[field_error("company_id", "unknown company")])
-    if location_id and (
-        not company_id or repository.location(org_id, company_id, location_id) is None
-    ):
-        raise Invalid(
-            "The location must be one of the user's company's locations.",
-            errors=[field_error("location_id", "unknown location for this company")],
-        )
-
-
-def _check_accounts(org_id: str, account_ids: list[str] | None) -> None:
-    """A customer's accounts must be the org's (the accounts context is imported only
-    when some are named)."""
-    if not account_ids:
-        return
-    from momentum.accounts import service as accounts
-
-    known = accounts.known_account_ids(org_id, account_ids)
-    unknown = [i for i, aid in enumerate(account_ids) if aid not in known]
-    if unknown:
-        raise Invalid(
-            "These are not accounts of this organisation.",
-            errors=[field_error(f"account_ids.{i}", "unknown account") for i in unknown],
-        )
-
-
-def create_user(principal: Principal, request: UserCreate) -> User:
-    principal.require_admin()
-    org_item = org_or_404(principal.org_id)
-    manager = _manager(principal.org_id, request.manager_id)
-    _check_placement(principal.org_id, request.company_id, request.location_id)
-    _check_accounts(principal.org_id, request.account_ids)
-    now, user_id = clock.now(), new_id()
-    chain = rules.manager_chain(request.manager_id, (manager or {}).get("manager_chain", []))
-    body = _new_user_body(
-        user_id, request, time_zone=org_item.get("time_zone", "UTC"), chain=chain, now=now
-    )
-    transactions.write(
-        [
-            transactions.put_new(repository.user_item(principal.org_id, body)),
-            transactions.put_new(
-                repository.email_marker(principal.org_id, body["email"], user_id),
-                on_condition_failed=_email_taken,
-            ),
-            *[
-                transactions.put(marker)
-                for marker in repository.role_markers(
-                    principal.org_id, user_id, list(body["roles"])
-                )
-            ],
-            activity.record(
-                org_id=principal.org_id,
-                entity_id=user_id,
-                entity_kind="user",
-                actor_id=principal.user_id,
-                action="user_created",
-                at=now,
-                changes={k: {"before": None, "after": body.get(k)} for k in ("name", "roles")},
-            ),
-        ]
-    )
-    return user_view(body)
 
 
 def get_user(principal: Principal, user_id: str) -> User:
@@ -190,111 +53,6 @@ def list_users(
         return ([user_view(found)] if found else []), None
     items, next_cursor = repository.directory_page(principal.org_id, prefix, limit, cursor)
     return [user_view(item) for item in items], next_cursor
-
-
-def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
-    principal.require_admin()
-    current = repository.user(principal.org_id, user_id) if is_id(user_id) else None
-    if current is None:
-        raise NotFound("User not found.")
-    changes = patch.model_dump(exclude_unset=True)
-    not_nullable = [
-        name
-        for name, value in changes.items()
-        if value is None and name not in NULLABLE_USER_FIELDS
-    ]
-    if not_nullable:
-        raise Invalid(
-            "These fields cannot be cleared.",
-            errors=[field_error(name, "may not be null") for name in not_nullable],
-        )
-    updated = {**current, **changes}
-    _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
-    _check_accounts(principal.org_id, changes.get("account_ids"))
-    ops: list[transactions.Op] = []
-    reorganised: dict[str, list[str]] = {}
-    if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):
-        manager = _manager(principal.org_id, changes["manager_id"])
-        manager_chain = (manager or {}).get("manager_chain", [])
-        rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
-        updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
-        reorganised = {
-            user_id: updated["manager_chain"],
-            **_new_chains_below(principal.org_id, user_id, updated["manager_chain"]),
-        }
-        ops += [
-            transactions.update(
-                keys.user_key(principal.org_id, uid), "SET manager_chain = :c", values={":c": chain}
-            )
-            for uid, chain in reorganised.items()
-            if uid != user_id
-        ]
-    if "roles" in changes:
-        ops += _role_marker_changes(
-            principal.org_id, user_id, current.get("roles") or [], changes["roles"]
-        )
-    audit = activity.changed_fields(current, changes)
-    ops = [
-        transactions.put_versioned(
-            repository.user_item(principal.org_id, updated), current.get("version", 1)
-        ),
-        activity.record(
-            org_id=principal.org_id,
-            entity_id=user_id,
-            entity_kind="user",
-            actor_id=principal.user_id,
-            action="user_updated",
-            at=clock.now(),
-            changes=audit,
-        ),
-        *ops,
-    ]
-    if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
-        raise Conflict("This reorganisation moves too many people at once; move sub-teams first.")
-    transactions.write(ops)
-    forget_cached(principal.org_id, user_id)
-    renamed = changes.get("name") if changes.get("name") != current.get("name") else None
-    _tell_goals(principal.org_id, user_id, renamed, reorganised)
-    return user_view(updated)
-
-
-def _tell_goals(
-    org_id: str, user_id: str, new_name: str | None, chains: dict[str, list[str]]
-) -> None:
-    """Goals keep their owner's name (type-ahead) and manager chain (private goals) on
-    them, so they follow renames and reorganisations. Done after the user's own write:
-    the OKR context's import is paid only by such changes."""
-    if new_name is None and not chains:
-        return
-    from momentum.okrs import service as okrs
-
-    if new_name is not None:
-        okrs.owner_renamed(org_id, user_id, new_name)
-    for owner_id, chain in chains.items():
-        okrs.owner_reorganised(org_id, owner_id, chain)
-
-
-def _role_marker_changes(
-    org_id: str, user_id: str, before: list[str], after: list[str]
-) -> list[transactions.Op]:
-    removed = [role for role in before if role not in after]
-    added = [role for role in after if role not in before]
-    return [
-        transactions.delete(keys.role_marker_key(org_id, role, user_id)) for role in removed
-    ] + [transactions.put(marker) for marker in repository.role_markers(org_id, user_id, added)]
-
-
-def _new_chains_below(org_id: str, user_id: str, chain: list[str]) -> dict[str, list[str]]:
-    """Everyone below `user_id` with the chain they get above them (bounded by one
-    transaction's size: a larger move is refused by the caller)."""
-    chains: dict[str, list[str]] = {}
-    frontier = [(user_id, chain)]
-    while frontier and len(chains) < transactions.MAX_TRANSACTION_ITEMS:
-        manager_id, manager_chain = frontier.pop()
-        for report in repository.direct_reports(org_id, manager_id):
-            chains[report["id"]] = rules.manager_chain(manager_id, manager_chain)
-            frontier.append((report["id"], chains[report["id"]]))
-    return chains
 
 
 def users_by_id(org_id: str, user_ids: list[str]) -> dict[str, Item]:

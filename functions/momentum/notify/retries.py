@@ -29,6 +29,7 @@ def retry_delivery(item: Item, now: datetime) -> bool:
     return attempt(
         {"pk": item["pk"], "sk": item["sk"]},
         org_id=item["org_id"],
+        kind=item["kind"],
         channel=channel,
         destination=destination,
         parts=ledger.unpack(item["payload"]),

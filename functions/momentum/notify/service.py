@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger
-
+from momentum.core import observability
 from momentum.notify import ledger
 from momentum.notify.email import send_email
 from momentum.notify.failures import DeliveryFailed
@@ -25,7 +24,7 @@ from momentum.notify.slack import post_slack
 from momentum.notify.templates import render_email, render_slack
 from momentum.store.keys import ledger_key
 
-logger = Logger(service="momentum")
+logger = observability.logger
 Channel = Literal["email", "slack"]
 
 
@@ -87,6 +86,7 @@ def deliver(notification: Notification, now: datetime) -> bool:
     return attempt(
         key,
         org_id=n.org_id,
+        kind=n.kind,
         channel=n.channel,
         destination=destination,
         parts=parts,
@@ -100,6 +100,7 @@ def attempt(
     key: dict[str, str],
     *,
     org_id: str,
+    kind: str,
     channel: Channel,
     destination: str | None,
     parts: dict[str, str],
@@ -121,6 +122,7 @@ def attempt(
             message_id = post_slack(destination, parts["text"])
     except DeliveryFailed as failure:
         tally.failed += 1
+        observability.failed("NotificationsFailed", {"kind": kind, "channel": channel})
         parked = ledger.record_failure(
             key,
             org_id=org_id,
@@ -136,4 +138,5 @@ def attempt(
         )
         return False
     ledger.mark_sent(key, message_id, now)
+    observability.count("NotificationsSent", {"kind": kind, "channel": channel})
     return True

@@ -16,6 +16,7 @@ from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Problem
+from momentum.identity import members
 from momentum.identity import service as identity
 from momentum.identity.models import UserCreate, UserPatch
 from momentum.scim import documents, filters, repository
@@ -87,11 +88,11 @@ def _sync_user(caller: ScimCaller, user_id: str | None, document: dict[str, Any]
             elif known:
                 raise ScimError(409, "A user with this email is already provisioned.", "uniqueness")
             else:
-                return identity.create_user(principal, UserCreate(email=email, **fields)).id
+                return members.create_user(principal, UserCreate(email=email, **fields)).id
         current = identity.user_item(caller.org_id, user_id) or {}
         changed = {k: v for k, v in fields.items() if current.get(k) != v}
         if changed:
-            identity.patch_user(principal, user_id, UserPatch(**changed))
+            members.patch_user(principal, user_id, UserPatch(**changed))
     except Problem as problem:
         raise from_problem(problem) from problem
     return user_id
@@ -121,7 +122,7 @@ def _resolve_waiting_reports(caller: ScimCaller, manager_id: str, document: dict
             still_wanted = report and documents.manager_reference(report["document"]) == reference
             if still_wanted and waiting["user_id"] != manager_id:
                 try:
-                    identity.patch_user(
+                    members.patch_user(
                         principal, waiting["user_id"], UserPatch(manager_id=manager_id)
                     )
                 except Problem:  # e.g. a cycle: the report keeps waiting, this user stays
@@ -230,7 +231,7 @@ def delete(caller: ScimCaller, user_id: str, if_match: str | None) -> None:
     before = _record_or_404(caller, user_id)
     _check_version(before, if_match)
     try:
-        identity.patch_user(acting_principal(caller), user_id, UserPatch(status="inactive"))
+        members.patch_user(acting_principal(caller), user_id, UserPatch(status="inactive"))
     except Problem as problem:
         raise from_problem(problem) from problem
     from momentum.scim import groups

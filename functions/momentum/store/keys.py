@@ -21,6 +21,12 @@ def user_key(org_id: str, user_id: str) -> dict[str, str]:
     return key(f"{org_prefix(org_id)}#USER#{user_id}", "PROFILE")
 
 
+def sign_in_key(org_id: str, sub: str) -> dict[str, str]:
+    """Maps a Cognito user (`sub`, Cognito's own id) to the Momentum user (identity writes
+    it when it creates the Cognito user; the principal loader reads it)."""
+    return key(f"{org_prefix(org_id)}#SIGNIN#{sub}", "SIGNIN")
+
+
 def org_key(org_id: str) -> dict[str, str]:
     """The org item: name and org settings."""
     return key(org_prefix(org_id), "ORG")
