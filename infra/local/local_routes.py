@@ -56,6 +56,10 @@ def handle(
         from infra.local import calendar_fakes
 
         return calendar_fakes.handle(stack, method, target, raw, headers)
+    if path.startswith("/local/slack/"):  # the fake Slack Web API (slack_sdk speaks form/JSON)
+        from infra.local import slack_fake
+
+        return slack_fake.handle(stack, method, target, raw, headers)
     body = _body(raw)
     if body is None:
         return _problem(400, "The body must be a JSON object.")

@@ -59,6 +59,7 @@ def configure_environment(data_dir: Path, port: int, dynamodb_port: int, moto_po
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
         "MICROSOFT_CLIENT_ID": "momentum-local-microsoft",
         "MICROSOFT_CLIENT_SECRET": "momentum-local-microsoft-secret",
+        "SLACK_API_BASE": f"http://127.0.0.1:{port}/local/slack/api/",
     }.items():
         os.environ.setdefault(name, value)
 

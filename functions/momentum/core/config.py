@@ -20,6 +20,7 @@ class Settings:
     ses_configuration_set: str | None
     api_base_url: str
     local_mode: bool
+    slack_api_base: str = "https://slack.com/api/"
 
 
 @cache
@@ -37,4 +38,6 @@ def settings() -> Settings:
         ses_configuration_set=env.get("SES_CONFIGURATION_SET"),
         api_base_url=env.get("API_BASE_URL", "http://127.0.0.1:3000").rstrip("/"),
         local_mode=env.get("MOMENTUM_LOCAL", "") == "1",
+        # Slack's Web API; the local stack points it at its fake (infra/local/slack_fake.py).
+        slack_api_base=env.get("SLACK_API_BASE", "https://slack.com/api/"),
     )
