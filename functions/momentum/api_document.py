@@ -28,6 +28,7 @@ ROUTE_MODULES = (
     "momentum.calendar.routes",
     "momentum.coaching.routes",
     "momentum.accounts.routes",
+    "momentum.slack.routes",
 )
 
 

@@ -111,6 +111,21 @@ API_FUNCTIONS: tuple[Function, ...] = (
         memory_mb=256,
         timeout_s=5,
     ),
+    Function(
+        name="slack-app-api",
+        handler="momentum.handlers.slack_app_api:handler",
+        description="Installs and uninstalls the org's Slack app (sealed bot token and secret)",
+        routes=("/v1/org/slack-app",),
+        needs=("table", "kms"),
+    ),
+    Function(
+        name="slack-interactions",
+        handler="momentum.handlers.slack_interactions:handler",
+        description="Slack interactivity: verify the signature, open the check-in form, record it",
+        public_routes=("/webhooks/slack",),
+        needs=("table", "kms"),
+        timeout_s=5,
+    ),
 )
 
 # Unmatched requests (API Gateway's $default route) land here, so an unknown path is
