@@ -83,9 +83,11 @@ def bench(report: Report) -> None:
                                          "parent_id": objective["id"],
                                          "due_date": "2099-12-31"}).ok()  # fmt: skip
         team, user = {"id": "TBENCH"}, {"id": slack_user, "team_id": "TBENCH"}
-        reminder = httpx.post(f"{fake.url}/local/slack/api/chat.postMessage",
-                              headers={"Authorization": "Bearer xoxb-bench-1"},
-                              json={"channel": slack_user, "text": "Check in"}).json()
+        reminder = httpx.post(
+            f"{fake.url}/local/slack/api/chat.postMessage",
+            headers={"Authorization": "Bearer xoxb-bench-1"},
+            json={"channel": slack_user, "text": "Check in"},
+        ).json()
         click = {"type": "block_actions", "team": team, "user": user, "trigger_id": "1.2",
                  "container": {"channel_id": reminder["channel"], "message_ts": reminder["ts"]},
                  "message": {"blocks": [{"block_id": f"goal:{kr['id']}"}]},

@@ -33,7 +33,11 @@ _lock = threading.RLock()
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
-    return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(body).encode()
+    return (
+        status,
+        {"Content-Type": "application/json", **(headers or {})},
+        json.dumps(body).encode(),
+    )
 
 
 def _slack(body: dict[str, Any]) -> Answer:
@@ -131,9 +135,9 @@ def _api(stack: Any, state: dict[str, Any], name: str, token: str, args: dict[st
     team = state["teams"][team_id]
     if name == "auth.test":
         return _slack({
-            "ok": True, "url": f"https://{team_id.lower()}.slack.example/", "team": team["team_name"],
-            "user": "momentum", "team_id": team_id, "user_id": team["bot_user_id"],
-            "bot_id": f"B{team_id}",
+            "ok": True, "url": f"https://{team_id.lower()}.slack.example/",
+            "team": team["team_name"], "user": "momentum", "team_id": team_id,
+            "user_id": team["bot_user_id"], "bot_id": f"B{team_id}",
         })  # fmt: skip
     if name == "users.lookupByEmail":
         wanted = str(args.get("email", "")).lower()

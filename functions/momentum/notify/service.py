@@ -87,9 +87,9 @@ def _rendered(n: Notification) -> dict[str, str]:
 
 def _routed(n: Notification) -> Notification:
     """A personal email becomes a Slack DM when the org has the Slack app."""
-    if n.channel == "email" and n.kind in DIRECT_MESSAGE_KINDS and n.to_email:
-        if installation(n.org_id) is not None:
-            return replace(n, channel="slack_dm")
+    personal = n.channel == "email" and n.kind in DIRECT_MESSAGE_KINDS and bool(n.to_email)
+    if personal and installation(n.org_id) is not None:
+        return replace(n, channel="slack_dm")
     return n
 
 

@@ -133,7 +133,10 @@ def goal_block(goal: dict[str, Any], *, checked_in: str | None = None) -> dict[s
         return {
             "type": "section",
             "block_id": f"{DONE_BLOCK}{goal['id']}",
-            "text": {"type": "mrkdwn", "text": f"{goal_line(goal)}\n:white_check_mark: {checked_in}"},
+            "text": {
+                "type": "mrkdwn",
+                "text": f"{goal_line(goal)}\n:white_check_mark: {checked_in}",
+            },
         }
     return {
         "type": "section",
@@ -156,7 +159,7 @@ def checkin_reminder_blocks(context: dict[str, Any]) -> list[dict[str, Any]]:
         f"*Check-in reminder for {escape(str(context['name']))}*: {count} goal"
         f"{'' if count == 1 else 's'} without a check-in this {escape(str(context['period']))}."
     )
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": header}}]
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": header}}]
     blocks += [goal_block(goal) for goal in goals[:MAX_GOAL_BLOCKS]]
     if count > MAX_GOAL_BLOCKS:
         more = f"…and {count - MAX_GOAL_BLOCKS} more in Momentum."

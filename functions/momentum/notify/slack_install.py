@@ -70,7 +70,9 @@ def install_item(
 
 def _opened(item: Item) -> Installation:
     org_id = item["org_id"]
-    secrets = json.loads(envelope.open_sealed(item["sealed"], label=LABEL, context=_context(org_id)))
+    secrets = json.loads(
+        envelope.open_sealed(item["sealed"], label=LABEL, context=_context(org_id))
+    )
     return Installation(
         org_id=org_id,
         team_id=item["team_id"],

@@ -136,7 +136,10 @@ def record_checkin(app: Installation, payload: dict[str, Any]) -> dict[str, Any]
     values = (view.get("state") or {}).get("values") or {}
     who = person(app, str(payload["user"]["id"]))
     raw_value = _chosen(values, "value")
-    fields: dict[str, Any] = {"note": _chosen(values, "note") or "", "status": _chosen(values, "status")}
+    fields: dict[str, Any] = {
+        "note": _chosen(values, "note") or "",
+        "status": _chosen(values, "status"),
+    }
     if TAKES_CONFIDENCE and _chosen(values, "confidence"):
         fields["confidence"] = _chosen(values, "confidence")
     try:
@@ -153,7 +156,9 @@ def record_checkin(app: Installation, payload: dict[str, Any]) -> dict[str, Any]
     return None
 
 
-def _show_checked_in(app: Installation, metadata: dict[str, Any], progress: float, status: str) -> None:
+def _show_checked_in(
+    app: Installation, metadata: dict[str, Any], progress: float, status: str
+) -> None:
     """Rewrite the reminder from the goals as they are now: the checked-in ones marked."""
     if not metadata.get("channel") or not metadata.get("ts"):
         return
@@ -168,13 +173,15 @@ def _show_checked_in(app: Installation, metadata: dict[str, Any], progress: floa
             continue
         line = {"id": goal_id, "title": goal["title"], "progress": goal["progress"],
                 "status": goal["status"], "web": okrs.goal_links(goal_id).web}  # fmt: skip
+        note: str | None
         if goal_id == metadata["goal"]:
             note = f"Checked in: {progress:g}%, {status.replace('_', ' ')}"
         else:
             note = "Checked in" if goal_id in done else None
         pending += note is None
         blocks.append(goal_block(line, checked_in=note))
-    header = f"*Check-in reminder*: {pending} goal{'' if pending == 1 else 's'} still without a check-in."
+    plural = "" if pending == 1 else "s"
+    header = f"*Check-in reminder*: {pending} goal{plural} still without a check-in."
     if not pending:
         header = "*Check-in reminder*: all checked in. Thank you!"
     try:
@@ -182,4 +189,6 @@ def _show_checked_in(app: Installation, metadata: dict[str, Any], progress: floa
              text=header, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": header}},
                                   *blocks])  # fmt: skip
     except DeliveryFailed as failure:  # the check-in stands; only the message is stale
-        logger.warning("reminder not updated", extra={"org_id": app.org_id, "reason": failure.reason})
+        logger.warning(
+            "reminder not updated", extra={"org_id": app.org_id, "reason": failure.reason}
+        )

@@ -90,7 +90,10 @@ def interact(headers: dict[str, str], body: str) -> dict[str, Any] | None:
             if any(a.get("action_id") == "checkin" for a in actions if isinstance(a, dict)):
                 interactions.open_checkin_form(app, payload)
             return None
-        if kind == "view_submission" and (payload.get("view") or {}).get("callback_id") == "checkin":
+        if (
+            kind == "view_submission"
+            and (payload.get("view") or {}).get("callback_id") == "checkin"
+        ):
             return interactions.record_checkin(app, payload)
     except interactions.NotAllowed as refused:
         raise Refused(403, str(refused)) from refused

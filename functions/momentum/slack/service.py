@@ -54,6 +54,7 @@ def install(principal: Principal, request: SlackAppInstall) -> SlackAppInstalled
         installed_at=clock.api_instant(now),
     )
     previous = table.get(slack_install.install_key(org_id))
+    previous_team = str(previous["team_id"]) if previous else None
     transactions.write(
         [
             transactions.put(item),
@@ -64,12 +65,11 @@ def install(principal: Principal, request: SlackAppInstall) -> SlackAppInstalled
                 actor_id=principal.user_id,
                 action="slack_app_installed",
                 at=now,
-                changes={"slack_app": {"before": previous and previous["team_id"],
-                                       "after": who["team_id"]}},
+                changes={"slack_app": {"before": previous_team, "after": who["team_id"]}},
             ),
         ]
     )  # fmt: skip
-    slack_install.forget(org_id, previous and previous["team_id"])
+    slack_install.forget(org_id, previous_team)
     slack_install.forget(org_id, who["team_id"])
     return SlackAppInstalled(
         team_id=who["team_id"],
