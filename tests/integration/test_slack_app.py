@@ -1,6 +1,7 @@
 """The Slack app under moto, with the fake Slack Web API on a real HTTP port: 1:1
 reminders and summaries as DMs, email for whoever Slack lacks, a DM that keeps being
-rate limited retried by the delivery-retries sweep, and email again once uninstalled."""
+rate limited retried by the delivery-retries sweep, email again once uninstalled, and
+off-track nudges as DMs."""
 
 from __future__ import annotations
 
@@ -11,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from momentum.core import aws
+from momentum.core.clock import parse_instant
 from momentum.core.config import settings
 from tests.harness import Actor, InProcessApi
+from tests.integration.test_coaching_scenario import (
+    at,
+    email_of,
+    launch_active,
+    sent_to,
+    set_up_program,
+)
 from tests.integration.test_one_on_ones_story import MARKER, Clock, set_now, weekly
 from tests.slack_web_api import SlackWebApi, slack_web_api
 
@@ -60,7 +69,8 @@ def test_meeting_reminders_and_summaries_are_dms_and_email_for_the_rest(
     api.run_sweep("one-on-one-reminders", "2026-11-02T09:00:00Z")
     api.run_sweep("one-on-one-reminders", "2026-11-02T09:00:00Z")  # a replay sends nothing
     [to_mia] = dms(slack, mia)
-    assert "In one hour" in to_mia or "one hour" in to_mia
+    assert 'Your meeting "Mia / Eli" with Eli Employee starts in one hour' in to_mia
+    assert "You got this message because you are a participant" in to_mia
     assert reminders_by_email(api, mia) == []
     assert len(reminders_by_email(api, eli)) == 1 and dms(slack, eli) == []
     api.run_sweep("weekly-summary", "2026-11-08T18:00:00Z")
@@ -100,3 +110,21 @@ def test_after_uninstalling_reminders_are_emails_again(
     assert api.delete(admin, "/v1/org/slack-app").status == 204
     api.run_sweep("one-on-one-reminders", "2026-11-02T09:00:00Z")
     assert dms(slack, mia) == [] and len(reminders_by_email(api, mia)) == 1
+
+
+def test_off_track_nudges_are_dms_to_coachee_coach_and_admin(
+    api: InProcessApi, slack: SlackWebApi
+) -> None:
+    program = set_up_program(api, coachees=1)
+    [coachee] = program.coachees
+    coach, admin = program.coach, program.admin
+    installed(api, slack, admin, [email_of(api, admin, p) for p in (coachee, coach, admin)])
+    engagement = launch_active(api, program, coachee)
+    started = parse_instant(engagement["activated_at"])
+    api.run_sweep("engagement-progress", at(started, 21))
+    api.run_sweep("engagement-progress", at(started, 21))  # a replay sends nothing more
+    for person in (coachee, coach, admin):
+        address = email_of(api, admin, person)
+        [text] = [m["text"] for m in slack.direct_messages() if m["to"] == [address]]
+        assert "off track" in text
+        assert sent_to(api, address) == []  # not emailed as well

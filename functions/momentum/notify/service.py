@@ -73,7 +73,7 @@ def _rendered(n: Notification) -> dict[str, str]:
         from momentum.notify.slack_app import direct_message_blocks
 
         html, text = render_email(n.kind, context)
-        slack_text = render_slack(n.kind, context)
+        slack_text = render_slack(n.kind, {**context, "medium": "message"})
         blocks = direct_message_blocks(n.kind, context, slack_text)
         return {
             "subject": n.subject,
