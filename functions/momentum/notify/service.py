@@ -52,6 +52,7 @@ class Notification:
     to_email: str | None = None
     slack_webhook_url: str | None = None
     email_fallback: bool = True  # slack_dm: email someone Slack does not know
+    email_opt_out: str | None = None  # slack_dm: the email's switch, if not `opt_out`
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _rendered(n: Notification) -> dict[str, str]:
     if n.channel == "slack_dm":  # the DM, and the email for whoever Slack does not know
         from momentum.notify.slack_app import direct_message_blocks
 
-        html, text = render_email(n.kind, context)
+        html, text = render_email(n.kind, {**context, "opt_out": n.email_opt_out or n.opt_out})
         slack_text = render_slack(n.kind, {**context, "medium": "message"})
         blocks = direct_message_blocks(n.kind, context, slack_text)
         return {

@@ -156,7 +156,7 @@ def _deliver(
         # The Slack app: a DM to the owner naming every goal (email if Slack lacks them)
         dm = replace(
             base, channel="slack_dm", to_email=owner["email"], email_fallback=bool(wants_email),
-            opt_out="Check-in reminders on Slack",
+            opt_out="Check-in reminders on Slack", email_opt_out="Check-in reminder emails",
         )  # fmt: skip
         return deliver(dm, now)
     sent = False
