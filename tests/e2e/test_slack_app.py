@@ -112,6 +112,7 @@ def test_reminders_go_as_one_dm_per_owner_and_email_to_whoever_slack_lacks(
     assert emails_to(stack, ada.email) == [] and emails_to(stack, bo.email) == []
     [to_cy] = emails_to(stack, cy.email)
     assert "Cy goal" in to_cy["text"]
+    assert 'turn off "Check-in reminder emails"' in to_cy["text"]
     assert dms_to(stack, cy.email) == []
 
 
