@@ -80,10 +80,13 @@ def test_install_is_admin_only_write_only_and_refuses_a_bad_token(stack: HttpApi
     assert installed["team_id"] == space["team_id"]
     assert space["bot_token"] not in json.dumps(installed)
     assert space["secret"] not in json.dumps(installed)
+    assert stack.get(admin, "/v1/org/slack-app").ok() == installed
+    assert stack.get(member, "/v1/org/slack-app").status == 403
     other = stack.new_org("Slack install rival")
     assert stack.put(other, "/v1/org/slack-app", body).status == 409  # one workspace, one org
     assert stack.delete(admin, "/v1/org/slack-app").status == 204
     assert stack.delete(admin, "/v1/org/slack-app").status == 404
+    assert stack.get(admin, "/v1/org/slack-app").status == 404
 
 
 def test_reminders_go_as_one_dm_per_owner_and_email_to_whoever_slack_lacks(

@@ -107,8 +107,9 @@ def send_direct(org_id: str, email: str, parts: dict[str, str], *, fallback: boo
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
-    lines, chunks, size = text.splitlines(), [[]], 0  # type: ignore[var-annotated]
-    for line in lines:
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in text.splitlines():
         if size + len(line) + 1 > SECTION_LIMIT and chunks[-1]:
             chunks.append([])
             size = 0

@@ -1,4 +1,5 @@
-"""`PUT /v1/org/slack-app` installs the org's Slack app, `DELETE` uninstalls it (admins)."""
+"""`PUT /v1/org/slack-app` installs the org's Slack app, `GET` says which workspace is
+connected, `DELETE` uninstalls it (admins)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ router = Router()
 def install_slack_app(request: Annotated[SlackAppInstall, Body()]) -> SlackAppInstalled:
     """Admins: connect the org's Slack app; reminders and nudges then go as DMs."""
     return service.install(current_principal(), request)
+
+
+@router.get("/v1/org/slack-app", tags=["Organisation and users"])
+def get_slack_app() -> SlackAppInstalled:
+    """Admins: the connected workspace (404 when the app is not installed)."""
+    return service.installed(current_principal())
 
 
 @router.delete("/v1/org/slack-app", tags=["Organisation and users"])

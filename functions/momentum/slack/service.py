@@ -80,6 +80,21 @@ def install(principal: Principal, request: SlackAppInstall) -> SlackAppInstalled
     )
 
 
+def installed(principal: Principal) -> SlackAppInstalled:
+    """Which workspace is connected, by whom and when; never a secret."""
+    principal.require_admin()
+    item = table.get(slack_install.install_key(principal.org_id))
+    if item is None:
+        raise NotFound("The Slack app is not installed.")
+    return SlackAppInstalled(
+        team_id=item["team_id"],
+        team_name=item.get("team_name", ""),
+        bot_user_id=item.get("bot_user_id", ""),
+        installed_by=item["installed_by"],
+        installed_at=item["installed_at"],
+    )
+
+
 def uninstall(principal: Principal) -> None:
     principal.require_admin()
     org_id = principal.org_id
