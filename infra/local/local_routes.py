@@ -56,7 +56,7 @@ def handle(
         from infra.local import calendar_fakes
 
         return calendar_fakes.handle(stack, method, target, raw, headers)
-    if path.startswith("/local/slack/"):  # the fake Slack Web API (slack_sdk speaks form/JSON)
+    if path.startswith(("/local/slack/api/", "/local/slack/control/")):  # the fake Web API
         from infra.local import slack_fake
 
         return slack_fake.handle(stack, method, target, raw, headers)
