@@ -31,6 +31,7 @@ MODULES = [
     "coaching",
     "accounts",
     "calendar",
+    "slack",
 ]
 
 

@@ -17,6 +17,8 @@ os.environ.update(
     POWERTOOLS_METRICS_NAMESPACE="Momentum",
     POWERTOOLS_DEV="false",
     PRINCIPAL_CACHE_SECONDS="60",
+    # Slack's real Web API: tests that DM start a fake and point this at it.
+    SLACK_API_BASE="https://slack.com/api/",
     SES_CONFIGURATION_SET="momentum-test",
     # Sweeps continue through this queue; tests that reach it create it in moto.
     SWEEP_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-sweep-continuation",

@@ -39,6 +39,7 @@ ROUTE_MODULES = (
     "momentum.scim.token_routes",
     "momentum.scim.directory_routes",
     "momentum.webhooks_out.routes",
+    "momentum.slack.routes",
 )
 
 

@@ -76,7 +76,8 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.one_on_ones_api:handler",
         description="1:1 series, meetings, agenda, notes and the 1:1 report",
         routes=("/v1/one-on-ones", "/v1/meetings", "/v1/reports/one-on-ones"),
-        needs=("table", "email"),
+        # kms: a notification may go as a Slack DM, whose bot token is sealed with the key
+        needs=("table", "email", "kms"),
     ),
     Function(
         name="calendar-api",
@@ -135,6 +136,21 @@ API_FUNCTIONS: tuple[Function, ...] = (
         public_routes=("/webhooks/google", "/webhooks/microsoft"),
         needs=("table", "calendar_queue"),
         memory_mb=256,
+        timeout_s=5,
+    ),
+    Function(
+        name="slack-app-api",
+        handler="momentum.handlers.slack_app_api:handler",
+        description="Installs and uninstalls the org's Slack app (sealed bot token and secret)",
+        routes=("/v1/org/slack-app",),
+        needs=("table", "kms", "email"),
+    ),
+    Function(
+        name="slack-interactions",
+        handler="momentum.handlers.slack_interactions:handler",
+        description="Slack interactivity: verify the signature, open the check-in form, record it",
+        public_routes=("/webhooks/slack",),
+        needs=("table", "kms", "email"),
         timeout_s=5,
     ),
 )

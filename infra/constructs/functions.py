@@ -107,6 +107,7 @@ class MomentumFunctions(Construct):
             "APP_URL": settings.app_url,
             "CURSOR_SECRET_ARN": keys.cursor_secret.secret_arn,
             "PRINCIPAL_CACHE_SECONDS": PRINCIPAL_CACHE_SECONDS,
+            "SLACK_API_BASE": "https://slack.com/api/",
             "SENDER_EMAIL": settings.sender_email,
             "SES_CONFIGURATION_SET": email.configuration_set_name,
             "KMS_KEY_ID": keys.calendar_token_key.key_id,

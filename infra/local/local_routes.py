@@ -58,6 +58,10 @@ def handle(
         from infra.local import calendar_fakes
 
         return calendar_fakes.handle(stack, method, target, raw, headers)
+    if path.startswith(("/local/slack/api/", "/local/slack/control/")):  # the fake Web API
+        from infra.local import slack_fake
+
+        return slack_fake.handle(stack, method, target, raw, headers)
     body = _body(raw)
     if body is None:
         return _problem(400, "The body must be a JSON object.")

@@ -67,6 +67,7 @@ def local_settings(port: int) -> dict[str, str]:
         "GOOGLE_API_BASE": f"{fakes}/google",
         "MICROSOFT_LOGIN_BASE": f"{fakes}/microsoft/oauth",
         "MICROSOFT_GRAPH_BASE": f"{fakes}/microsoft/v1.0",
+        "SLACK_API_BASE": f"{base}/local/slack/api/",
     }
 
 

@@ -27,6 +27,8 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
         "POWERTOOLS_SERVICE_NAME",
         "POWERTOOLS_METRICS_NAMESPACE",
         "LOG_LEVEL",
+        # Slack's Web API, for the org's Slack app wherever a DM may go (a URL, no access)
+        "SLACK_API_BASE",
     ),
     "table": (),
     "email": ("SENDER_EMAIL", "SES_CONFIGURATION_SET"),
@@ -54,6 +56,7 @@ CAPABILITY_OF_SETTING: dict[str, str] = {
     "cursor_secret": "common",
     "cursor_secret_arn": "common",
     "principal_cache_seconds": "common",
+    "slack_api_base": "common",
     "sender_email": "email",
     "ses_configuration_set": "email",
     "kms_key_id": "kms",
@@ -133,6 +136,10 @@ class Settings:
     @property
     def principal_cache_seconds(self) -> float:
         return self.common.principal_cache_seconds
+
+    @cached_property
+    def slack_api_base(self) -> str:
+        return self._required("SLACK_API_BASE")[0]
 
     @cached_property
     def sender_email(self) -> str:

@@ -75,3 +75,8 @@ def company_location_ids(principal: Principal, company_id: str) -> set[str]:
     from momentum.identity import places
 
     return {location.id for location in places.list_locations(principal, company_id)}
+
+
+def user_by_email(org_id: str, email: str) -> Item | None:
+    """The org's user with this email (case-insensitive), or None."""
+    return repository.user_by_email(org_id, email)

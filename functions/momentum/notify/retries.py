@@ -22,10 +22,10 @@ def retry_delivery(item: Item, now: datetime) -> bool:
     if not ledger.claim_retry(item, now):
         return False
     channel = item["channel"]
-    if channel == "email":
-        destination = item.get("to_email")
-    else:
+    if channel == "slack":
         destination = org_item(item["org_id"]).get("slack_webhook_url")
+    else:  # email, or a Slack DM: the person is looked up by email again (app as installed now)
+        destination = item.get("to_email")
     return attempt(
         {"pk": item["pk"], "sk": item["sk"]},
         org_id=item["org_id"],
@@ -35,6 +35,7 @@ def retry_delivery(item: Item, now: datetime) -> bool:
         parts=ledger.unpack(item["payload"]),
         attempt_number=int(item["attempts"]) + 1,
         now=now,
+        email_fallback=bool(item.get("email_fallback", True)),
     )
 
 

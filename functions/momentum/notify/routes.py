@@ -20,7 +20,7 @@ SLACK_RECIPIENT = "the organisation's Slack webhook"
 
 
 class DeliveryProblem(View):
-    channel: Literal["email", "slack"]
+    channel: Literal["email", "slack", "slack_dm"]
     kind: str  # which notification, e.g. "checkin_reminder"
     recipient_id: str  # the user it was for
     recipient: str  # the email address, or the org's Slack webhook
@@ -33,7 +33,7 @@ class DeliveryProblem(View):
 
 
 def _problem(item: Item) -> DeliveryProblem:
-    email = item["channel"] == "email"
+    email = item["channel"] != "slack"  # a DM is addressed by the person's email
     return DeliveryProblem(
         channel=item["channel"],
         kind=item["kind"],

@@ -12,7 +12,8 @@ webhook or one refused address never fails a request or another recipient's swee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -21,11 +22,18 @@ from momentum.notify import ledger
 from momentum.notify.email import send_email
 from momentum.notify.failures import DeliveryFailed
 from momentum.notify.slack import post_slack
+from momentum.notify.slack_install import installation
 from momentum.notify.templates import render_email, render_slack
 from momentum.store.keys import ledger_key
 
 logger = observability.logger
-Channel = Literal["email", "slack"]
+Channel = Literal["email", "slack", "slack_dm"]
+# Personal notifications that go as a Slack DM when the org installed the Slack app (the
+# person found by email; email when Slack does not know them). Check-in reminders choose
+# their channel in their sweep, from the org's channels and the owner's two switches.
+DIRECT_MESSAGE_KINDS = frozenset(
+    {"one_on_one_reminder", "weekly_summary", "engagement_off_track", "engagement_off_track_digest"}
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +50,8 @@ class Notification:
     channel: Channel = "email"
     to_email: str | None = None
     slack_webhook_url: str | None = None
+    email_fallback: bool = True  # slack_dm: email someone Slack does not know
+    email_opt_out: str | None = None  # slack_dm: the email's switch, if not `opt_out`
 
 
 @dataclass
@@ -59,14 +69,36 @@ def _rendered(n: Notification) -> dict[str, str]:
     if n.channel == "email":
         html, text = render_email(n.kind, context)
         return {"subject": n.subject, "html": html, "text": text}
+    if n.channel == "slack_dm":  # the DM, and the email for whoever Slack does not know
+        from momentum.notify.slack_app import direct_message_blocks
+
+        html, text = render_email(n.kind, {**context, "opt_out": n.email_opt_out or n.opt_out})
+        slack_text = render_slack(n.kind, {**context, "medium": "message"})
+        blocks = direct_message_blocks(n.kind, context, slack_text)
+        return {
+            "subject": n.subject,
+            "html": html,
+            "text": text,
+            "slack_text": slack_text,
+            "blocks": json.dumps(blocks, separators=(",", ":")),
+        }
     return {"text": render_slack(n.kind, context)}
+
+
+def _routed(n: Notification) -> Notification:
+    """A personal email becomes a Slack DM when the org has the Slack app."""
+    personal = n.channel == "email" and n.kind in DIRECT_MESSAGE_KINDS and bool(n.to_email)
+    if personal and installation(n.org_id) is not None:
+        return replace(n, channel="slack_dm")
+    return n
 
 
 def deliver(notification: Notification, now: datetime) -> bool:
     """Send unless already sent (or being sent, or failed and awaiting a retry); True if
     this call sent it. A failed send is handed to the retries and answers False."""
-    n = notification
-    channel_kind = n.kind if n.channel == "email" else f"{n.kind}.slack"
+    n = _routed(notification)
+    # A DM and its email fallback share the email's ledger key: one message per person.
+    channel_kind = f"{n.kind}.slack" if n.channel == "slack" else n.kind
     key = ledger_key(n.org_id, channel_kind, n.recipient_id, n.subject_id, n.occurrence)
     parts = _rendered(n)  # before the claim: a template defect leaves no claim behind
     if not ledger.claim(key, now):
@@ -80,9 +112,11 @@ def deliver(notification: Notification, now: datetime) -> bool:
     }
     if n.to_email:
         first["to_email"] = n.to_email
+    if n.channel == "slack_dm":
+        first["email_fallback"] = n.email_fallback
     # Slack retries go to the org's webhook as configured then (notify.retries), so the
     # webhook URL, a secret, is never copied into the ledger.
-    destination = n.to_email if n.channel == "email" else n.slack_webhook_url
+    destination = n.slack_webhook_url if n.channel == "slack" else n.to_email
     return attempt(
         key,
         org_id=n.org_id,
@@ -93,6 +127,7 @@ def deliver(notification: Notification, now: datetime) -> bool:
         attempt_number=1,
         now=now,
         first=first,
+        email_fallback=n.email_fallback,
     )
 
 
@@ -107,17 +142,22 @@ def attempt(
     attempt_number: int,
     now: datetime,
     first: dict[str, Any] | None = None,
+    email_fallback: bool = True,
 ) -> bool:
     """One send by the claim's holder; True if sent, else the failure is on the ledger."""
     try:
         if not destination:  # nothing to retry with: parked at once, for an admin to see
             raise DeliveryFailed(
-                "The recipient has no email address."
-                if channel == "email"
-                else "Slack is not configured for the organisation."
+                "Slack is not configured for the organisation."
+                if channel == "slack"
+                else "The recipient has no email address."
             )
         if channel == "email":
             message_id = send_email([destination], parts["subject"], parts["html"], parts["text"])
+        elif channel == "slack_dm":
+            from momentum.notify.slack_app import send_direct
+
+            message_id = send_direct(org_id, destination, parts, fallback=email_fallback)
         else:
             message_id = post_slack(destination, parts["text"])
     except DeliveryFailed as failure:

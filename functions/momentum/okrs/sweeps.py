@@ -1,6 +1,7 @@
 """Check-in reminders: one message per owner per period listing every goal of theirs in
 progress (open and started; overdue ones too, until closed) of a current cycle, with no
-check-in within the cadence period. On Slack (the org's webhook, a shared channel) private
+check-in within the cadence period. With the org's Slack app it is a DM naming every goal
+(email for an owner Slack does not know); on the org's webhook (a shared channel) private
 goals are counted, never named.
 
 Each open goal sits in the due index at its owner's next reminder instant (moved to the
@@ -25,6 +26,7 @@ from momentum.core import org as org_cache
 from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
+from momentum.notify.slack_install import installation
 from momentum.okrs import cadence, cycles, keys, views
 from momentum.store import table
 from momentum.store.codec import Item, serialize, serialize_value
@@ -132,6 +134,7 @@ def in_progress(goal: Item, today: str) -> bool:
 def _goal_lines(goals: list[Item], today: str) -> list[dict[str, Any]]:
     return [
         {
+            "id": g["id"],
             "title": g["title"],
             "progress": g["progress"],
             "status": g["status"],
@@ -172,13 +175,22 @@ def _deliver(
             "private_count": 0,
         },
     )
-    sent = False
     channels = (org.get("checkin_reminders") or {}).get("channels") or ["email"]
-    if "email" in channels and switches.get("checkin_reminder_email", True) and owner.get("email"):
+    wants_email = switches.get("checkin_reminder_email", True) and bool(owner.get("email"))
+    wants_slack = "slack" in channels and switches.get("checkin_reminder_slack", True)
+    if wants_slack and owner.get("email") and installation(org["org_id"]) is not None:
+        # The Slack app: a DM to the owner naming every goal (email if Slack lacks them)
+        dm = replace(
+            base, channel="slack_dm", to_email=owner["email"], email_fallback=bool(wants_email),
+            opt_out="Check-in reminders on Slack", email_opt_out="Check-in reminder emails",
+        )  # fmt: skip
+        return deliver(dm, now)
+    sent = False
+    if "email" in channels and wants_email:
         email = replace(base, to_email=owner["email"], opt_out="Check-in reminder emails")
         sent = deliver(email, now) or sent
     webhook = org.get("slack_webhook_url")
-    if "slack" in channels and webhook and switches.get("checkin_reminder_slack", True):
+    if wants_slack and webhook:
         # the org's webhook posts to a shared channel: private goals are counted, not named
         public = [g for g in goals if g.get("visibility") == "public"]
         slack = replace(

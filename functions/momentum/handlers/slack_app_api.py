@@ -1,0 +1,12 @@
+"""Lambda entry point: installing and uninstalling the org's Slack app."""
+
+from typing import Any
+
+from momentum.core.api import build_resolver, handle
+from momentum.slack.routes import router
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)
