@@ -221,12 +221,22 @@ def fake_sign_in() -> None:
     settings.cache_clear()
 
 
+_subs: dict[tuple[str, str], str] = {}
+
+
 def _sign_in_sub(actor: Actor) -> str:
-    """The Cognito `sub` the actor's ID token would carry (its user item keeps it)."""
+    """The Cognito `sub` the actor's ID token would carry (its user item keeps it; a `sub`
+    never changes, so it is read once, outside what a test counts of the handler's reads)."""
     from momentum.identity import service
 
-    item = service.user_item(actor.org_id, actor.user_id)
-    return str((item or {}).get("sign_in_sub") or actor.user_id)
+    key = (actor.org_id, actor.user_id)
+    if key not in _subs:
+        item = service.user_item(actor.org_id, actor.user_id)
+        sub = (item or {}).get("sign_in_sub")
+        if not sub:
+            return actor.user_id  # not provisioned (yet): the token's sub is the user id
+        _subs[key] = str(sub)
+    return _subs[key]
 
 
 class LambdaContext:

@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook
 
 from momentum.core import aws
 from momentum.core.config import settings
-from momentum.events import publish, types
+from momentum.events import types
 from tests.harness import Actor, InProcessApi
 from tests.webhook_receiver import receiver
 
@@ -24,11 +24,9 @@ def hooks(api: InProcessApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[InProc
     monkeypatch.setenv("MOMENTUM_LOCAL", "1")  # loopback receivers: local mode only
     monkeypatch.setenv("EVENT_BUS_NAME", "momentum-test")
     settings.cache_clear()
-    publish.bus_name.cache_clear()
     aws.client("events").create_event_bus(Name="momentum-test")
     yield api
     settings.cache_clear()
-    publish.bus_name.cache_clear()
 
 
 def _at(moment: datetime) -> str:
