@@ -2,7 +2,7 @@
 produce a 5xx. Runs the `st` CLI against the local stack as an outside client would.
 
 Every operation of the document belongs to exactly one context, and the runs together
-make at least 2,000 cases (about 9,600 with this seed). The bodies schemathesis does not
+make at least 2,000 cases (about 4,800 with this seed). The bodies schemathesis does not
 make (deep nesting, lone surrogates) are sent by test_hostile_bodies.py."""
 
 from __future__ import annotations
@@ -29,16 +29,18 @@ CONTEXTS = {
     "accounts": r"^/v1/(accounts|plan-templates)",
     "integrations": r"^/v1/(audit-log|org/scim-tokens|directory-groups|webhook-subscriptions)",
 }
-# At least this many cases per context: about 80% of what the seed gives today (accounts
-# 2459, action plans 890, calendar 303, coaching 1586, identity 1435, okrs 1109, 1:1s 1814).
+# At least this many cases per context: about 70% of what the seed gave at 40 examples per
+# operation (accounts 2459, action plans 890, calendar 303, coaching 1586, identity 1435,
+# okrs 1109, 1:1s 1814), scaled to the 20 run here so the e2e suite stays within CI's time.
 MIN_CASES = {
-    "accounts": 1900,
-    "action_plans": 700,
-    "calendar": 240,
-    "coaching": 1250,
-    "identity": 1150,
-    "okrs": 880,
-    "one_on_ones": 1450,
+    "accounts": 860,
+    "action_plans": 310,
+    "calendar": 100,
+    "coaching": 550,
+    "identity": 500,
+    "integrations": 40,
+    "okrs": 380,
+    "one_on_ones": 630,
 }
 TOTAL_MIN_CASES = 2000
 DOCUMENT = Path(__file__).parents[2] / "functions/momentum/openapi.json"
@@ -80,7 +82,7 @@ def test_no_input_gives_a_server_error(stack: HttpApi, context: str, tmp_path: P
         "-H",
         f"Authorization: Bearer {admin.token}",
         "--max-examples",
-        "40",
+        "20",
         "--seed",
         "20261123",
         "--generation-deterministic",
