@@ -33,6 +33,15 @@ def users(org_id: str, user_ids: list[str]) -> dict[str, Item]:
     return {item["id"]: item for item in found if item.get("type") == "user"}
 
 
+def users_by_email(org_id: str, emails: list[str]) -> dict[str, Item]:
+    """{lower-cased email: user item}: the email markers, then the users (a round trip
+    each per 100)."""
+    wanted = sorted({email.lower() for email in emails if email})
+    markers = table.batch_get([keys.email_marker_key(org_id, email) for email in wanted])
+    email_of = {str(m["user_id"]): str(m["pk"]).rsplit("#EMAIL#", 1)[-1] for m in markers}
+    return {email_of[uid]: user for uid, user in users(org_id, list(email_of)).items()}
+
+
 def user_item(org_id: str, body: dict[str, Any]) -> Item:
     """A user's item with its index entries derived from its fields."""
     item = {**body, **keys.user_key(org_id, body["id"]), "type": "user"}

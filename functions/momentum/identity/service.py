@@ -77,6 +77,11 @@ def company_location_ids(principal: Principal, company_id: str) -> set[str]:
     return {location.id for location in places.list_locations(principal, company_id)}
 
 
+def users_by_email(org_id: str, emails: list[str]) -> dict[str, Item]:
+    """{lower-cased email: user item} for the org's users among `emails`."""
+    return repository.users_by_email(org_id, emails)
+
+
 def user_by_email(org_id: str, email: str) -> Item | None:
     """The org's user with this email (case-insensitive), or None."""
     return repository.user_by_email(org_id, email)
