@@ -63,6 +63,7 @@ def local_settings(port: int) -> dict[str, str]:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "API_BASE_URL": base,
         "GOOGLE_AUTHORIZE_URL": f"{fakes}/google/oauth/authorize",
+        "GOOGLE_USERINFO_URL": f"{fakes}/google/oauth/userinfo",
         "GOOGLE_OAUTH_BASE": f"{fakes}/google/oauth",
         "GOOGLE_API_BASE": f"{fakes}/google",
         "MICROSOFT_LOGIN_BASE": f"{fakes}/microsoft/oauth",

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import HttpApi
+from tests.e2e.test_sign_in import cognito
 from tests.harness import Actor
 
 pytestmark = pytest.mark.e2e
@@ -92,6 +93,14 @@ def test_a_report_provisioned_before_its_manager_then_deactivated(stack: HttpApi
 
     max_user = stack.get(admin, f"/v1/users/{manager.json['id']}").ok()
     assert max_user["manager_id"] == top.json["id"]
+    # Provisioned people are Cognito users of the org, as the API's own users are.
+    client, identity = cognito(stack)
+    pool = identity["user_pool_id"]
+    for email in (f"rae@{domain}.test", f"max@{domain}.test", f"ceo@{domain}.test"):
+        pool_user = client.admin_get_user(UserPoolId=pool, Username=email)
+        attributes = {a["Name"]: a["Value"] for a in pool_user["UserAttributes"]}
+        assert attributes["custom:org_id"] == admin.org_id
+        assert pool_user["Enabled"] is True
 
     off = stack.patch(
         None,
@@ -104,6 +113,7 @@ def test_a_report_provisioned_before_its_manager_then_deactivated(stack: HttpApi
     rae = stack.get(admin, f"/v1/users/{report_id}").ok()
     assert rae["status"] == "inactive"
     assert rae["manager_id"] == manager.json["id"]
+    assert client.admin_get_user(UserPoolId=pool, Username=f"rae@{domain}.test")["Enabled"] is False
     audit = stack.get(admin, "/v1/audit-log?entity_kind=user&limit=100").ok()["items"]
     assert {"scim_user_provisioned", "scim_user_updated", "user_updated"} <= {
         entry["action"] for entry in audit if entry["entity_id"] == report_id
