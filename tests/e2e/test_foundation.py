@@ -22,14 +22,14 @@ def test_org_token_reads_me_and_survives_a_restart(tmp_path: Path) -> None:
     stack = LocalStackProcess(tmp_path / "data")
     stack.start()
     try:
-        api = HttpApi(stack.url)
+        api = HttpApi(stack.url, f"http://127.0.0.1:{stack.dynamodb_port}")
         admin = api.new_org("Persisted")
         assert api.get(admin, "/v1/me").ok()["name"] == "Persisted Admin"
     finally:
         stack.stop()
     stack.start()  # same data folder, same ports
     try:
-        me = HttpApi(stack.url).get(admin, "/v1/me").ok()
+        me = HttpApi(stack.url, f"http://127.0.0.1:{stack.dynamodb_port}").get(admin, "/v1/me").ok()
         assert me["id"] == admin.user_id
     finally:
         stack.stop()

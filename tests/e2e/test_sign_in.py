@@ -101,7 +101,7 @@ def test_every_user_still_signs_in_after_a_restart(tmp_path: Path) -> None:
     local = LocalStackProcess(tmp_path / "data")
     local.start()
     try:
-        api = HttpApi(local.url)
+        api = HttpApi(local.url, f"http://127.0.0.1:{local.dynamodb_port}")
         made = api.http.post(
             "/local/orgs",
             json={
@@ -119,7 +119,7 @@ def test_every_user_still_signs_in_after_a_restart(tmp_path: Path) -> None:
         local.stop()
     local.start()
     try:
-        api = HttpApi(local.url)
+        api = HttpApi(local.url, f"http://127.0.0.1:{local.dynamodb_port}")
         for email, password, user_id in (
             ("ada@restarted.test", PASSWORD, admin.user_id),
             (carla.email, PASSWORD + "2", carla.user_id),
@@ -137,7 +137,7 @@ def test_users_the_pool_has_never_seen_are_provisioned_from_the_table(tmp_path: 
     local = LocalStackProcess(tmp_path / "data")
     local.start()
     try:
-        api = HttpApi(local.url)
+        api = HttpApi(local.url, f"http://127.0.0.1:{local.dynamodb_port}")
         admin = api.new_org("Provisioned")
         bob = api.add_user(admin, "Bob Provisioned")
         gone = api.add_user(admin, "Gone Provisioned")
@@ -147,7 +147,7 @@ def test_users_the_pool_has_never_seen_are_provisioned_from_the_table(tmp_path: 
     (tmp_path / "data" / "cognito-recording.jsonl").unlink()  # the pool remembers nobody
     local.start()
     try:
-        api = HttpApi(local.url)
+        api = HttpApi(local.url, f"http://127.0.0.1:{local.dynamodb_port}")
         for user in (admin, bob):
             assert (
                 api.get(api.actor(admin.org_id, user.user_id), "/v1/me").ok()["id"] == user.user_id

@@ -109,13 +109,14 @@ def _address(document: dict[str, Any]) -> str | None:
 
 def email_of(document: dict[str, Any]) -> str:
     """The user's Momentum email. A person provisioned without any address is kept as an
-    internal record (they cannot sign in) under the reserved `.invalid` domain (RFC 2606),
-    so the org chart is complete even before the directory knows their mailbox."""
+    internal record (they cannot sign in) under the reserved `.test` domain (RFC 6761: no
+    mail reaches it; the API's email rule accepts it, `.invalid` it refuses), so the org
+    chart is complete even before the directory knows their mailbox."""
     address = _address(document)
     if address is not None:
         return address
     digest = hashlib.sha256(str(document["userName"]).lower().encode()).hexdigest()[:24]
-    return f"scim-{digest}@no-email.invalid"
+    return f"scim-{digest}@no-email.test"
 
 
 def name_of(document: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from pydantic import ValidationError
 
 from momentum.core.api import check_request
 from momentum.core.principal import bind_event
@@ -235,6 +236,9 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return error.lambda_result()
     except Problem as problem:
         return from_problem(problem).lambda_result()
+    except ValidationError as invalid:  # a value identity's rules refuse (an email, a zone)
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in invalid.errors())
+        return ScimError(400, f"Invalid value for {fields}.", "invalidValue").lambda_result()
     except Exception:  # never a stack trace to an identity provider
         logger.exception("unhandled SCIM error")
         return ScimError(
