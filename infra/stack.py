@@ -67,7 +67,7 @@ class MomentumStack(Stack):
         self.queues = queues = WorkQueues(
             self,
             "Queues",
-            sweep_consumer=catalog.function_named("sweep-continuation"),
+            sweep_consumer=catalog.function_named("sweep-worker"),
             calendar_consumer=catalog.function_named("calendar-sync"),
         )
         self.functions = functions = MomentumFunctions(
@@ -82,7 +82,7 @@ class MomentumStack(Stack):
             queues=queues,
         )
         queues.feed(
-            sweep_continuation=functions.by_name["sweep-continuation"],
+            sweep_continuation=functions.by_name["sweep-worker"],
             calendar_sync=functions.by_name["calendar-sync"],
         )
         self.api = api = MomentumApi(

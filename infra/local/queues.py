@@ -3,7 +3,9 @@
 The queues live in moto; this poller receives batches, hands them to the consumer as an
 SQS event, and deletes what the function did not report in `batchItemFailures`.
 `drain()` does the same synchronously until the queues are empty, so tests and people
-can wait for "everything enqueued has been processed".
+can wait for "everything enqueued has been processed". A consumer with a concurrency in
+the catalog (the sweep workers) gets one message per invocation on that many threads at
+once, as the SQS event source's batch size 1 and maximum concurrency do in AWS.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from infra.local import gateway
 
 # queue URL environment variable -> consumer function (as in infra/constructs/queues.py)
-CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-continuation", "CALENDAR_QUEUE_URL": "calendar-sync"}
+CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-worker", "CALENDAR_QUEUE_URL": "calendar-sync"}
 
 
 class QueuePoller:
@@ -67,8 +70,7 @@ class QueuePoller:
                         continue
                     batch_total += len(messages)
                     function = catalog.function_named(function_name)
-                    result = gateway.invoke(function, _sqs_event(url, messages)) or {}
-                    failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+                    failed = _deliver(function, url, messages)
                     for message in messages:
                         if message["MessageId"] not in failed:
                             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -76,6 +78,20 @@ class QueuePoller:
                 if batch_total == 0:
                     break
         return delivered
+
+
+def _deliver(function: Any, url: str, messages: list[dict[str, Any]]) -> set[str]:
+    """Invoke the consumer; the ids of the messages it reported as failed."""
+
+    def invoke(batch: list[dict[str, Any]]) -> set[str]:
+        result = gateway.invoke(function, _sqs_event(url, batch)) or {}
+        return {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+
+    if not function.concurrency:
+        return invoke(messages)
+    with ThreadPoolExecutor(max_workers=function.concurrency) as workers:
+        answers = list(workers.map(invoke, [[message] for message in messages]))
+    return set().union(*answers)
 
 
 def _handler_exists(function_name: str) -> bool:

@@ -102,7 +102,7 @@ class LocalStack:
             from infra.local.schedules import ScheduleRunner
 
             self.runner = ScheduleRunner(
-                bootstrap.registered_schedules, self.fire_sweep, lambda: datetime.now(UTC)
+                bootstrap.registered_schedules, self.hand_out_sweep, lambda: datetime.now(UTC)
             )
             self.runner.start()
 
@@ -122,9 +122,15 @@ class LocalStack:
             self.httpd.server_close()
         self.services.stop()
 
-    def fire_sweep(self, sweep: str, instant: datetime) -> dict[str, Any]:
+    def hand_out_sweep(self, sweep: str, instant: datetime) -> None:
+        """A scheduled run, as in AWS: its due shards go to the sweep workers' queue."""
+        self.fire_sweep(sweep, instant, inline=False)
+
+    def fire_sweep(self, sweep: str, instant: datetime, *, inline: bool = True) -> dict[str, Any]:
+        """Run a sweep; inline (POST /local/sweeps) it answers with the run's summary."""
         from momentum import catalog
 
+        detail: dict[str, Any] = {"sweep": sweep, **({"inline": True} if inline else {})}
         event = {
             "version": "0",
             "id": secrets.token_hex(8),
@@ -134,7 +140,7 @@ class LocalStack:
             "region": "us-east-1",
             "time": instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "resources": [],
-            "detail": {"sweep": sweep},
+            "detail": detail,
         }
         function = catalog.function_named(catalog.schedule_named(sweep).function)
         return gateway.invoke(function, event)

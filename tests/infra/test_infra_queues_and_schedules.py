@@ -24,7 +24,7 @@ def schedules(resources_of_type: Callable[[str], Resources]) -> list[dict[str, A
 @pytest.mark.parametrize(
     ("queue_attribute", "dlq_attribute", "consumer", "fifo"),
     [
-        ("sweep_continuation", "sweep_continuation_dlq", "sweep-continuation", False),
+        ("sweep_continuation", "sweep_continuation_dlq", "sweep-worker", False),
         ("calendar_sync", "calendar_sync_dlq", "calendar-sync", True),
     ],
 )
