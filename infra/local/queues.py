@@ -10,6 +10,7 @@ once, as the SQS event source's batch size 1 and maximum concurrency do in AWS.
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 import uuid
@@ -82,16 +83,22 @@ class QueuePoller:
 
 def _deliver(function: Any, url: str, messages: list[dict[str, Any]]) -> set[str]:
     """Invoke the consumer; the ids of the messages it reported as failed."""
-
-    def invoke(batch: list[dict[str, Any]]) -> set[str]:
-        result = gateway.invoke(function, _sqs_event(url, batch)) or {}
-        return {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-
     if not function.concurrency:
-        return invoke(messages)
+        return _failed(gateway.invoke(function, _sqs_event(url, messages)))
+    # Concurrent instances, like Lambda's: not gateway.invoke, which runs one at a time.
+    handler = getattr(importlib.import_module(function.module), function.attribute)
+
+    def invoke(message: dict[str, Any]) -> set[str]:
+        context = gateway.LambdaContext(function.name, function.timeout_s, function.memory_mb)
+        return _failed(handler(_sqs_event(url, [message]), context))
+
     with ThreadPoolExecutor(max_workers=function.concurrency) as workers:
-        answers = list(workers.map(invoke, [[message] for message in messages]))
+        answers = list(workers.map(invoke, messages))
     return set().union(*answers)
+
+
+def _failed(result: dict[str, Any] | None) -> set[str]:
+    return {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
 
 
 def _handler_exists(function_name: str) -> bool:

@@ -98,10 +98,10 @@ def due_upper_bound(now: datetime) -> str:
     return key_instant(now) + "#\uffff"
 
 
-def shards_due(sweep: str, now: datetime) -> list[int]:
-    """The shards holding at least one entry due at `now`: what a run fans out to."""
+def shards_due(sweep: str, now: datetime, among: tuple[int, ...] = ALL_SHARDS) -> list[int]:
+    """The shards (of `among`) holding an entry due at `now`: what a run fans out to."""
     upper = due_upper_bound(now)
-    return [k for k in ALL_SHARDS if table.has_due(due_partition(sweep, k), upper)]
+    return [k for k in among if table.has_due(due_partition(sweep, k), upper)]
 
 
 def due_pages(sweep: str, shard: int, now: datetime) -> Iterator[list[Item]]:

@@ -42,7 +42,7 @@ def run(
     # Deliveries that failed in this run went to the ledger's retries; the summary counts them.
     summary.failed += tally.failed - failed_before
     if summary.more and settings().sweep_queue_url:
-        hand_out(sweep, now, summary.unfinished_shards)
+        hand_out(sweep, now, shards_due(sweep, now, summary.unfinished_shards))
     result = {"sweep": sweep, "time": api_instant(now), **summary.as_dict()}
     logger.info("sweep finished", extra={**result, "shards": len(shards)})
     return result
