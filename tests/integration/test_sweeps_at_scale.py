@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
 from infra.local.queues import QueuePoller
+
 from momentum.core import aws
 from momentum.core.clock import parse_instant
 from momentum.core.config import settings

@@ -71,7 +71,7 @@ def account_send_rate() -> float | None:
     """SES's MaxSendRate for this account, or None if it cannot be read."""
     try:
         answer = aws.client("sesv2").get_account()
-    except Exception:  # noqa: BLE001  (no quota known must never stop a send; throttles are retried)
+    except Exception:
         logger.warning("SES send quota unknown; sending unpaced, throttles are retried")
         return None
     return float(answer["SendQuota"]["MaxSendRate"])
