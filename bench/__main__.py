@@ -26,6 +26,7 @@ MODULES = [
     "coaching",
     "accounts",
     "calendar",
+    "sweeps",
 ]
 
 
