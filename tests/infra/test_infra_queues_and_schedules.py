@@ -167,3 +167,18 @@ def test_alarm_topic_is_encrypted(
 ) -> None:
     (topic,) = (t["Properties"] for t in resources_of_type("AWS::SNS::Topic").values())
     assert "KmsMasterKeyId" in topic
+
+
+def test_sweep_workers_are_bounded_by_the_catalog(
+    resources_of_type: Callable[[str], Resources],
+    stack: MomentumStack,
+    logical_id: Callable[..., str],
+) -> None:
+    queue_id = logical_id(stack.queues.sweep_continuation)
+    (mapping,) = (
+        m["Properties"]
+        for m in resources_of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    )
+    assert mapping["BatchSize"] == 1
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": catalog.SWEEP_WORKERS}
