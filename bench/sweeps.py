@@ -28,6 +28,7 @@ from momentum.core import aws, clock
 from momentum.core import org as org_cache
 from momentum.core import principal as principal_module
 from momentum.core.config import settings
+from momentum.core.ids import new_id
 from momentum.core.sweeps import shards_due
 from momentum.handlers import sweeps
 from momentum.identity import repository as identity_repository
@@ -55,7 +56,7 @@ def _people(api: InProcessApi) -> list[Actor]:
         template = table.get(user_key(admin.org_id, admin.user_id)) or {}
         people.append(admin)
         for n in range(size - 1):
-            user_id = f"01JBENCHUSER{len(people):014d}"
+            user_id = new_id()
             body = {
                 **{k: v for k, v in template.items() if k not in ("pk", "sk")},
                 "id": user_id,
