@@ -16,7 +16,7 @@ from tests.harness import InProcessApi, fake_sign_in
 from tests.integration.test_calendar_harness import connect, fake_providers, instant
 
 from bench.counting import DynamoCounter
-from bench.imports import FLOOR, median_seconds, runtime_python
+from bench.imports import cold_import, runtime_python
 from momentum.core import aws, principal
 from momentum.core.config import settings
 from momentum.handlers import webhooks
@@ -27,11 +27,10 @@ Report = Callable[[str, float, str], None]
 
 def bench(report: Report) -> None:
     python = runtime_python()
-    floor = median_seconds(python, FLOOR, runs=5)
-    receiver = median_seconds(python, "import momentum.handlers.webhooks", runs=5)
+    ratio, receiver = cold_import(python, "webhooks")
     report(
         "calendar: webhook receiver cold import",
-        receiver / floor,
+        ratio,
         f"x boto3 floor ({receiver * 1000:.0f} ms; target <= 1.2)",
     )
     with mock_aws(), tempfile.TemporaryDirectory() as folder:

@@ -23,7 +23,7 @@ from tests.harness import InProcessApi
 from tests.slack_web_api import slack_web_api
 
 from bench.counting import DynamoCounter
-from bench.imports import FLOOR, median_seconds, runtime_python
+from bench.imports import cold_import, runtime_python
 from momentum.core import aws, principal
 from momentum.core.config import settings
 from momentum.handlers import slack_interactions
@@ -57,11 +57,10 @@ def _median_ms(run: Callable[[], None]) -> float:
 
 def bench(report: Report) -> None:
     python = runtime_python()
-    floor = median_seconds(python, FLOOR, runs=5)
-    receiver = median_seconds(python, "import momentum.handlers.slack_interactions", runs=5)
+    ratio, receiver = cold_import(python, "slack-interactions")
     report(
         "slack: interactions receiver cold import",
-        receiver / floor,
+        ratio,
         f"x boto3 floor ({receiver * 1000:.0f} ms; target <= 1.0)",
     )
     with mock_aws(), tempfile.TemporaryDirectory() as folder, slack_web_api(Path(folder)) as fake:

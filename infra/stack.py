@@ -74,7 +74,7 @@ class MomentumStack(Stack):
         self.queues = queues = WorkQueues(
             self,
             "Queues",
-            sweep_consumer=catalog.function_named("sweep-continuation"),
+            sweep_consumer=catalog.function_named("sweep-worker"),
             calendar_consumer=catalog.function_named("calendar-sync"),
         )
         self.events = outbound = OutboundEvents(self, "Events")
@@ -96,7 +96,7 @@ class MomentumStack(Stack):
             events=outbound,
         )
         queues.feed(
-            sweep_continuation=functions.by_name["sweep-continuation"],
+            sweep_continuation=functions.by_name["sweep-worker"],
             calendar_sync=functions.by_name["calendar-sync"],
         )
         self.api = api = MomentumApi(

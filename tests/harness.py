@@ -181,8 +181,9 @@ class InProcessApi(Api):
     def run_sweep(self, sweep: str, time: str) -> dict[str, Any]:
         from momentum.handlers import sweeps
 
-        instant = api_instant(parse_instant(time))
-        result: dict[str, Any] = sweeps.handler(events.scheduled(sweep, instant), LambdaContext())
+        event = events.scheduled(sweep, api_instant(parse_instant(time)))
+        event["detail"]["inline"] = True  # every shard in this call, as POST /local/sweeps runs
+        result: dict[str, Any] = sweeps.handler(event, LambdaContext())
         return result
 
     def dynamodb(self) -> Any:

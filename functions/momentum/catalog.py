@@ -30,6 +30,9 @@ class Function:
     needs: tuple[Capability, ...] = ("table",)
     memory_mb: int = 512
     timeout_s: int = 10
+    # For a queue consumer: at most this many instances work at once (SQS event source
+    # maximum concurrency in CDK, worker threads in the local poller).
+    concurrency: int | None = None
 
     @property
     def module(self) -> str:
@@ -185,6 +188,10 @@ def allowed_origins(app_url: str) -> tuple[str, ...]:
 # answered with problem+json rather than API Gateway's bare {"message": "Not Found"}.
 DEFAULT_ROUTE_FUNCTION = "identity-api"
 
+# Shard workers at once, across every sweep. Sized for 1M users (docs/decisions.md, "Sweeps
+# at scale"); it also divides the account's SES send rate between them (notify.email).
+SWEEP_WORKERS = 16
+
 WORKER_FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="sweeps",
@@ -195,12 +202,13 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         timeout_s=300,
     ),
     Function(
-        name="sweep-continuation",
-        handler="momentum.handlers.sweeps:continue_handler",
-        description="Continues a sweep whose due work outgrew one invocation (SQS)",
+        name="sweep-worker",
+        handler="momentum.handlers.sweeps:work_handler",
+        description="Works one due-index shard of a sweep run, in parallel with the others",
         needs=("table", "email", "sweep_queue", "kms", "secrets", "calendar_queue", "event_bus"),
         memory_mb=1024,
         timeout_s=300,
+        concurrency=SWEEP_WORKERS,
     ),
     Function(
         name="calendar-sync",

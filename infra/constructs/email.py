@@ -34,7 +34,7 @@ class Email(Construct):
         return self.configuration_set.configuration_set_name
 
     def grant_send(self, grantee: iam.IGrantable) -> None:
-        """ses:SendEmail from this identity through this configuration set, nothing else."""
+        """ses:SendEmail from this identity through this configuration set, and the quota."""
         configuration_set_arn = Stack.of(self).format_arn(
             service="ses",
             resource="configuration-set",
@@ -45,3 +45,6 @@ class Email(Construct):
             actions=["ses:SendEmail"],
             resource_arns=[self.identity.email_identity_arn, configuration_set_arn],
         )
+        # The account's send quota, read once per container to pace sends (notify.email);
+        # GetAccount is account-wide and has no resource-level permission.
+        iam.Grant.add_to_principal(grantee=grantee, actions=["ses:GetAccount"], resource_arns=["*"])

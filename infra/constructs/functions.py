@@ -172,8 +172,8 @@ class MomentumFunctions(Construct):
         acknowledge(
             role,
             "AwsSolutions-IAM5[Resource::*]",
-            "X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords "
-            "support no resource-level permissions.",
+            "X-Ray active tracing (xray:PutTraceSegments, PutTelemetryRecords) and the SES "
+            "send quota (ses:GetAccount) support no resource-level permissions.",
         )
         acknowledge(
             deployed,

@@ -1,4 +1,5 @@
-"""SQS work queues: sweep continuations and per-connection calendar syncs, each with a DLQ."""
+"""SQS work queues: sweep shards (a run's fan-out and its continuations) and per-connection
+calendar syncs, each with a DLQ."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class WorkQueues(Construct):
         calendar_consumer: Function,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._sweep_workers = sweep_consumer.concurrency
         self.sweep_continuation_dlq = self._queue("SweepContinuationDlq", fifo=False)
         self.sweep_continuation = self._queue(
             "SweepContinuation",
@@ -83,10 +85,14 @@ class WorkQueues(Construct):
         self, *, sweep_continuation: lambda_.IFunction, calendar_sync: lambda_.IFunction
     ) -> None:
         """Attach each queue to its consumer; failed records are retried one by one."""
-        # One continuation per invocation: each can use the whole 5-minute budget.
+        # One shard per invocation, each with the whole 5-minute budget; at most the
+        # catalog's worker count at once, so DynamoDB and SES see a bounded load.
         sweep_continuation.add_event_source(
             event_sources.SqsEventSource(
-                self.sweep_continuation, batch_size=1, report_batch_item_failures=True
+                self.sweep_continuation,
+                batch_size=1,
+                report_batch_item_failures=True,
+                max_concurrency=self._sweep_workers,
             )
         )
         calendar_sync.add_event_source(

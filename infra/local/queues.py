@@ -3,7 +3,9 @@
 The queues live in moto; this poller receives batches, hands them to the consumer as an
 SQS event, and deletes what the function did not report in `batchItemFailures`.
 `drain()` does the same synchronously until the queues are empty, so tests and people
-can wait for "everything enqueued has been processed".
+can wait for "everything enqueued has been processed". A consumer with a concurrency in
+the catalog (the sweep workers) gets one message per invocation on that many threads at
+once, as the SQS event source's batch size 1 and maximum concurrency do in AWS.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from infra.local import gateway
 
+# Calls a catalog function with an event as Lambda would (the local stack: its container).
+Invoke = Callable[[Any, dict[str, Any]], Any]
+
 # queue URL environment variable -> consumer function (as in infra/constructs/queues.py)
-CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-continuation", "CALENDAR_QUEUE_URL": "calendar-sync"}
+CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-worker", "CALENDAR_QUEUE_URL": "calendar-sync"}
 
 
 class QueuePoller:
-    def __init__(self, poll_seconds: float = 0.5) -> None:
+    def __init__(self, poll_seconds: float = 0.5, invoke: Invoke = gateway.invoke) -> None:
+        self._invoke = invoke
         self._stop = threading.Event()
         self._poll = poll_seconds
         self._busy = threading.Lock()
@@ -67,8 +75,7 @@ class QueuePoller:
                         continue
                     batch_total += len(messages)
                     function = catalog.function_named(function_name)
-                    result = gateway.invoke(function, _sqs_event(url, messages)) or {}
-                    failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+                    failed = _deliver(self._invoke, function, url, messages)
                     for message in messages:
                         if message["MessageId"] not in failed:
                             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -76,6 +83,22 @@ class QueuePoller:
                 if batch_total == 0:
                     break
         return delivered
+
+
+def _deliver(invoke: Invoke, function: Any, url: str, messages: list[dict[str, Any]]) -> set[str]:
+    """Invoke the consumer; the ids of the messages it reported as failed."""
+    if not function.concurrency:
+        return _failed(invoke(function, _sqs_event(url, messages)))
+    # One message per invocation, that many at once (SQS batch size 1, maximum concurrency).
+    with ThreadPoolExecutor(max_workers=function.concurrency) as workers:
+        answers = list(
+            workers.map(lambda m: _failed(invoke(function, _sqs_event(url, [m]))), messages)
+        )
+    return set().union(*answers)
+
+
+def _failed(result: dict[str, Any] | None) -> set[str]:
+    return {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
 
 
 def _handler_exists(function_name: str) -> bool:

@@ -159,7 +159,7 @@ class LocalStack:
             from infra.local.schedules import ScheduleRunner
 
             self.runner = ScheduleRunner(
-                bootstrap.registered_schedules, self.fire_sweep, lambda: datetime.now(UTC)
+                bootstrap.registered_schedules, self.hand_out_sweep, lambda: datetime.now(UTC)
             )
             self.runner.start()
 
@@ -185,11 +185,18 @@ class LocalStack:
             self.containers.stop()
         self.services.stop()
 
-    def fire_sweep(self, sweep: str, instant: datetime) -> dict[str, Any]:
+    def hand_out_sweep(self, sweep: str, instant: datetime) -> None:
+        """A scheduled run, as in AWS: its due shards go to the sweep workers' queue."""
+        self.fire_sweep(sweep, instant, inline=False)
+
+    def fire_sweep(self, sweep: str, instant: datetime, *, inline: bool = True) -> dict[str, Any]:
+        """Run a sweep; inline (POST /local/sweeps) it answers with the run's summary."""
         from infra.local import bootstrap
         from momentum import catalog
 
         event = bootstrap.delivered_event(sweep, instant)
+        if inline:  # the local route's own run, answered with its summary
+            event["detail"]["inline"] = True
         function = catalog.function_named(catalog.schedule_named(sweep).function)
         result: dict[str, Any] = gateway.invoke(function, event)
         return result

@@ -26,7 +26,7 @@ def schedules(resources_of_type: Callable[[str], Resources]) -> list[dict[str, A
 @pytest.mark.parametrize(
     ("queue_attribute", "dlq_attribute", "consumer", "fifo"),
     [
-        ("sweep_continuation", "sweep_continuation_dlq", "sweep-continuation", False),
+        ("sweep_continuation", "sweep_continuation_dlq", "sweep-worker", False),
         ("calendar_sync", "calendar_sync_dlq", "calendar-sync", True),
     ],
 )
@@ -222,3 +222,18 @@ def test_failures_alarm_and_the_dashboard_shows_the_functions_metrics(
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     for metric in ("Requests", "NotificationsSent", "SweepDue", "SweepDuration", "CalendarSyncs"):
         assert metric in body
+
+
+def test_sweep_workers_are_bounded_by_the_catalog(
+    resources_of_type: Callable[[str], Resources],
+    stack: MomentumStack,
+    logical_id: Callable[..., str],
+) -> None:
+    queue_id = logical_id(stack.queues.sweep_continuation)
+    (mapping,) = (
+        m["Properties"]
+        for m in resources_of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    )
+    assert mapping["BatchSize"] == 1
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": catalog.SWEEP_WORKERS}

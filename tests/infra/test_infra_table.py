@@ -33,7 +33,7 @@ def test_keys_and_attributes_mirror_the_schema(table: dict[str, Any]) -> None:
     assert table["BillingMode"] == "PAY_PER_REQUEST"
 
 
-def test_every_schema_index_exists_with_all_attributes_projected(table: dict[str, Any]) -> None:
+def test_every_schema_index_exists_with_its_declared_projection(table: dict[str, Any]) -> None:
     indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
     assert set(indexes) == {index.name for index in schema.GLOBAL_SECONDARY_INDEXES}
     for index in schema.GLOBAL_SECONDARY_INDEXES:
@@ -41,7 +41,8 @@ def test_every_schema_index_exists_with_all_attributes_projected(table: dict[str
             {"AttributeName": index.partition_key, "KeyType": "HASH"},
             {"AttributeName": index.sort_key, "KeyType": "RANGE"},
         ]
-        assert indexes[index.name]["Projection"] == {"ProjectionType": "ALL"}
+        assert indexes[index.name]["Projection"] == {"ProjectionType": index.projection}
+    assert indexes[schema.GSI_DUE.name]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
 
 
 def test_ttl_is_on_the_schema_attribute(table: dict[str, Any]) -> None:

@@ -40,8 +40,9 @@ def test_a_body_of_brackets_at_the_size_limit_is_checked_quickly() -> None:
     started = time.perf_counter()
     edge.check_json(wide)
     edge.check_json("[" + ",".join([deep] * 4000) + "]")
-    # About 0.1 s on an idle laptop; a regex that backtracked would take minutes.
-    assert time.perf_counter() - started < 3
+    # About 0.1 s on an idle laptop; a regex that backtracked would take minutes. The bound
+    # is that difference, not a timing: a busy CI machine may be 50 times slower.
+    assert time.perf_counter() - started < 30
 
 
 @pytest.mark.parametrize(

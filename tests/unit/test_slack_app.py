@@ -72,3 +72,19 @@ def test_the_receiver_refuses_what_is_not_a_slack_interaction() -> None:
     assert answer["headers"]["Content-Type"] == "application/problem+json"
     no_team = _post("/webhooks/slack/interactions", "payload=%7B%22type%22%3A1%7D")
     assert no_team["statusCode"] == 401
+
+
+def test_the_receiver_verifies_with_slack_sdks_verifier_without_importing_its_web_client() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, inspect, momentum.slack.receiver as r; "
+        "print(inspect.getsourcefile(r.SignatureVerifier)); "
+        "print('slack_sdk.web' in sys.modules)"
+    )
+    out = subprocess.run(  # a fresh interpreter: what a cold start imports
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0].endswith("slack_sdk/signature/__init__.py")
+    assert out[1] == "False"

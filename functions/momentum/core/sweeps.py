@@ -4,9 +4,14 @@ A sweep is `fn(now, budget) -> Summary`. `now` comes from the scheduled event, n
 wall clock. Work is found through the due index (store.schema.GSI_DUE): each due entry
 is an item whose `due_sk` instant has passed. Processing an entry must clear or re-arm
 its due attributes in the same write as the work itself; that is what makes a replay for
-the same instant find nothing and change nothing. When the budget (the invocation's
-remaining time) runs out, the summary says `more` and the handler continues the sweep
-through SQS.
+the same instant find nothing and change nothing.
+
+The index holds keys only: each page of due entries is read back from the table with a
+consistent BatchGetItem, and an entry whose item no longer carries that due key (already
+processed, moved by a request, or gone) is passed over, so a lagging index never replays
+work. The budget names the shards of the due index this invocation covers (all of them,
+or the one a worker was handed: handlers.sweeps fans a run out per shard) and how long it
+may work; when the time runs out the summary says `more` and lists the shards left.
 
 One entry never stops the others: if processing it raises, the error is logged with the
 entry's ids (never its content), counted as `failed`, and the entry is re-armed later
@@ -15,7 +20,7 @@ entry's ids (never its content), counted as `failed`, and the entry is re-armed 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +34,8 @@ from momentum.store import table
 from momentum.store.codec import Item, serialize, serialize_value
 from momentum.store.keys import due_partition
 from momentum.store.schema import DUE_SHARDS
+
+ALL_SHARDS = tuple(range(DUE_SHARDS))
 
 PAGE_SIZE = 100
 FAILURE_BACKOFF = (
@@ -48,6 +55,7 @@ class Summary:
     failed: int = 0
     more: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    unfinished_shards: tuple[int, ...] = ()  # when `more`: what a continuation must cover
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,16 +70,20 @@ class Summary:
 
 @dataclass
 class Budget:
-    """How long this invocation may keep working (seconds, monotonic clock)."""
+    """This invocation's share of a sweep: which due-index shards, and until when
+    (seconds, monotonic clock)."""
 
     deadline: float | None = None
+    shards: tuple[int, ...] = ALL_SHARDS
 
     @classmethod
-    def from_lambda_context(cls, context: Any, reserve_seconds: float = 30.0) -> Budget:
+    def from_lambda_context(
+        cls, context: Any, reserve_seconds: float = 30.0, shards: tuple[int, ...] = ALL_SHARDS
+    ) -> Budget:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
         if remaining is None:
-            return cls()
-        return cls(monotonic() + remaining() / 1000 - reserve_seconds)
+            return cls(shards=shards)
+        return cls(monotonic() + remaining() / 1000 - reserve_seconds, shards)
 
     def exhausted(self) -> bool:
         return self.deadline is not None and monotonic() >= self.deadline
@@ -81,13 +93,50 @@ class Budget:
 Processor = Callable[[Item, datetime], bool]
 
 
+def due_upper_bound(now: datetime) -> str:
+    """The largest due sort key that is due at `now` (any suffix after the instant)."""
+    return key_instant(now) + "#\uffff"
+
+
+def shards_due(sweep: str, now: datetime, among: tuple[int, ...] = ALL_SHARDS) -> list[int]:
+    """The shards (of `among`) holding an entry due at `now`: what a run fans out to."""
+    upper = due_upper_bound(now)
+    return [k for k in among if table.has_due(due_partition(sweep, k), upper)]
+
+
+def due_pages(sweep: str, shard: int, now: datetime) -> Iterator[list[Item]]:
+    """Pages of the items due in one shard, oldest first, each read as it is now.
+
+    An item is yielded only while it still carries the due key the index listed it under.
+    """
+    pages = table.due_items(due_partition(sweep, shard), due_upper_bound(now), page_size=PAGE_SIZE)
+    for page in pages:
+        listed = [(str(e["due_pk"]), str(e["due_sk"])) for e in page.items]
+        wanted = [{"pk": e["pk"], "sk": e["sk"]} for e in page.items]
+        current = {
+            (str(i.get("due_pk")), str(i.get("due_sk"))): i
+            for i in table.batch_get(wanted, consistent=True)
+        }
+        yield [current[entry] for entry in listed if entry in current]
+
+
+def out_of_time(summary: Summary, budget: Budget, unfinished: tuple[int, ...]) -> bool:
+    """If the budget is spent, mark the summary with the shards a continuation must cover."""
+    if not budget.exhausted():
+        return False
+    summary.more = True
+    summary.unfinished_shards = unfinished
+    return True
+
+
 def sweep_due(sweep: str, now: datetime, process: Processor, budget: Budget) -> Summary:
-    """Run `process` on every entry due for `sweep` at or before `now`, oldest first."""
+    """Run `process` on every entry due for `sweep` at or before `now` in the budget's
+    shards, oldest first within a shard."""
     summary = Summary()
-    upper = key_instant(now) + "#\uffff"
-    for shard in range(DUE_SHARDS):
-        for page in table.due_items(due_partition(sweep, shard), upper, page_size=PAGE_SIZE):
-            for item in page.items:
+    shards = budget.shards
+    for position, shard in enumerate(shards):
+        for page in due_pages(sweep, shard, now):
+            for item in page:
                 summary.due += 1
                 try:
                     done = process(item, now)
@@ -99,8 +148,7 @@ def sweep_due(sweep: str, now: datetime, process: Processor, budget: Budget) -> 
                     summary.done += 1
                 else:
                     summary.skipped += 1
-            if budget.exhausted():
-                summary.more = True
+            if out_of_time(summary, budget, shards[position:]):
                 return summary
     return summary
 

@@ -11,3 +11,10 @@ class DeliveryFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason[:REASON_LIMIT]
+
+
+class SendThrottled(Exception):
+    """SES said "slow down" (its send rate): the message is fine and is sent again soon.
+
+    Not a DeliveryFailed, so it is never recorded as a failed attempt or shown to admins.
+    """

@@ -32,6 +32,7 @@ LEASE = timedelta(minutes=5)
 KEEP = timedelta(days=400)
 RETRY_SWEEP = "delivery-retries"
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+THROTTLED_RETRY = timedelta(minutes=1)  # the next delivery-retries run takes it
 ATTEMPTS = len(RETRY_AFTER) + 1
 
 
@@ -171,6 +172,41 @@ def record_failure(
         ExpressionAttributeValues=_values(values),
     )
     return parked
+
+
+def defer_throttled(
+    key: dict[str, str], *, attempts: int, now: datetime, first: dict[str, Any] | None = None
+) -> None:
+    """Hand a throttled send to the retries, soon: its attempt count stays as it was and it
+    is not listed among the org's delivery problems (nothing is wrong with it)."""
+    retry_at = now + THROTTLED_RETRY
+    due = due_attributes(RETRY_SWEEP, retry_at, key["pk"])
+    values: dict[str, Any] = {
+        ":state": "retrying",
+        ":attempts": attempts,
+        ":due_pk": due["due_pk"],
+        ":due_sk": due["due_sk"],
+        ":retry_at": api_instant(retry_at),
+        ":sending": "sending",
+        ":claimed": key_instant(now),
+    }
+    sets = [
+        "#state = :state",
+        "attempts = :attempts",
+        "due_pk = :due_pk",
+        "due_sk = :due_sk",
+        "next_attempt_at = :retry_at",
+    ]
+    for name, value in (first or {}).items():
+        sets.append(f"{name} = :{name}")
+        values[f":{name}"] = value
+    _conditional(
+        Key=serialize(key),
+        UpdateExpression="SET " + ", ".join(sets),
+        ConditionExpression="#state = :sending AND claimed_at = :claimed",
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues=_values(values),
+    )
 
 
 def pack(parts: dict[str, str]) -> bytes:

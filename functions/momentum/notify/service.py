@@ -4,6 +4,7 @@ Callers describe *what* to send (`Notification`); this module renders the templa
 claims the ledger, sends, and records the send. Opt-outs are the caller's to check,
 because only the caller knows which switch governs its kind.
 
+A send SES throttles is deferred a minute for the same sweep, attempt uncounted.
 A send that fails (SES or Slack says no, or cannot be reached) never reaches the caller:
 it is recorded on the ledger item, which the `delivery-retries` sweep resends with
 backoff and finally parks with its reason for the org's admins. So one org's revoked
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from momentum.core import observability
 from momentum.notify import ledger
 from momentum.notify.email import send_email
-from momentum.notify.failures import DeliveryFailed
+from momentum.notify.failures import DeliveryFailed, SendThrottled
 from momentum.notify.slack import post_slack
 from momentum.notify.slack_install import installation
 from momentum.notify.templates import render_email, render_slack
@@ -160,6 +161,11 @@ def attempt(
             message_id = send_direct(org_id, destination, parts, fallback=email_fallback)
         else:
             message_id = post_slack(destination, parts["text"])
+    except SendThrottled:
+        # The account's send rate, not this message: resent soon, with no attempt spent.
+        ledger.defer_throttled(key, attempts=attempt_number - 1, now=now, first=first)
+        logger.info("notification throttled; retrying soon", extra={"pk": key["pk"]})
+        return False
     except DeliveryFailed as failure:
         tally.failed += 1
         observability.failed("NotificationsFailed", {"kind": kind, "channel": channel})

@@ -23,15 +23,13 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws, clock
 from momentum.core import org as org_cache
-from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
+from momentum.core.sweeps import Budget, Summary, due_pages, entries_failed, out_of_time
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.notify.slack_install import installation
 from momentum.okrs import cadence, cycles, keys, views
 from momentum.store import table
 from momentum.store.codec import Item, serialize, serialize_value
-from momentum.store.keys import due_partition
-from momentum.store.schema import DUE_SHARDS
 
 KIND = "checkin_reminder"
 INACTIVE = ("inactive", "internal_record")
@@ -40,25 +38,23 @@ PERIOD_WORDS = {"weekly": "week", "biweekly": "two weeks", "monthly": "month"}
 
 def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
     summary = Summary(details={"reminders": 0})
-    upper = clock.key_instant(now) + "#\uffff"
-    for shard in range(DUE_SHARDS):
+    shards = budget.shards
+    for position, shard in enumerate(shards):
         group: list[Item] = []
-        pages = table.due_items(
-            due_partition(keys.REMINDER_SWEEP, shard), upper, page_size=PAGE_SIZE
-        )
-        for page in pages:
-            for item in page.items:
+        for page in due_pages(keys.REMINDER_SWEEP, shard, now):
+            for item in page:
                 if group and keys.reminder_group(item["due_sk"]) != keys.reminder_group(
                     group[0]["due_sk"]
                 ):
                     _remind_isolated(group, now, summary)
                     group = []
-                    if budget.exhausted():
-                        summary.more = True
+                    if out_of_time(summary, budget, shards[position:]):
                         return summary
                 group.append(item)
         if group:
             _remind_isolated(group, now, summary)
+        if position + 1 < len(shards) and out_of_time(summary, budget, shards[position + 1 :]):
+            return summary
     return summary
 
 

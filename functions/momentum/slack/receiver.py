@@ -19,9 +19,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_sdk.signature import SignatureVerifier
-
 from momentum.notify.slack_install import Installation, installations_for_team
+from momentum.slack.signature import SignatureVerifier
 
 PATH = "/webhooks/slack/interactions"
 MAX_BODY_BYTES = 256 * 1024

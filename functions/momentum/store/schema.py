@@ -7,6 +7,8 @@ tenants. Four GSIs:
 - `due`       (due_pk, due_sk): work a sweep must do; `due_sk` is the UTC instant it falls
   due, so a sweep reads `due_sk <= now` and touches only due items. Processing an item
   removes or re-arms its due attributes, which is what makes replays cheap and idempotent.
+  Keys only: a sweep reads each due item itself, consistently (core.sweeps), so an index
+  entry is one small write and a stale one is recognised rather than acted on.
 - `audit`     (audit_pk, audit_sk): the org's activity by time (`ORG#{org}#AUDIT#{YYYY-MM}`).
 `expires_at` (epoch seconds) is the TTL attribute (idempotency records, cached state).
 """
@@ -21,6 +23,7 @@ class Index:
     name: str
     partition_key: str
     sort_key: str
+    projection: str = "ALL"  # DynamoDB ProjectionType: ALL | KEYS_ONLY
 
 
 PARTITION_KEY = "pk"
@@ -29,13 +32,15 @@ TTL_ATTRIBUTE = "expires_at"
 
 GSI_BY_OWNER = Index("by_owner", "gsi1pk", "gsi1sk")
 GSI_BY_LOOKUP = Index("by_lookup", "gsi2pk", "gsi2sk")
-GSI_DUE = Index("due", "due_pk", "due_sk")
+GSI_DUE = Index("due", "due_pk", "due_sk", projection="KEYS_ONLY")
 # The audit log: every activity entry of an org by time, one partition per org and month.
 GSI_AUDIT = Index("audit", "audit_pk", "audit_sk")
 GLOBAL_SECONDARY_INDEXES: tuple[Index, ...] = (GSI_BY_OWNER, GSI_BY_LOOKUP, GSI_DUE, GSI_AUDIT)
 
-# Due entries are spread over a few partitions so a busy sweep is not one hot key.
-DUE_SHARDS = 4
+# Due entries are spread over this many partitions per sweep (a hash of the item's
+# partition key, so of its org): one worker drains one shard, and a shard holds about
+# 1/64 of a peak (docs/decisions.md, "Sweeps at scale", has the arithmetic).
+DUE_SHARDS = 64
 
 
 def key_attributes() -> list[str]:
@@ -65,7 +70,7 @@ def create_table_request(table_name: str) -> dict[str, object]:
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": index.projection},
             }
             for index in GLOBAL_SECONDARY_INDEXES
         ],

@@ -27,12 +27,15 @@ def get(key: dict[str, str], *, consistent: bool = False) -> Item | None:
     return deserialize(raw) if raw else None
 
 
-def batch_get(keys: list[dict[str, str]]) -> list[Item]:
+def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[Item]:
     """Items by key: one round trip per 100 keys (unprocessed keys are retried)."""
     found: list[Item] = []
     for start in range(0, len(keys), 100):
         chunk = keys[start : start + 100]
-        request: dict[str, Any] = {table_name(): {"Keys": [serialize(k) for k in chunk]}}
+        wanted: dict[str, Any] = {"Keys": [serialize(k) for k in chunk]}
+        if consistent:
+            wanted["ConsistentRead"] = True
+        request: dict[str, Any] = {table_name(): wanted}
         while request:
             answer = aws.dynamodb().batch_get_item(RequestItems=request)
             found += [deserialize(raw) for raw in answer["Responses"].get(table_name(), [])]
@@ -123,6 +126,11 @@ def due_items(partition: str, at_most: str, *, page_size: int) -> Iterator[Page]
         if not page.last_key:
             return
         start = page.last_key
+
+
+def has_due(partition: str, at_most: str) -> bool:
+    """Whether anything in this due partition is due: one Query of at most one key."""
+    return bool(query(partition, index=GSI_DUE, sk_at_most=at_most, limit=1).items)
 
 
 def put(item: Item) -> None:
