@@ -16,7 +16,11 @@ from typing import Any
 from infra.local import gateway
 
 # queue URL environment variable -> consumer function (as in infra/constructs/queues.py)
-CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-continuation", "CALENDAR_QUEUE_URL": "calendar-sync"}
+CONSUMERS = {
+    "SWEEP_QUEUE_URL": "sweep-continuation",
+    "CALENDAR_QUEUE_URL": "calendar-sync",
+    "BACKGROUND_QUEUE_URL": "background",
+}
 
 
 class QueuePoller:

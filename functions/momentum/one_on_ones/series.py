@@ -12,6 +12,7 @@ from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
 from momentum.one_on_ones import (
     carry,
+    deleting,
     keys,
     linked_series,
     materialise,
@@ -186,6 +187,9 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
 
 
 def delete_series(principal: Principal, series_id: str) -> None:
+    """Only the owner, only before any meeting took place. The series, its list rows, the
+    pair marker and the calendar link go in this request (one transaction); its meetings
+    go in a background job (one_on_ones/deleting.py)."""
     series = series_for(principal, series_id)
     if series["owner_id"] != principal.user_id:
         raise Forbidden("Only the owner of this series (who created it) can delete it.")
@@ -196,11 +200,14 @@ def delete_series(principal: Principal, series_id: str) -> None:
             "This series has meetings that already took place, so it cannot be "
             "deleted; archive it once all its meetings are past."
         )
-    for meeting in found:
-        meetings.remove_meeting(org_id, meeting, principal.user_id, now, rehome=False)
     ops = [
-        transactions.delete({"pk": item["pk"], "sk": item["sk"]})
-        for item in repository.series_collection(org_id, series_id)
+        transactions.delete(
+            keys.series_key(org_id, series_id), condition="attribute_exists(pk)"
+        ),
+        *[
+            transactions.delete(keys.series_row_key(org_id, series_id, uid))
+            for uid in series["participant_ids"]
+        ],
     ]
     owner, other = series["participant_ids"]
     ops.append(
@@ -225,7 +232,8 @@ def delete_series(principal: Principal, series_id: str) -> None:
             at=now,
         )
     )
-    _write_in_chunks(ops[:-1], ops[-1:])
+    transactions.write(ops)
+    deleting.start(org_id, series_id, principal.user_id, clock.api_instant(now))
 
 
 def archive_series(principal: Principal, series_id: str, archived: bool) -> None:
