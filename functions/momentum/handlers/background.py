@@ -49,5 +49,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             failed_groups.add(group)
             continue
         observability.count("BackgroundJobs", {"kind": kind, "continued": str(bool(continuation))})
-        logger.info("background job step done", extra={"kind": kind, "continued": bool(continuation)})
+        logger.info(
+            "background job step done", extra={"kind": kind, "continued": bool(continuation)}
+        )
     return {"batchItemFailures": failures}

@@ -17,6 +17,7 @@ stale chain. See docs/decisions.md "Background work" for what else reads chains 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from momentum.core import background
@@ -40,7 +41,9 @@ def check_chain_settled(manager: Item | None, ancestors: dict[str, Item]) -> Non
     """The new manager's chain is only trusted if no one above them is still moving."""
     if manager is None:
         return
-    moving = [uid for uid in manager.get("manager_chain") or [] if ancestors.get(uid, {}).get(MARKER)]
+    moving = [
+        uid for uid in manager.get("manager_chain") or [] if ancestors.get(uid, {}).get(MARKER)
+    ]
     if moving:
         raise Conflict(
             "A reorganisation above the new manager is still being applied; "
@@ -56,7 +59,9 @@ def ordering_key(org_id: str) -> str:
 def start(org_id: str, user_id: str, job_id: str) -> None:
     """Queue the walk below `user_id` (behind the org's earlier reorganisations)."""
     background.enqueue(
-        KIND, {"org_id": org_id, "user_id": user_id, "job": job_id}, ordering_key=ordering_key(org_id)
+        KIND,
+        {"org_id": org_id, "user_id": user_id, "job": job_id},
+        ordering_key=ordering_key(org_id),
     )
 
 
@@ -123,7 +128,6 @@ def _goals_follow(org_id: str, user_id: str, chain: list[str]) -> None:
 
 
 def _settle(org_id: str, user_id: str, job_id: str) -> None:
-    try:
+    # Refused when moved again (the later job settles it) or already settled (a replay).
+    with suppress(Conflict):
         transactions.write([repository.settled_op(org_id, user_id, job_id)])
-    except Conflict:
-        pass  # moved again (a later job settles it) or already settled (a replay)

@@ -201,9 +201,7 @@ def delete_series(principal: Principal, series_id: str) -> None:
             "deleted; archive it once all its meetings are past."
         )
     ops = [
-        transactions.delete(
-            keys.series_key(org_id, series_id), condition="attribute_exists(pk)"
-        ),
+        transactions.delete(keys.series_key(org_id, series_id), condition="attribute_exists(pk)"),
         *[
             transactions.delete(keys.series_row_key(org_id, series_id, uid))
             for uid in series["participant_ids"]
