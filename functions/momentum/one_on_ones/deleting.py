@@ -1,6 +1,6 @@
 """Deleting a series: the series goes at once, its meetings in a background job.
 
-The request (series.delete_series) removes what lists and reads find a series by (its
+The request (delete_series) removes what lists and reads find a series by (its
 item, both participants' list rows, the pair marker, the calendar link), so the series is
 gone for everyone from its answer on and the pair may start a new one. The job
 ("one_on_ones.delete_series", one message group per series) then removes each future
@@ -15,13 +15,64 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.core import background, clock
+from momentum.core.principal import Principal
+from momentum.core.problems import Conflict, Forbidden
 from momentum.core.sweeps import Budget
 from momentum.one_on_ones import keys, meetings, repository
-from momentum.store import table, transactions
+from momentum.one_on_ones.access import series_for
+from momentum.store import activity, table, transactions
 from momentum.store.schema import GSI_BY_OWNER
 
 KIND = "one_on_ones.delete_series"
 PAGE = 25
+
+
+def delete_series(principal: Principal, series_id: str) -> None:
+    """Only the owner, only before any meeting took place. The series, its list rows, the
+    pair marker and the calendar link go in this request (one transaction); its meetings
+    go in a background job (one_on_ones/deleting.py)."""
+    series = series_for(principal, series_id)
+    if series["owner_id"] != principal.user_id:
+        raise Forbidden("Only the owner of this series (who created it) can delete it.")
+    org_id, now = principal.org_id, clock.now()
+    found = repository.series_meetings(org_id, series_id)
+    if any(clock.parse_instant(item["start"]) <= now for item in found):
+        raise Conflict(
+            "This series has meetings that already took place, so it cannot be "
+            "deleted; archive it once all its meetings are past."
+        )
+    ops = [
+        transactions.delete(keys.series_key(org_id, series_id), condition="attribute_exists(pk)"),
+        *[
+            transactions.delete(keys.series_row_key(org_id, series_id, uid))
+            for uid in series["participant_ids"]
+        ],
+    ]
+    owner, other = series["participant_ids"]
+    ops.append(
+        transactions.delete(
+            keys.pair_key(org_id, owner, other),
+            condition=("attribute_not_exists(pk) OR series_id = :id"),
+            values={":id": series_id},
+        )
+    )
+    if series.get("calendar"):
+        link = series["calendar"]
+        ops.append(
+            transactions.delete(keys.calendar_link_key(org_id, link["provider"], link["event_id"]))
+        )
+    ops.append(
+        activity.record(
+            org_id=org_id,
+            entity_id=series_id,
+            entity_kind="series",
+            actor_id=principal.user_id,
+            action="series_deleted",
+            at=now,
+        )
+    )
+    transactions.write(ops)
+    start(org_id, series_id, principal.user_id, clock.api_instant(now))
 
 
 def start(org_id: str, series_id: str, actor_id: str, at: str) -> None:

@@ -1,5 +1,5 @@
-"""Changing a series: name, time and rule of its future meetings, archive, delete; and the
-calendar's hook for a recurring event that ended."""
+"""Changing a series: name, time and rule of its future meetings, archive; and the
+calendar's hook for a recurring event that ended. (Deleting one: one_on_ones/deleting.py.)"""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
+from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.one_on_ones import (
     carry,
-    deleting,
     keys,
     linked_series,
     materialise,
@@ -184,54 +183,6 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
     target = repository.meeting(org_id, next_ids[0]) if next_ids else None
     if target is not None:
         carry.release_waiting(org_id, current, target, now)
-
-
-def delete_series(principal: Principal, series_id: str) -> None:
-    """Only the owner, only before any meeting took place. The series, its list rows, the
-    pair marker and the calendar link go in this request (one transaction); its meetings
-    go in a background job (one_on_ones/deleting.py)."""
-    series = series_for(principal, series_id)
-    if series["owner_id"] != principal.user_id:
-        raise Forbidden("Only the owner of this series (who created it) can delete it.")
-    org_id, now = principal.org_id, clock.now()
-    found = repository.series_meetings(org_id, series_id)
-    if any(clock.parse_instant(item["start"]) <= now for item in found):
-        raise Conflict(
-            "This series has meetings that already took place, so it cannot be "
-            "deleted; archive it once all its meetings are past."
-        )
-    ops = [
-        transactions.delete(keys.series_key(org_id, series_id), condition="attribute_exists(pk)"),
-        *[
-            transactions.delete(keys.series_row_key(org_id, series_id, uid))
-            for uid in series["participant_ids"]
-        ],
-    ]
-    owner, other = series["participant_ids"]
-    ops.append(
-        transactions.delete(
-            keys.pair_key(org_id, owner, other),
-            condition=("attribute_not_exists(pk) OR series_id = :id"),
-            values={":id": series_id},
-        )
-    )
-    if series.get("calendar"):
-        link = series["calendar"]
-        ops.append(
-            transactions.delete(keys.calendar_link_key(org_id, link["provider"], link["event_id"]))
-        )
-    ops.append(
-        activity.record(
-            org_id=org_id,
-            entity_id=series_id,
-            entity_kind="series",
-            actor_id=principal.user_id,
-            action="series_deleted",
-            at=now,
-        )
-    )
-    transactions.write(ops)
-    deleting.start(org_id, series_id, principal.user_id, clock.api_instant(now))
 
 
 def archive_series(principal: Principal, series_id: str, archived: bool) -> None:
