@@ -272,9 +272,9 @@ def _reorganisation(
         pending = current.get(reorganising.MARKER)
         return str(pending) if pending else None
     manager_chain = list((manager or {}).get("manager_chain") or [])
-    rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
     ancestors = repository.users(org_id, manager_chain) if manager_chain else {}
-    reorganising.check_chain_settled(manager, ancestors)
+    reorganising.check_chain_settled(manager, ancestors)  # first: a stale chain proves nothing
+    rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
     updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
     updated[reorganising.MARKER] = job_id = reorganising.new_job_id()
     return job_id
