@@ -181,3 +181,18 @@ def test_series_delete_answers_in_three_round_trips_and_the_job_removes_its_meet
     }
     _replay(api, "one_on_ones.delete_series", payload, f"series#{mia.org_id}#{series_id}")
     assert _everything(api) == settled
+
+
+def test_a_loop_cannot_be_made_through_a_chain_still_being_moved(api: InProcessApi) -> None:
+    admin = api.new_org("Loops")
+    root = api.add_user(admin, "Rita Root")
+    ann = api.add_user(admin, "Ann Other Root")
+    bob = api.add_user(admin, "Bob Branch", manager_id=root.user_id)
+    cy = api.add_user(admin, "Cy Below", manager_id=bob.user_id)
+    api.patch(admin, f"/v1/users/{bob.user_id}", {"manager_id": ann.user_id}).ok()
+    # Cy's stored chain is still [Bob, Rita]: it would not show that Ann is above Cy now.
+    looping = api.patch(admin, f"/v1/users/{ann.user_id}", {"manager_id": cy.user_id})
+    assert looping.status == 409 and looping.json["reorganising"] == [bob.user_id]
+    api.run_background()
+    assert api.patch(admin, f"/v1/users/{ann.user_id}", {"manager_id": cy.user_id}).status == 409
+    assert api.get(admin, f"/v1/users/{ann.user_id}").ok()["manager_id"] is None
