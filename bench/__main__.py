@@ -33,6 +33,7 @@ MODULES = [
     "calendar",
     "slack",
     "sweeps",
+    "background",
 ]
 
 

@@ -76,6 +76,7 @@ class MomentumStack(Stack):
             "Queues",
             sweep_consumer=catalog.function_named("sweep-worker"),
             calendar_consumer=catalog.function_named("calendar-sync"),
+            background_consumer=catalog.function_named("background"),
         )
         self.events = outbound = OutboundEvents(self, "Events")
         self.functions = functions = MomentumFunctions(
@@ -98,6 +99,7 @@ class MomentumStack(Stack):
         queues.feed(
             sweep_continuation=functions.by_name["sweep-worker"],
             calendar_sync=functions.by_name["calendar-sync"],
+            background=functions.by_name["background"],
         )
         self.api = api = MomentumApi(
             self,

@@ -22,6 +22,8 @@ os.environ.update(
     SES_CONFIGURATION_SET="momentum-test",
     # Sweeps continue through this queue; tests that reach it create it in moto.
     SWEEP_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-sweep-continuation",
+    # Background jobs (core/background.py); the integration fixture creates it in moto.
+    BACKGROUND_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-background.fifo",
 )
 for name in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[name]

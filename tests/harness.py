@@ -103,6 +103,11 @@ class Api:
     def run_sweep(self, sweep: str, time: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def run_background(self) -> int:
+        """Let the background worker finish every queued job (core/background.py), as its
+        queue's event source would; returns the messages delivered."""
+        raise NotImplementedError
+
     def outbox(self) -> list[dict[str, Any]]:
         """Everything sent, newest first: {"channel", "to", "subject", "text", "html"}."""
         raise NotImplementedError
@@ -185,6 +190,29 @@ class InProcessApi(Api):
         event["detail"]["inline"] = True  # every shard in this call, as POST /local/sweeps runs
         result: dict[str, Any] = sweeps.handler(event, LambdaContext())
         return result
+
+    def run_background(self, context: Any = None, max_rounds: int = 100) -> int:
+        from infra.local.queues import _sqs_event
+
+        from momentum.core import aws
+        from momentum.core.config import settings
+        from momentum.handlers import background
+
+        sqs, url = aws.client("sqs"), settings().background_queue_url
+        delivered = 0
+        for _ in range(max_rounds):
+            messages = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
+            ).get("Messages", [])
+            if not messages:
+                break
+            delivered += len(messages)
+            result = background.handler(_sqs_event(url, messages), context or LambdaContext())
+            failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+            for message in messages:
+                if message["MessageId"] not in failed:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return delivered
 
     def dynamodb(self) -> Any:
         from momentum.core import aws

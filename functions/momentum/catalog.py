@@ -15,7 +15,15 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 Capability = Literal[
-    "table", "email", "kms", "sweep_queue", "calendar_queue", "secrets", "sign_in", "event_bus"
+    "table",
+    "email",
+    "kms",
+    "sweep_queue",
+    "calendar_queue",
+    "secrets",
+    "sign_in",
+    "event_bus",
+    "background_queue",
 ]
 
 
@@ -60,7 +68,9 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.identity_api:handler",
         description="Organisation, users, companies, settings, activity",
         routes=("/v1/me", "/v1/org", "/v1/users", "/v1/companies", "/v1/activity"),
-        needs=("table", "sign_in"),  # members are Cognito users it creates and disables
+        # sign_in: members are Cognito users it creates and disables; background_queue: a
+        # manager change moves the reports' chains in a background job
+        needs=("table", "sign_in", "background_queue"),
     ),
     Function(
         name="okrs-api",
@@ -79,8 +89,9 @@ API_FUNCTIONS: tuple[Function, ...] = (
         handler="momentum.handlers.one_on_ones_api:handler",
         description="1:1 series, meetings, agenda, notes and the 1:1 report",
         routes=("/v1/one-on-ones", "/v1/meetings", "/v1/reports/one-on-ones"),
-        # kms: a notification may go as a Slack DM, whose bot token is sealed with the key
-        needs=("table", "email", "kms"),
+        # kms: a notification may go as a Slack DM, whose bot token is sealed with the key;
+        # background_queue: deleting a series removes its meetings in a background job
+        needs=("table", "email", "kms", "background_queue"),
     ),
     Function(
         name="calendar-api",
@@ -121,8 +132,9 @@ API_FUNCTIONS: tuple[Function, ...] = (
         description="SCIM 2.0 provisioning from identity providers (own bearer tokens)",
         # Public to the JWT authorizer: SCIM requests carry an org's SCIM token instead.
         public_routes=("/scim/v2",),
-        # sign_in: provisioning goes through identity's members, who are Cognito users.
-        needs=("table", "sign_in"),
+        # sign_in: provisioning goes through identity's members, who are Cognito users;
+        # background_queue: a manager change there is one too (reports move in the background)
+        needs=("table", "sign_in", "background_queue"),
         timeout_s=29,
     ),
     Function(
@@ -218,6 +230,24 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         timeout_s=120,
     ),
 )
+
+# --- background work (core/background.py) -------------------------------------------------
+
+BACKGROUND_FUNCTION = Function(
+    name="background",
+    handler="momentum.handlers.background:handler",
+    description="Background jobs a request started: reorganisations, series deletions (SQS FIFO)",
+    needs=("table", "background_queue"),
+    timeout_s=120,
+)
+
+# kind -> "module:function" taking (payload, budget), returning a continuation or None.
+BACKGROUND_JOBS: dict[str, str] = {
+    "identity.reorganise": "momentum.identity.reorganising:run",
+    "one_on_ones.delete_series": "momentum.one_on_ones.deleting:run",
+}
+
+WORKER_FUNCTIONS += (BACKGROUND_FUNCTION,)
 
 FUNCTIONS: tuple[Function, ...] = API_FUNCTIONS + WORKER_FUNCTIONS
 

@@ -91,6 +91,7 @@ class MomentumFunctions(Construct):
             "secrets": Capability(keys.calendar_oauth_secret.grant_read),
             "sign_in": Capability(sign_in.grant_member_administration),
             "event_bus": Capability(events.grant_put),
+            "background_queue": Capability(queues.background.grant_send_messages),
         }
         unwired = set(get_args(catalog.Capability)) - self._capabilities.keys()
         if unwired:
@@ -117,6 +118,7 @@ class MomentumFunctions(Construct):
             "API_BASE_URL": settings.api_base_url or API_BASE_URL_PENDING,
             "USER_POOL_ID": sign_in.user_pool.user_pool_id,
             "EVENT_BUS_NAME": events.bus_name,
+            "BACKGROUND_QUEUE_URL": queues.background.queue_url,
             **CALENDAR_PROVIDERS,
         }
         # code_dir is infra/function_asset.py's build: the package and its 3.12 bytecode.

@@ -1,5 +1,5 @@
-"""SQS work queues: sweep shards (a run's fan-out and its continuations) and per-connection
-calendar syncs, each with a DLQ."""
+"""SQS work queues: sweep shards (a run's fan-out and its continuations), per-connection
+calendar syncs and background jobs (core/background.py), each with a DLQ."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class WorkQueues(Construct):
         *,
         sweep_consumer: Function,
         calendar_consumer: Function,
+        background_consumer: Function,
     ) -> None:
         super().__init__(scope, construct_id)
         self._sweep_workers = sweep_consumer.concurrency
@@ -47,6 +48,14 @@ class WorkQueues(Construct):
             fifo=True,
             visibility_timeout=_visibility_for(calendar_consumer),
             dead_letter_queue=self.calendar_sync_dlq,
+        )
+        # Background jobs: FIFO, one message group per org (reorganisations) or series.
+        self.background_dlq = self._queue("BackgroundDlq", fifo=True)
+        self.background = self._queue(
+            "Background",
+            fifo=True,
+            visibility_timeout=_visibility_for(background_consumer),
+            dead_letter_queue=self.background_dlq,
         )
 
     def _queue(
@@ -79,10 +88,15 @@ class WorkQueues(Construct):
         return {
             "SweepContinuation": self.sweep_continuation_dlq,
             "CalendarSync": self.calendar_sync_dlq,
+            "Background": self.background_dlq,
         }
 
     def feed(
-        self, *, sweep_continuation: lambda_.IFunction, calendar_sync: lambda_.IFunction
+        self,
+        *,
+        sweep_continuation: lambda_.IFunction,
+        calendar_sync: lambda_.IFunction,
+        background: lambda_.IFunction,
     ) -> None:
         """Attach each queue to its consumer; failed records are retried one by one."""
         # One shard per invocation, each with the whole 5-minute budget; at most the
@@ -98,5 +112,11 @@ class WorkQueues(Construct):
         calendar_sync.add_event_source(
             event_sources.SqsEventSource(
                 self.calendar_sync, batch_size=10, report_batch_item_failures=True
+            )
+        )
+        # Background jobs: a batch of 10; a failed step fails the rest of its group (order).
+        background.add_event_source(
+            event_sources.SqsEventSource(
+                self.background, batch_size=10, report_batch_item_failures=True
             )
         )

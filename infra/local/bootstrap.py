@@ -86,6 +86,10 @@ def prepare(
             Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
         )["QueueUrl"],
         "EVENT_BUS_NAME": _event_bus("momentum-events"),
+        # Background jobs (core/background.py): FIFO, deduplicated by the job's digest.
+        "BACKGROUND_QUEUE_URL": sqs.create_queue(
+            QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
+        )["QueueUrl"],
     }
     scheduler = aws.client("scheduler")
     for schedule in catalog.SCHEDULES:

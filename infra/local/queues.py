@@ -23,7 +23,11 @@ from infra.local import gateway
 Invoke = Callable[[Any, dict[str, Any]], Any]
 
 # queue URL environment variable -> consumer function (as in infra/constructs/queues.py)
-CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-worker", "CALENDAR_QUEUE_URL": "calendar-sync"}
+CONSUMERS = {
+    "SWEEP_QUEUE_URL": "sweep-worker",
+    "CALENDAR_QUEUE_URL": "calendar-sync",
+    "BACKGROUND_QUEUE_URL": "background",
+}
 
 
 class QueuePoller:

@@ -163,6 +163,11 @@ class HttpApi(Api):
         result: dict[str, Any] = answer.json()
         return result
 
+    def run_background(self) -> int:
+        answer = self.http.post("/local/queues/drain")
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["delivered"])
+
     def outbox(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = self.http.get("/local/outbox").json()["items"]
         return items

@@ -168,6 +168,7 @@ def test_alarms_watch_every_function_and_dead_letter_queue(
         for queue in (
             stack.queues.sweep_continuation_dlq,
             stack.queues.calendar_sync_dlq,
+            stack.queues.background_dlq,
             stack.schedules.dead_letter_queue,
         )
     }

@@ -22,6 +22,9 @@ def api() -> Iterator[InProcessApi]:
         org_cache.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
         aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
+        aws.client("sqs").create_queue(
+            QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
+        )
         fake_sign_in()
         yield InProcessApi()
         aws.reset_clients()

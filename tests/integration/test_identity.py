@@ -112,8 +112,11 @@ def test_manager_chain_follows_reorganisations_and_refuses_loops(api: InProcessA
         vp.user_id,
         ceo.user_id,
     ]
-    api.patch(admin, f"/v1/users/{vp.user_id}", {"manager_id": None}).ok()
+    moved = api.patch(admin, f"/v1/users/{vp.user_id}", {"manager_id": None}).ok()
+    assert moved["reorganising"] is True  # the reports' chains follow in the background
+    assert api.run_background() >= 1
     assert service.user_item(admin.org_id, dev.user_id)["manager_chain"] == [vp.user_id]
+    assert api.get(admin, f"/v1/users/{vp.user_id}").ok()["reorganising"] is False
 
 
 def test_idempotent_user_create(api: InProcessApi) -> None:

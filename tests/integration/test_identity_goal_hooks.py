@@ -38,5 +38,6 @@ def test_private_goals_follow_a_reorganisation(api: InProcessApi) -> None:
     assert api.get(old_boss, f"/v1/goals/{goal_id}").status == 200
     assert api.get(new_boss, f"/v1/goals/{goal_id}").status == 404
     api.patch(admin, f"/v1/users/{lead.user_id}", {"manager_id": new_boss.user_id}).ok()
+    api.run_background()  # the subtree's goals follow in the background job
     assert api.get(new_boss, f"/v1/goals/{goal_id}").status == 200
     assert api.get(old_boss, f"/v1/goals/{goal_id}").status == 404

@@ -47,6 +47,8 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     ),
     "sign_in": ("USER_POOL_ID",),
     "event_bus": ("EVENT_BUS_NAME",),
+    # Background work (core/background.py): the FIFO queue its jobs go through
+    "background_queue": ("BACKGROUND_QUEUE_URL",),
 }
 
 # Which capability each Settings attribute belongs to (read by the infra parity test).
@@ -72,6 +74,7 @@ CAPABILITY_OF_SETTING: dict[str, str] = {
     "microsoft_graph_base": "secrets",
     "user_pool_id": "sign_in",
     "event_bus_name": "event_bus",
+    "background_queue_url": "background_queue",
 }
 
 
@@ -200,6 +203,10 @@ class Settings:
     @cached_property
     def event_bus_name(self) -> str:
         return self._required("EVENT_BUS_NAME")[0]
+
+    @cached_property
+    def background_queue_url(self) -> str:
+        return self._required("BACKGROUND_QUEUE_URL")[0]
 
     def allowed_prefixes(self, kind: str) -> tuple[str, ...]:
         """An outbound allow-list (core/outbound.py) as the local stack replaces it; empty

@@ -11,8 +11,8 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
 from momentum.core.principal import Principal, forget_cached
-from momentum.core.problems import Conflict, Invalid, NotFound, field_error
-from momentum.identity import keys, repository, rules, sign_in
+from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.identity import keys, reorganising, repository, rules, sign_in
 from momentum.identity.models import (
     CheckinReminders,
     ModulesSettings,
@@ -178,10 +178,8 @@ def create_user(principal: Principal, request: UserCreate) -> User:
 
 def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
     principal.require_admin()
-    current = repository.user(principal.org_id, user_id) if is_id(user_id) else None
-    if current is None:
-        raise NotFound("User not found.")
     changes = patch.model_dump(exclude_unset=True)
+    current, manager = _user_and_manager(principal.org_id, user_id, changes)
     not_nullable = [
         name
         for name, value in changes.items()
@@ -193,26 +191,11 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
             errors=[field_error(name, "may not be null") for name in not_nullable],
         )
     updated = {**current, **changes}
-    _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
+    if "company_id" in changes or "location_id" in changes:  # kept placements stay valid
+        _check_placement(principal.org_id, updated.get("company_id"), updated.get("location_id"))
     _check_accounts(principal.org_id, changes.get("account_ids"))
     ops: list[transactions.Op] = []
-    reorganised: dict[str, list[str]] = {}
-    if "manager_id" in changes and changes["manager_id"] != current.get("manager_id"):
-        manager = _manager(principal.org_id, changes["manager_id"])
-        manager_chain = (manager or {}).get("manager_chain", [])
-        rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
-        updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
-        reorganised = {
-            user_id: updated["manager_chain"],
-            **_new_chains_below(principal.org_id, user_id, updated["manager_chain"]),
-        }
-        ops += [
-            transactions.update(
-                keys.user_key(principal.org_id, uid), "SET manager_chain = :c", values={":c": chain}
-            )
-            for uid, chain in reorganised.items()
-            if uid != user_id
-        ]
+    job_id = _reorganisation(principal.org_id, user_id, current, changes, manager, updated)
     if "email" in changes:
         changes["email"] = updated["email"] = changes["email"].lower()
     if "email" in changes and changes["email"] != current.get("email"):
@@ -243,13 +226,58 @@ def patch_user(principal: Principal, user_id: str, patch: UserPatch) -> User:
         ),
         *ops,
     ]
-    if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
-        raise Conflict("This reorganisation moves too many people at once; move sub-teams first.")
     _write_followed_by_sign_in(current, updated, ops)
     forget_cached(principal.org_id, user_id)
-    renamed = changes.get("name") if changes.get("name") != current.get("name") else None
-    _tell_goals(principal.org_id, user_id, renamed, reorganised)
+    if job_id is not None:
+        reorganising.start(principal.org_id, user_id, job_id)
+    if changes.get("name") is not None and changes.get("name") != current.get("name"):
+        _tell_goals_renamed(principal.org_id, user_id, changes["name"])
     return user_view(updated)
+
+
+def _user_and_manager(
+    org_id: str, user_id: str, changes: dict[str, Any]
+) -> tuple[Item, Item | None]:
+    """The user, and the new manager if the patch names one: one round trip for both."""
+    manager_id = changes.get("manager_id")
+    if not is_id(user_id):
+        raise NotFound("User not found.")
+    wanted = [user_id] + ([manager_id] if manager_id and is_id(manager_id) else [])
+    found = repository.users(org_id, wanted)
+    if user_id not in found:
+        raise NotFound("User not found.")
+    if manager_id is not None and manager_id not in found:
+        raise Invalid(
+            "The manager is not a user of this organisation.",
+            errors=[field_error("manager_id", "unknown user")],
+        )
+    return found[user_id], found.get(manager_id) if manager_id else None
+
+
+def _reorganisation(
+    org_id: str,
+    user_id: str,
+    current: Item,
+    changes: dict[str, Any],
+    manager: Item | None,
+    updated: Item,
+) -> str | None:
+    """A new manager: the user's own chain now, a job for everyone below. Returns the
+    job's id (also the marker on the user), or None when the manager stays. A PATCH that
+    repeats a move still marked pending queues its job again (the same message: SQS drops
+    it if it is still queued), so a request that failed after its write heals on retry."""
+    if "manager_id" not in changes:
+        return None
+    if changes["manager_id"] == current.get("manager_id"):
+        pending = current.get(reorganising.MARKER)
+        return str(pending) if pending else None
+    manager_chain = list((manager or {}).get("manager_chain") or [])
+    ancestors = repository.users(org_id, manager_chain) if manager_chain else {}
+    reorganising.check_chain_settled(manager, ancestors)  # first: a stale chain proves nothing
+    rules.check_no_management_cycle(user_id, changes["manager_id"], manager_chain)
+    updated["manager_chain"] = rules.manager_chain(changes["manager_id"], manager_chain)
+    updated[reorganising.MARKER] = job_id = reorganising.new_job_id()
+    return job_id
 
 
 def _write_followed_by_sign_in(current: Item, updated: Item, ops: list[transactions.Op]) -> None:
@@ -275,20 +303,13 @@ def _write_followed_by_sign_in(current: Item, updated: Item, ops: list[transacti
         sign_in.enable(sub)
 
 
-def _tell_goals(
-    org_id: str, user_id: str, new_name: str | None, chains: dict[str, list[str]]
-) -> None:
-    """Goals keep their owner's name (type-ahead) and manager chain (private goals) on
-    them, so they follow renames and reorganisations. Done after the user's own write:
-    the OKR context's import is paid only by such changes."""
-    if new_name is None and not chains:
-        return
+def _tell_goals_renamed(org_id: str, user_id: str, new_name: str) -> None:
+    """Goals keep their owner's name (type-ahead), so they follow renames. Done after the
+    user's own write: the OKR context's import is paid only by such changes. (A manager
+    change reaches goals through the reorganisation job.)"""
     from momentum.okrs import service as okrs
 
-    if new_name is not None:
-        okrs.owner_renamed(org_id, user_id, new_name)
-    for owner_id, chain in chains.items():
-        okrs.owner_reorganised(org_id, owner_id, chain)
+    okrs.owner_renamed(org_id, user_id, new_name)
 
 
 def _role_marker_changes(
@@ -299,16 +320,3 @@ def _role_marker_changes(
     return [
         transactions.delete(keys.role_marker_key(org_id, role, user_id)) for role in removed
     ] + [transactions.put(marker) for marker in repository.role_markers(org_id, user_id, added)]
-
-
-def _new_chains_below(org_id: str, user_id: str, chain: list[str]) -> dict[str, list[str]]:
-    """Everyone below `user_id` with the chain they get above them (bounded by one
-    transaction's size: a larger move is refused by the caller)."""
-    chains: dict[str, list[str]] = {}
-    frontier = [(user_id, chain)]
-    while frontier and len(chains) < transactions.MAX_TRANSACTION_ITEMS:
-        manager_id, manager_chain = frontier.pop()
-        for report in repository.direct_reports(org_id, manager_id):
-            chains[report["id"]] = rules.manager_chain(manager_id, manager_chain)
-            frontier.append((report["id"], chains[report["id"]]))
-    return chains

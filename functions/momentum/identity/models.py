@@ -71,6 +71,14 @@ class User(View):
     status: Status
     time_zone: str
     created_at: str
+    reorganising: bool = Field(
+        default=False,
+        description=(
+            "True from a manager change until the people below this user have their new "
+            "manager chain (a background job, normally seconds); until then a further move "
+            "under one of them is refused with 409."
+        ),
+    )
 
 
 class Me(User):

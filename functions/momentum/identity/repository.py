@@ -118,3 +118,42 @@ def role_markers(org_id: str, user_id: str, roles: list[str]) -> list[Item]:
 def holders_of(org_id: str, role: str) -> list[str]:
     partition = keys.role_marker_key(org_id, role, "")["pk"]
     return [item["user_id"] for item in table.query_all(partition)]
+
+
+# --- reorganisations (identity/reorganising.py) ------------------------------------------
+
+
+def reports_page(
+    org_id: str, manager_id: str, start_key: dict[str, Any] | None, limit: int
+) -> table.Page:
+    """One page of a manager's direct reports (the reports index), for a resumable walk."""
+    return table.query(
+        keys.reports_partition(org_id, manager_id),
+        index=GSI_BY_LOOKUP,
+        limit=limit,
+        start_key=start_key,
+    )
+
+
+def set_chain_op(org_id: str, user_id: str, manager_id: str, chain: list[str]) -> transactions.Op:
+    """A report's new chain, only while it still reports to `manager_id` (a report moved
+    meanwhile has its own job); the version moves, so a PATCH read before it is refused
+    rather than writing the old chain back."""
+    return transactions.update(
+        keys.user_key(org_id, user_id),
+        "SET manager_chain = :chain, #version = #version + :one",
+        condition="manager_id = :manager",
+        names={"#version": "version"},
+        values={":chain": chain, ":manager": manager_id, ":one": 1},
+    )
+
+
+def settled_op(org_id: str, user_id: str, job_id: str) -> transactions.Op:
+    """The reorganisation marker goes, if it is still this job's (a later move keeps its own)."""
+    return transactions.update(
+        keys.user_key(org_id, user_id),
+        "REMOVE reorganisation SET #version = #version + :one",
+        condition="reorganisation = :job",
+        names={"#version": "version"},
+        values={":job": job_id, ":one": 1},
+    )

@@ -20,8 +20,11 @@ def _email_taken() -> Conflict:
 
 
 def user_view(item: Item) -> User:
-    """A user item as the API shows it (no internal fields)."""
-    return User.model_validate({k: v for k, v in item.items() if k in PUBLIC_USER_FIELDS})
+    """A user item as the API shows it (no internal fields; a pending reorganisation's job
+    id shows as `reorganising`)."""
+    shown = {k: v for k, v in item.items() if k in PUBLIC_USER_FIELDS}
+    shown["reorganising"] = bool(item.get("reorganisation"))
+    return User.model_validate(shown)
 
 
 # --- organisations -------------------------------------------------------------------

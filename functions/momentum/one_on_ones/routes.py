@@ -13,7 +13,7 @@ from momentum.core.api import json_or_csv, no_content
 from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.core.principal import current_principal
-from momentum.one_on_ones import agenda, ending, meetings, report, series, service
+from momentum.one_on_ones import agenda, deleting, ending, meetings, report, series, service
 from momentum.one_on_ones.models import (
     AgendaEntry,
     AgendaEntryCreate,
@@ -68,7 +68,7 @@ def patch_series(series_id: Id, patch: Annotated[SeriesPatch, Body()]) -> Series
 
 @router.delete("/v1/one-on-ones/<series_id>", tags=TAG)
 def delete_series(series_id: Id) -> Response[Any]:
-    series.delete_series(current_principal(), series_id)
+    deleting.delete_series(current_principal(), series_id)
     return no_content()
 
 

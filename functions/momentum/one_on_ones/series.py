@@ -1,5 +1,5 @@
-"""Changing a series: name, time and rule of its future meetings, archive, delete; and the
-calendar's hook for a recurring event that ended."""
+"""Changing a series: name, time and rule of its future meetings, archive; and the
+calendar's hook for a recurring event that ended. (Deleting one: one_on_ones/deleting.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Forbidden, Invalid, field_error
+from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.one_on_ones import (
     carry,
     keys,
@@ -183,49 +183,6 @@ def _retime(principal: Principal, series: Item, patch: SeriesPatch, now: datetim
     target = repository.meeting(org_id, next_ids[0]) if next_ids else None
     if target is not None:
         carry.release_waiting(org_id, current, target, now)
-
-
-def delete_series(principal: Principal, series_id: str) -> None:
-    series = series_for(principal, series_id)
-    if series["owner_id"] != principal.user_id:
-        raise Forbidden("Only the owner of this series (who created it) can delete it.")
-    org_id, now = principal.org_id, clock.now()
-    found = repository.series_meetings(org_id, series_id)
-    if any(clock.parse_instant(item["start"]) <= now for item in found):
-        raise Conflict(
-            "This series has meetings that already took place, so it cannot be "
-            "deleted; archive it once all its meetings are past."
-        )
-    for meeting in found:
-        meetings.remove_meeting(org_id, meeting, principal.user_id, now, rehome=False)
-    ops = [
-        transactions.delete({"pk": item["pk"], "sk": item["sk"]})
-        for item in repository.series_collection(org_id, series_id)
-    ]
-    owner, other = series["participant_ids"]
-    ops.append(
-        transactions.delete(
-            keys.pair_key(org_id, owner, other),
-            condition=("attribute_not_exists(pk) OR series_id = :id"),
-            values={":id": series_id},
-        )
-    )
-    if series.get("calendar"):
-        link = series["calendar"]
-        ops.append(
-            transactions.delete(keys.calendar_link_key(org_id, link["provider"], link["event_id"]))
-        )
-    ops.append(
-        activity.record(
-            org_id=org_id,
-            entity_id=series_id,
-            entity_kind="series",
-            actor_id=principal.user_id,
-            action="series_deleted",
-            at=now,
-        )
-    )
-    _write_in_chunks(ops[:-1], ops[-1:])
 
 
 def archive_series(principal: Principal, series_id: str, archived: bool) -> None:
