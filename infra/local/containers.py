@@ -13,8 +13,9 @@ Lambda does), and replaces one whose process died. Past the cap a request waits 
 next free container, in arrival order; an HTTP request waits at most API Gateway's 30 s
 integration timeout and is then refused (Throttled), background work waits as long as it
 takes (Lambda's event sources retry a throttled invocation). The cap is
-MOMENTUM_LOCAL_CONCURRENCY (default 4: two cores, ~100 MB per warm container), lowered to
-a function's reserved concurrency where the catalog declares one.
+MOMENTUM_LOCAL_CONCURRENCY (default 4: two cores, 20-110 MB per warm container), lowered
+to a function's reserved concurrency where the catalog declares one. Idle containers
+beyond the most recently used one are stopped after IDLE_S, as Lambda reclaims them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ROOT_ENVIRONMENT = ("PATH", "HOME", "LANG", "TZ", "SYSTEMROOT", "TMPDIR", "VIRTUAL_ENV")
 DEFAULT_CONCURRENCY = 4
 RECENT_INVOCATIONS = 200  # per function, for GET /local/containers
+# Lambda reclaims an environment idle for some minutes; locally a pool keeps its most
+# recently used container (no cold start after a pause) and stops the others' processes.
+IDLE_S = 300.0
 EXITED = "the container exited (see the stack's log)"
 
 
@@ -105,6 +109,7 @@ class Container:
         self.pid = self._process.pid
         self.started_at = time.time()
         self.invocations = 0
+        self.last_used = time.monotonic()
         self._lost = False  # its pipe closed: it exited, even if not reaped yet
         ready = _read(self._process.stdout)
         if ready.get("error"):
@@ -162,7 +167,7 @@ class Pool:
         self._busy: set[Container] = set()
         self._starting = 0
         self._line: deque[_Waiter] = deque()  # non-empty only while busy + starting == cap
-        self._peak_busy = 0
+        self._peak_busy = 0  # most invocations in flight at once, cold starts included
         self._cold_starts = 0
         self._throttled = 0
         self._stopped = False
@@ -204,6 +209,7 @@ class Pool:
             waiter = _Waiter()
             if len(self._busy) + self._starting < self.cap:
                 self._starting += 1
+                self._peak_busy = max(self._peak_busy, len(self._busy) + self._starting)
                 waiter.start = True
             else:
                 self._line.append(waiter)
@@ -239,7 +245,7 @@ class Pool:
 
     def _take(self, container: Container) -> Container:
         self._busy.add(container)
-        self._peak_busy = max(self._peak_busy, len(self._busy))
+        self._peak_busy = max(self._peak_busy, len(self._busy) + self._starting)
         return container
 
     def _hand_on_start(self) -> None:
@@ -261,7 +267,18 @@ class Pool:
                 waiter.ready.set()
             else:
                 self._busy.discard(container)
+                container.last_used = time.monotonic()
                 self._idle.append(container)
+
+    def reap(self, idle_s: float = IDLE_S) -> int:
+        """Stop idle containers unused for `idle_s`, except the most recently used one."""
+        cutoff = time.monotonic() - idle_s
+        with self._lock:
+            stale = [c for c in self._idle[:-1] if c.last_used < cutoff]
+            self._idle = [c for c in self._idle if c not in stale]
+        for container in stale:
+            container.stop()
+        return len(stale)
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
@@ -304,6 +321,14 @@ class Containers:
             function.name: Pool(function, environments[function.name], concurrency_cap(function))
             for function in catalog.FUNCTIONS
         }
+        self._stopping = threading.Event()
+        self._reaper = threading.Thread(target=self._reap, name="containers", daemon=True)
+        self._reaper.start()
+
+    def _reap(self) -> None:
+        while not self._stopping.wait(IDLE_S / 10):
+            for pool in self._pools.values():
+                pool.reap()
 
     def invoke(
         self,
@@ -319,6 +344,7 @@ class Containers:
         return {name: pool.describe() for name, pool in self._pools.items()}
 
     def stop(self) -> None:
+        self._stopping.set()
         for pool in self._pools.values():
             pool.stop()
 

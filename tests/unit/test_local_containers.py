@@ -53,13 +53,10 @@ def at_once(pool: Pool, events: list[dict[str, Any]], **options: Any) -> list[An
 
 def test_concurrent_calls_run_at_the_same_time_in_distinct_containers(pools: list[Pool]) -> None:
     pool = pool_of(pools, cap=2)
-    started = time.monotonic()
     first, second = at_once(pool, [{"sleep": 1.0}, {"sleep": 1.0}])
-    took = time.monotonic() - started
     assert first["pid"] != second["pid"]
     assert first["stream"] != second["stream"]  # a log stream per container, as in Lambda
     assert max(first["started"], second["started"]) < min(first["finished"], second["finished"])
-    assert took < 1.9  # overlapped, not one after the other (cold starts included)
 
 
 def test_a_pool_of_one_runs_them_one_after_the_other(pools: list[Pool]) -> None:
@@ -82,6 +79,17 @@ def test_warm_containers_are_reused_and_new_ones_start_only_when_all_are_busy(
     assert described["cold_starts"] == 3  # the warm one, plus two more
     assert described["peak_busy"] == 3
     assert [c["state"] for c in described["containers"]] == ["idle"] * 3
+
+
+def test_idle_containers_are_reclaimed_but_the_most_recent_stays_warm(pools: list[Pool]) -> None:
+    pool = pool_of(pools, cap=3)
+    at_once(pool, [{"sleep": 0.5}] * 3)
+    newest = pool.invoke({})["pid"]
+    assert pool.reap(idle_s=60) == 0  # nobody idle long enough
+    assert pool.reap(idle_s=0) == 2
+    assert [c["pid"] for c in pool.describe()["containers"]] == [newest]
+    assert pool.invoke({})["pid"] == newest
+    assert pool.describe()["cold_starts"] == 3
 
 
 def test_past_the_cap_calls_wait_their_turn_and_a_bounded_wait_is_throttled(
