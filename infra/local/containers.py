@@ -167,7 +167,7 @@ class Pool:
         self._busy: set[Container] = set()
         self._starting = 0
         self._line: deque[_Waiter] = deque()  # non-empty only while busy + starting == cap
-        self._peak_busy = 0  # most invocations in flight at once, cold starts included
+        self._peak_in_flight = 0  # most invocations in flight at once, cold starts included
         self._cold_starts = 0
         self._throttled = 0
         self._stopped = False
@@ -203,13 +203,15 @@ class Pool:
         with self._lock:
             if self._stopped:
                 raise FunctionError(f"{self.function.name}: the stack is stopping")
-            self._idle = [c for c in self._idle if c.alive]  # one that died idle is gone
+            for dead in [c for c in self._idle if not c.alive]:  # it died idle: gone
+                self._idle.remove(dead)
+                dead.stop()
             if self._idle and not self._line:
                 return self._take(self._idle.pop()), False
             waiter = _Waiter()
             if len(self._busy) + self._starting < self.cap:
                 self._starting += 1
-                self._peak_busy = max(self._peak_busy, len(self._busy) + self._starting)
+                self._peak_in_flight = max(self._peak_in_flight, len(self._busy) + self._starting)
                 waiter.start = True
             else:
                 self._line.append(waiter)
@@ -245,7 +247,7 @@ class Pool:
 
     def _take(self, container: Container) -> Container:
         self._busy.add(container)
-        self._peak_busy = max(self._peak_busy, len(self._busy) + self._starting)
+        self._peak_in_flight = max(self._peak_in_flight, len(self._busy) + self._starting)
         return container
 
     def _hand_on_start(self) -> None:
@@ -292,7 +294,7 @@ class Pool:
                 "containers": containers,
                 "starting": self._starting,
                 "waiting": len(self._line),
-                "peak_busy": self._peak_busy,
+                "peak_in_flight": self._peak_in_flight,
                 "cold_starts": self._cold_starts,
                 "throttled": self._throttled,
                 "recent": list(self._recent),

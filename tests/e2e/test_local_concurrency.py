@@ -85,7 +85,7 @@ def test_concurrent_requests_to_one_function_run_in_distinct_containers_at_once(
     assert overlapping(served)
     pool = api.http.get("/local/containers").json()["functions"]["okrs-api"]
     assert pool["cap"] == POOL
-    assert pool["peak_busy"] == 2
+    assert pool["peak_in_flight"] == 2
     assert {c["state"] for c in pool["containers"]} == {"idle"}  # kept warm for the next
 
 

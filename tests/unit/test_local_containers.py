@@ -77,7 +77,7 @@ def test_warm_containers_are_reused_and_new_ones_start_only_when_all_are_busy(
     at_once(pool, [{"sleep": 0.5}] * 3)
     described = pool.describe()
     assert described["cold_starts"] == 3  # the warm one, plus two more
-    assert described["peak_busy"] == 3
+    assert described["peak_in_flight"] == 3
     assert [c["state"] for c in described["containers"]] == ["idle"] * 3
 
 
@@ -100,7 +100,7 @@ def test_past_the_cap_calls_wait_their_turn_and_a_bounded_wait_is_throttled(
     results = at_once(pool, [{"sleep": 0.6}] * 4)
     assert all(isinstance(r, dict) for r in results)
     assert len({r["pid"] for r in results}) == 2
-    assert pool.describe()["peak_busy"] == 2
+    assert pool.describe()["peak_in_flight"] == 2
     busy = threading.Thread(target=at_once, args=(pool, [{"sleep": 1.5}] * 2))
     busy.start()
     while len([c for c in pool.describe()["containers"] if c["state"] == "busy"]) < 2:
@@ -110,6 +110,47 @@ def test_past_the_cap_calls_wait_their_turn_and_a_bounded_wait_is_throttled(
     busy.join()
     assert pool.describe()["throttled"] == 1
     assert pool.invoke({})["pid"] in {r["pid"] for r in results}  # the pool carries on
+
+
+def test_waiting_calls_are_served_in_arrival_order_and_stopping_releases_them(
+    pools: list[Pool],
+) -> None:
+    pool = pool_of(pools, cap=1)
+    pool.invoke({})
+    served: list[int] = []
+
+    def call(i: int, sleep: float) -> None:
+        pool.invoke({"sleep": sleep})
+        served.append(i)
+
+    threads = [threading.Thread(target=call, args=(0, 0.8))]
+    threads[0].start()
+    while pool.describe()["containers"][0]["state"] != "busy":
+        time.sleep(0.01)
+    for i in range(1, 4):
+        threads.append(threading.Thread(target=call, args=(i, 0.05)))
+        threads[-1].start()
+        while pool.describe()["waiting"] < i:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert served == [0, 1, 2, 3]
+    held: list[Any] = []
+    holder = threading.Thread(target=lambda: held.append(at_once(pool, [{"sleep": 1.0}])[0]))
+    holder.start()
+    while pool.describe()["containers"][0]["state"] != "busy":
+        time.sleep(0.01)
+    waiting: list[Any] = []
+    waiter = threading.Thread(target=lambda: waiting.append(at_once(pool, [{}])[0]))
+    waiter.start()
+    while pool.describe()["waiting"] < 1:
+        time.sleep(0.01)
+    pool.stop()
+    waiter.join(timeout=30)
+    holder.join(timeout=30)
+    assert isinstance(waiting[0], FunctionError)
+    assert "stopping" in str(waiting[0])
+    assert isinstance(held[0], FunctionError)  # stopping the stack ends what is in flight
 
 
 def test_a_container_that_dies_is_replaced_and_errors_leave_it_warm(pools: list[Pool]) -> None:
