@@ -64,12 +64,12 @@ def bench(report: Report) -> None:
             single = _bursts(HttpApi(single_stack.url, api.dynamodb_url), admin)
         finally:
             single_stack.stop()
-    what = f"{CONCURRENT} concurrent GET /v1/me, wall time (median of {ROUNDS})"
+    what = f"{CONCURRENT} concurrent GET /v1/me, wall time"
     report(f"{what}, pool of 1", single, "ms")
     report(f"{what}, pool of {CONCURRENT}", pooled, "ms")
     report(f"  pool of {CONCURRENT} vs pool of 1", single / pooled, "x faster")
     waits = {cap: _waiting_bursts(cap) for cap in (1, CONCURRENT)}
-    what = f"{CONCURRENT} concurrent invocations of a handler waiting 200 ms, wall time"
+    what = f"{CONCURRENT} concurrent handlers waiting 200 ms, wall time"
     report(f"{what}, pool of 1", waits[1], "ms")
     report(f"{what}, pool of {CONCURRENT}", waits[CONCURRENT], "ms")
 
