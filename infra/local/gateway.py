@@ -2,7 +2,8 @@
 
 Routing comes from momentum.catalog (the table CDK deploys); protected routes are
 checked like the JWT authorizer does (against the local Cognito) before the function
-runs, in its own container (infra/local/containers.py).
+runs, in one of its containers (infra/local/containers.py): concurrent requests to one
+function run concurrently, each in its own container, as in Lambda.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from infra.local.containers import Containers
+from infra.local.containers import Containers, Throttled
 from infra.local.identity import LocalIdentity, TokenRejected
 
 _containers: Containers | None = None
@@ -29,15 +30,48 @@ UNAUTHORIZED = {
 }
 
 
+# API Gateway's integration timeout (HTTP APIs: 30 s at most): how long a request waits
+# for a free container when its function runs as many as this machine allows.
+INTEGRATION_TIMEOUT_S = 30.0
+
+# HTTP API's own answer when the integration does not answer within its timeout.
+SERVICE_UNAVAILABLE = {
+    "statusCode": 503,
+    "headers": {"Content-Type": "application/json"},
+    "body": json.dumps({"message": "Service Unavailable"}, separators=(",", ":")),
+}
+
+
 def serve_functions(containers: Containers) -> None:
     global _containers
     _containers = containers
 
 
 def invoke(function: Any, event: dict[str, Any]) -> Any:
-    """Call a catalog function as Lambda would: in its own container, one event at a time."""
+    """Call a catalog function as Lambda would, in one of its containers; background work
+    (sweeps, queue batches) waits for a free container as long as it takes."""
     assert _containers is not None, "the local stack has not started its functions"
     return _containers.invoke(function, event)
+
+
+def integrate(function: Any, event: dict[str, Any]) -> dict[str, Any]:
+    """An HTTP request's invocation: the function's answer with the `apigw-requestid`
+    header HTTP APIs add, or 503 when no container came free within the timeout."""
+    assert _containers is not None, "the local stack has not started its functions"
+    request_id = event["requestContext"]["requestId"]
+    try:
+        result: dict[str, Any] = _containers.invoke(
+            function, event, wait_s=INTEGRATION_TIMEOUT_S, trace=request_id
+        )
+    except Throttled:
+        result = dict(SERVICE_UNAVAILABLE)
+    return {**result, "headers": {**(result.get("headers") or {}), "apigw-requestid": request_id}}
+
+
+def describe() -> dict[str, Any]:
+    """Every function's containers and recent invocations (GET /local/containers)."""
+    assert _containers is not None, "the local stack has not started its functions"
+    return _containers.describe()
 
 
 def api_event(
@@ -149,11 +183,14 @@ def authorize(identity: LocalIdentity, headers: Iterable[tuple[str, str]]) -> di
 
 
 __all__ = [
+    "SERVICE_UNAVAILABLE",
     "UNAUTHORIZED",
     "TokenRejected",
     "api_event",
     "authorize",
     "cors_headers",
+    "describe",
+    "integrate",
     "invoke",
     "preflight",
     "route_key_for",

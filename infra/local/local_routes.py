@@ -1,4 +1,5 @@
-"""The /local/* routes of API.md: orgs, tokens, identity, sweeps, outbox, the fake Slack webhook.
+"""The /local/* routes of API.md: orgs, tokens, identity, sweeps, outbox, the fake Slack webhook,
+and the functions' containers.
 
 They exist only in the local server (never deployed) so a person or a test can drive the
 whole system on one machine.
@@ -72,6 +73,10 @@ def handle(
         return _issue_token(stack, body)
     if route == ("GET", "/local/outbox"):
         return _json(200, {"items": outbox.read(stack.moto_url, stack.slack_log)})
+    if route == ("GET", "/local/containers"):  # each function's pool (containers.py)
+        from infra.local import gateway
+
+        return _json(200, {"functions": gateway.describe()})
     if route == ("GET", "/local/identity"):
         return _json(200, stack.identity.info())
     if route == ("POST", "/local/queues/drain"):

@@ -251,8 +251,7 @@ def _to_lambda(stack: LocalStack, request: transport.Request) -> dict[str, Any]:
         claims=claims,
         source_ip=request.client_ip,
     )
-    result: dict[str, Any] = gateway.invoke(function, event)
-    return result
+    return gateway.integrate(function, event)
 
 
 def _matched_prefix(function: Any, path: str) -> str | None:

@@ -33,8 +33,9 @@ def free_port() -> int:
 class LocalStackProcess:
     """`python -m infra.local` as a child process; restartable on the same data folder."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, environment: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.environment = environment or {}  # e.g. MOMENTUM_LOCAL_CONCURRENCY
         self.port, self.dynamodb_port, self.moto_port = free_port(), free_port(), free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"stack-{self.port}.log"
@@ -47,6 +48,7 @@ class LocalStackProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
         env.pop("TABLE_NAME", None)
         env["MOMENTUM_PRINCIPAL_CACHE_SECONDS"] = str(PRINCIPAL_CACHE_SECONDS)
+        env.update(self.environment)
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -38,3 +38,38 @@ def test_repeated_headers_are_joined_with_commas_and_cookies_travel_apart() -> N
 def test_the_authorizers_refusal_is_api_gateways_own() -> None:
     assert gateway.UNAUTHORIZED["statusCode"] == 401
     assert gateway.UNAUTHORIZED["body"] == '{"message":"Unauthorized"}'
+
+
+class _Busy:
+    """Containers whose every process stays busy past the wait (what Pool raises)."""
+
+    def invoke(self, function: object, event: object, **options: object) -> object:
+        from infra.local.containers import Throttled
+
+        assert options["wait_s"] == gateway.INTEGRATION_TIMEOUT_S
+        raise Throttled("every container stayed busy")
+
+
+class _Answering:
+    def invoke(self, function: object, event: object, **options: object) -> object:
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+
+
+def test_a_request_no_container_takes_in_time_gets_http_apis_503_with_its_request_id() -> None:
+    event = event_for("/v1/me", [], "ANY /v1/me")
+    request_id = event["requestContext"]["requestId"]  # type: ignore[index]
+    try:
+        gateway.serve_functions(_Busy())  # type: ignore[arg-type]
+        refused = gateway.integrate(object(), event)
+        gateway.serve_functions(_Answering())  # type: ignore[arg-type]
+        answered = gateway.integrate(object(), event)
+    finally:
+        gateway._containers = None
+    assert refused["statusCode"] == 503
+    assert refused["body"] == '{"message":"Service Unavailable"}'
+    assert refused["headers"]["apigw-requestid"] == request_id
+    assert answered["statusCode"] == 200
+    assert answered["headers"] == {
+        "Content-Type": "application/json",
+        "apigw-requestid": request_id,
+    }
