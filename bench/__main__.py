@@ -32,6 +32,7 @@ MODULES = [
     "accounts",
     "calendar",
     "slack",
+    "exports",
 ]
 
 

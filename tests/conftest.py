@@ -22,6 +22,9 @@ os.environ.update(
     SES_CONFIGURATION_SET="momentum-test",
     # Sweeps continue through this queue; tests that reach it create it in moto.
     SWEEP_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-sweep-continuation",
+    # Report exports (issue 17): tests that export create the bucket and queue in moto.
+    EXPORT_BUCKET="momentum-report-exports-test",
+    EXPORT_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-report-exports",
 )
 for name in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[name]

@@ -16,7 +16,12 @@ from typing import Any
 from infra.local import gateway
 
 # queue URL environment variable -> consumer function (as in infra/constructs/queues.py)
-CONSUMERS = {"SWEEP_QUEUE_URL": "sweep-continuation", "CALENDAR_QUEUE_URL": "calendar-sync"}
+CONSUMERS = {
+    "SWEEP_QUEUE_URL": "sweep-continuation",
+    "CALENDAR_QUEUE_URL": "calendar-sync",
+    # Report exports (issue 17)
+    "EXPORT_QUEUE_URL": "report-exports",
+}
 
 
 class QueuePoller:

@@ -47,6 +47,9 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     ),
     "sign_in": ("USER_POOL_ID",),
     "event_bus": ("EVENT_BUS_NAME",),
+    # Report exports: the API asks for them and presigns downloads, the worker writes them.
+    "exports": ("EXPORT_BUCKET", "EXPORT_QUEUE_URL"),
+    "export_writing": ("EXPORT_BUCKET", "EXPORT_QUEUE_URL"),
 }
 
 # Which capability each Settings attribute belongs to (read by the infra parity test).
@@ -72,6 +75,8 @@ CAPABILITY_OF_SETTING: dict[str, str] = {
     "microsoft_graph_base": "secrets",
     "user_pool_id": "sign_in",
     "event_bus_name": "event_bus",
+    "export_bucket": "exports",
+    "export_queue_url": "exports",
 }
 
 
@@ -200,6 +205,14 @@ class Settings:
     @cached_property
     def event_bus_name(self) -> str:
         return self._required("EVENT_BUS_NAME")[0]
+
+    @cached_property
+    def export_bucket(self) -> str:
+        return self._required("EXPORT_BUCKET")[0]
+
+    @cached_property
+    def export_queue_url(self) -> str:
+        return self._required("EXPORT_QUEUE_URL")[0]
 
     def allowed_prefixes(self, kind: str) -> tuple[str, ...]:
         """An outbound allow-list (core/outbound.py) as the local stack replaces it; empty
