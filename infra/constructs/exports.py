@@ -7,7 +7,7 @@ through short presigned GETs that the API mints after its org check.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -77,6 +77,15 @@ class ReportExports(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVES),
         )
 
+    def _acknowledge_prefix(self, grantee: iam.IGrantable) -> None:
+        bucket_id = Stack.of(self).get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        acknowledge(
+            grantee,  # type: ignore[arg-type]
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{PREFIX}*]",
+            "Objects under the exports prefix of this one bucket: each job's file and "
+            "scratch objects have keys made per org and job at run time.",
+        )
+
     def grant_request(self, grantee: iam.IGrantable) -> None:
         """The API: queue a job, and read finished files (what a presigned GET signs for)."""
         self.queue.grant_send_messages(grantee)
@@ -85,6 +94,7 @@ class ReportExports(Construct):
             actions=["s3:GetObject"],
             resource_arns=[self.bucket.arn_for_objects(f"{PREFIX}*")],
         )
+        self._acknowledge_prefix(grantee)
 
     def grant_write(self, grantee: iam.IGrantable) -> None:
         """The worker: write files and scratch objects, continue itself through the queue."""
@@ -94,6 +104,7 @@ class ReportExports(Construct):
             actions=list(WRITE_ACTIONS),
             resource_arns=[self.bucket.arn_for_objects(f"{PREFIX}*")],
         )
+        self._acknowledge_prefix(grantee)
 
     def feed(self, worker: lambda_.IFunction) -> None:
         """One job step per invocation: each may use the whole timeout."""

@@ -169,6 +169,7 @@ def test_alarms_watch_every_function_and_dead_letter_queue(
             stack.queues.sweep_continuation_dlq,
             stack.queues.calendar_sync_dlq,
             stack.schedules.dead_letter_queue,
+            stack.exports.dlq,
         )
     }
     dlq_alarms = [a for a in alarms if a["MetricName"] == "ApproximateNumberOfMessagesVisible"]
