@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -130,3 +131,66 @@ def test_a_bad_period_is_refused_before_any_job(exports_api: InProcessApi) -> No
     )
     assert answer.status == 422
     assert exports_api.post(admin, "/v1/report-exports", {"report": "nope"}).status == 422
+
+
+def _placed_people(api: InProcessApi, admin: Actor) -> tuple[Actor, list[Actor]]:
+    company = api.post(admin, "/v1/companies", {"name": "Acme Europe"}).ok()["id"]
+    where = {
+        "company_id": company,
+        "location_id": api.post(
+            admin, f"/v1/companies/{company}/locations", {"name": "Paris"}
+        ).ok()["id"],
+    }
+    coach = api.add_user(admin, "Cora Coach", roles=["coach"], **where)
+    coachees = [api.add_user(admin, f"Coachee {n}", roles=["coachee"], **where) for n in range(6)]
+    return coach, coachees
+
+
+def test_the_engagements_export_is_the_askers_report_as_a_file(
+    exports_api: InProcessApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = exports_api
+    admin = api.new_org("Coaching")
+    coach, coachees = _placed_people(api, admin)
+    template = api.post(
+        admin, "/v1/engagement-templates", {"name": "Sprint", "type": "one_on_one"}
+    ).ok()["id"]
+    for coachee in coachees:
+        body = {"template_id": template, "coachee_id": coachee.user_id, "coach_id": coach.user_id}
+        api.post(admin, "/v1/engagements", body).ok()
+    inline = api.get(coach, "/v1/reports/engagements?format=csv")
+    assert inline.status == 200
+    monkeypatch.setattr("momentum.coaching.listing.REPORT_PAGE", 2)
+    job = api.post(coach, "/v1/report-exports", {"report": "engagements"}).ok()
+    run_queue(lambda: CutShort(1))
+    done = api.get(coach, f"/v1/report-exports/{job['id']}").ok()
+    assert done["status"] == "done", done
+    text = download(done["file"]["url"]).decode()
+    assert text == inline.text
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 6
+    # The coach's own export: not even the org's admin follows it.
+    assert api.get(admin, f"/v1/report-exports/{job['id']}").status == 404
+    monkeypatch.setattr("momentum.coaching.listing.MAX_INLINE_ENGAGEMENTS", 5)
+    refused = api.get(coach, "/v1/reports/engagements")
+    assert refused.status == 422
+    assert refused.json["export"]["body"] == {"report": "engagements"}
+
+
+def test_the_audit_log_export_holds_every_entry_of_the_range(exports_api: InProcessApi) -> None:
+    api = exports_api
+    admin = api.new_org("Audited")
+    for n in range(5):
+        api.add_user(admin, f"Audited Person {n}")
+    now = clock.now()
+    period = {"from": clock.api_instant(now - timedelta(days=1)), "to": clock.api_instant(now)}
+    inline = api.get(
+        admin,
+        f"/v1/audit-log?format=csv&from={period['from']}&to={period['to']}".replace("+", "%2B"),
+    )
+    assert inline.status == 200
+    job = api.post(admin, "/v1/report-exports", {"report": "audit-log", **period}).ok()
+    run_queue()
+    done = api.get(admin, f"/v1/report-exports/{job['id']}").ok()
+    text = download(done["file"]["url"]).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text == inline.text and len(rows) >= 5

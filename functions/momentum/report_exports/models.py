@@ -33,7 +33,19 @@ class AuditLogExport(Strict):
 
 # A plain union: each member's `report` literal tells them apart (the document's schema
 # renaming would leave a discriminator mapping pointing at the old names).
-ExportCreate = OneOnOnesExport | AuditLogExport
+class EngagementsExport(Strict):
+    """The engagements report (GET /v1/reports/engagements) with the same filters, as the
+    asker may see it; only the asker may read this job."""
+
+    report: Literal["engagements"]
+    progress: Literal["on_track", "off_track", "not_tracking"] | None = None
+    off_track_from: date | None = None
+    off_track_to: date | None = None
+
+
+ExportCreate = OneOnOnesExport | EngagementsExport | AuditLogExport
+ExportRequest = OneOnOnesExport | EngagementsExport | AuditLogExport
+ReportKind = Literal["one-on-ones", "engagements", "audit-log"]
 
 
 class ExportFile(View):
@@ -45,7 +57,7 @@ class ExportFile(View):
 
 class ExportJob(View):
     id: str
-    report: Literal["one-on-ones", "audit-log"]
+    report: ReportKind
     status: ExportStatus
     requested_at: str
     requested_by: str

@@ -1,4 +1,5 @@
-"""Asking for an export and reading its job: admins only, always under the caller's org."""
+"""Asking for an export and reading its job, always under the caller's org: the 1:1 report
+and the audit log are admins' (any admin may follow them), engagements the asker's."""
 
 from __future__ import annotations
 
@@ -10,21 +11,35 @@ from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
 from momentum.report_exports import jobs, storage, worker
 from momentum.report_exports.models import (
-    AuditLogExport,
+    EngagementsExport,
     ExportFile,
     ExportJob,
+    ExportRequest,
     OneOnOnesExport,
 )
 from momentum.store.codec import Item
 
+# Reports only admins may read: any admin of the org may follow their exports. Others
+# (engagements, which each reader sees their own way) are the asker's alone.
+ADMIN_REPORTS = ("one-on-ones", "audit-log")
 
-def _filters(principal: Principal, request: OneOnOnesExport | AuditLogExport) -> dict[str, Any]:
+
+def _filters(principal: Principal, request: ExportRequest) -> dict[str, Any]:
     """The report's own checks, as its inline request would make them, before any job."""
     if isinstance(request, OneOnOnesExport):
         from momentum.one_on_ones import report
 
         report.check(principal, request.from_date, request.to_date, request.group_id)
         return report.export_request(request.from_date, request.to_date, request.group_id)
+    if isinstance(request, EngagementsExport):
+        from momentum.coaching import listing
+        from momentum.coaching.service import require_coaching
+
+        require_coaching(principal)
+        filters = listing.export_filters(
+            request.progress, request.off_track_from, request.off_track_to
+        )
+        return {"report": "engagements", **filters}
     from momentum.audit import service as audit
 
     principal.require_admin()
@@ -38,7 +53,7 @@ def _filters(principal: Principal, request: OneOnOnesExport | AuditLogExport) ->
     return {"report": "audit-log", **{k: v for k, v in given.items() if v is not None}}
 
 
-def request_export(principal: Principal, request: OneOnOnesExport | AuditLogExport) -> ExportJob:
+def request_export(principal: Principal, request: ExportRequest) -> ExportJob:
     filters = _filters(principal, request)
     export_id = new_id()
     item = jobs.new_job(
@@ -50,11 +65,14 @@ def request_export(principal: Principal, request: OneOnOnesExport | AuditLogExpo
 
 
 def get_export(principal: Principal, export_id: str) -> ExportJob:
-    principal.require_admin()
     # The org is part of the key: another org's job is simply not there.
     job = jobs.get(principal.org_id, export_id) if is_id(export_id) else None
     if job is None:
         raise NotFound("Report export not found.")
+    if job["requested_by"] != principal.user_id:
+        if job["report"] not in ADMIN_REPORTS:
+            raise NotFound("Report export not found.")
+        principal.require_admin()
     return view(job)
 
 

@@ -37,6 +37,7 @@ class Context:
     filters: dict[str, Any]
     requested_at: str  # the job's "now": what counts as held does not move between runs
     budget: Budget
+    requested_by: str  # whose view of the report (engagements) the file is
     reads: int = field(default=0)  # items read, for the benchmark's cost per row
 
     def scratch(self, name: str) -> str:
@@ -128,6 +129,38 @@ def _audit_log(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
         yield Chunk([export.csv_row(item) for item in items], position)
 
 
+# --- the engagements report ----------------------------------------------------------------
+
+
+def _engagements(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
+    """As the asker sees them now: their roles are read again for every invocation."""
+    from momentum.coaching import listing
+    from momentum.core.principal import ACTIVE_STATUSES, principal_from_item
+    from momentum.core.problems import Forbidden
+    from momentum.identity import service as identity
+
+    item = identity.user_item(ctx.org_id, ctx.requested_by)
+    if item is None or item.get("status", "active") not in ACTIVE_STATUSES:
+        raise Forbidden("The person who asked for this export no longer has access.")
+    principal = principal_from_item(ctx.org_id, item)
+    given = ctx.filters
+    progress = given.get("progress")
+    low, high = given.get("off_track_from"), given.get("off_track_to")
+    filters = (
+        progress,
+        date.fromisoformat(low) if low else None,
+        date.fromisoformat(high) if high else None,
+    )
+    start = (cursor or {}).get("start")
+    while True:
+        items, start = listing.report_page(principal, start)
+        ctx.reads += len(items)
+        rows = listing.report_rows(principal, items, *filters)
+        yield Chunk([listing.csv_row(row) for row in rows], {"start": start})
+        if start is None:
+            return
+
+
 def _audit_columns() -> list[str]:
     from momentum.audit.export import COLUMNS
 
@@ -141,4 +174,8 @@ def source_of(report: str) -> Source:
         return Source(list(COLUMNS), _one_on_ones, scratch=("tally.json",))
     if report == "audit-log":
         return Source(_audit_columns(), _audit_log)
+    if report == "engagements":
+        from momentum.coaching.models import ReportRow
+
+        return Source(list(ReportRow.model_fields), _engagements)
     raise KeyError(report)

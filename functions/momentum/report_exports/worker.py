@@ -72,7 +72,10 @@ def handle(message: dict[str, Any], budget: Budget, lease_seconds: int, attempt:
 def run(job: Item, budget: Budget) -> str:
     """Write from the job's checkpoint on; "done" or "paused" (continued by the queue)."""
     source = source_of(job["report"])
-    ctx = Context(job["org_id"], job["id"], json.loads(job["filters"]), job["requested_at"], budget)
+    filters = json.loads(job["filters"])
+    ctx = Context(
+        job["org_id"], job["id"], filters, job["requested_at"], budget, job["requested_by"]
+    )
     key = jobs.object_key(job["org_id"], job["id"], job["report"])
     progress = json.loads(job.get("progress") or "null")
     if progress is None:
