@@ -194,3 +194,40 @@ def test_the_audit_log_export_holds_every_entry_of_the_range(exports_api: InProc
     text = download(done["file"]["url"]).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text == inline.text and len(rows) >= 5
+
+
+def test_duplicate_and_early_messages_never_touch_the_job(exports_api: InProcessApi) -> None:
+    admin, _ = _seeded_org(exports_api, "Duplicates", 4)
+    job = exports_api.post(admin, "/v1/report-exports", YEAR).ok()
+    message = {"org_id": admin.org_id, "export_id": job["id"], "step": 0}
+    with pytest.raises(worker.NotYet):
+        worker.handle({**message, "step": 1}, Budget(), 300)
+    assert worker.handle(message, Budget(), 300) == "done"
+    first = exports_api.get(admin, f"/v1/report-exports/{job['id']}").ok()
+    assert worker.handle(message, Budget(), 300) == "stale"  # the queue delivered it twice
+    assert run_queue() == 1  # the original delivery, dropped as stale too
+    again = exports_api.get(admin, f"/v1/report-exports/{job['id']}").ok()
+    assert again["file"]["rows"] == first["file"]["rows"] == 2
+    assert download(again["file"]["url"]) == download(first["file"]["url"])
+
+
+def test_a_job_that_keeps_failing_says_so_after_three_attempts(
+    exports_api: InProcessApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin, _ = _seeded_org(exports_api, "Failing", 4)
+    job = exports_api.post(admin, "/v1/report-exports", YEAR).ok()
+    message = {"org_id": admin.org_id, "export_id": job["id"], "step": 0}
+
+    def broken(report: str) -> sources.Source:
+        raise RuntimeError("the report's store is down")
+
+    monkeypatch.setattr(worker, "source_of", broken)
+    for attempt in (1, 2):
+        with pytest.raises(RuntimeError):
+            worker.handle(message, Budget(), 300, attempt)
+        seen = exports_api.get(admin, f"/v1/report-exports/{job['id']}").ok()
+        assert seen["status"] == "running"  # retried by the queue, the lease given back
+    assert worker.handle(message, Budget(), 300, 3) == "failed"
+    failed = exports_api.get(admin, f"/v1/report-exports/{job['id']}").ok()
+    assert failed["status"] == "failed" and failed["file"] is None
+    assert failed["error"] == "The export could not be written; request it again."

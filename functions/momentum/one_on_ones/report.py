@@ -76,12 +76,15 @@ def period(org_id: str, from_date: date, to_date: date) -> Period:
     )
 
 
-def check(principal: Principal, from_date: date, to_date: date, group_id: str | None) -> Period:
-    """Who may ask and what: an admin, with the module on, a valid period and group."""
+def check(
+    principal: Principal, from_date: date, to_date: date, group_id: str | None
+) -> tuple[Period, set[str] | None]:
+    """Who may ask and what: an admin, with the module on, a valid period and group
+    (answered with the group's members, or None for the whole org)."""
     open_module(principal)
     principal.require_admin()
-    group_members(principal.org_id, group_id)
-    return period(principal.org_id, from_date, to_date)
+    members = group_members(principal.org_id, group_id)
+    return period(principal.org_id, from_date, to_date), members
 
 
 def meeting_pages(
@@ -146,8 +149,7 @@ def pair_rows(pairs: Pairs, names: dict[str, str]) -> list[PairReport]:
 def report(
     principal: Principal, from_date: date, to_date: date, *, group_id: str | None = None
 ) -> Report:
-    span = check(principal, from_date, to_date, group_id)
-    members = group_members(principal.org_id, group_id)
+    span, members = check(principal, from_date, to_date, group_id)
     pairs: Pairs = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     now, read = clock.key_instant(clock.now()), 0
     for meetings, _, _ in meeting_pages(principal.org_id, span):
