@@ -34,6 +34,7 @@ MODULES = [
     "slack",
     "sweeps",
     "background",
+    "exports",
 ]
 
 

@@ -13,6 +13,7 @@ from infra.constructs.api import MomentumApi
 from infra.constructs.auth import SignIn
 from infra.constructs.email import Email
 from infra.constructs.events import OutboundEvents
+from infra.constructs.exports import ReportExports
 from infra.constructs.functions import MomentumFunctions, Settings
 from infra.constructs.keys import KeysAndSecrets
 from infra.constructs.monitoring import Alarms
@@ -79,6 +80,9 @@ class MomentumStack(Stack):
             background_consumer=catalog.function_named("background"),
         )
         self.events = outbound = OutboundEvents(self, "Events")
+        self.exports = exports = ReportExports(
+            self, "ReportExports", worker=catalog.function_named("report-exports")
+        )
         self.functions = functions = MomentumFunctions(
             self,
             "Functions",
@@ -95,12 +99,14 @@ class MomentumStack(Stack):
             keys=keys,
             queues=queues,
             events=outbound,
+            exports=exports,
         )
         queues.feed(
             sweep_continuation=functions.by_name["sweep-worker"],
             calendar_sync=functions.by_name["calendar-sync"],
             background=functions.by_name["background"],
         )
+        exports.feed(functions.by_name["report-exports"])
         self.api = api = MomentumApi(
             self,
             "Api",
@@ -122,6 +128,7 @@ class MomentumStack(Stack):
             functions=functions.by_name,
             dead_letter_queues={
                 **queues.dead_letter_queues,
+                "ReportExports": exports.dlq,
                 "ScheduledSweeps": schedules.dead_letter_queue,
             },
         )

@@ -24,6 +24,9 @@ os.environ.update(
     SWEEP_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-sweep-continuation",
     # Background jobs (core/background.py); the integration fixture creates it in moto.
     BACKGROUND_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-background.fifo",
+    # Report exports (issue 17): tests that export create the bucket and queue in moto.
+    EXPORT_BUCKET="momentum-report-exports-test",
+    EXPORT_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/momentum-report-exports",
 )
 for name in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[name]

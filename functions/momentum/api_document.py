@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "momentum.scim.directory_routes",
     "momentum.webhooks_out.routes",
     "momentum.slack.routes",
+    "momentum.report_exports.routes",
 )
 
 

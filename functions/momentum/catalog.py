@@ -24,6 +24,9 @@ Capability = Literal[
     "sign_in",
     "event_bus",
     "background_queue",
+    # Report exports: ask for one and presign its download / write it (the worker).
+    "exports",
+    "export_writing",
 ]
 
 
@@ -168,6 +171,14 @@ API_FUNCTIONS: tuple[Function, ...] = (
         needs=("table", "kms", "email"),
         timeout_s=5,
     ),
+    # Report exports (issue 17): big reports as CSV files, written by `report-exports`.
+    Function(
+        name="report-exports-api",
+        handler="momentum.handlers.report_exports_api:handler",
+        description="Report exports: ask for a report as a CSV file, follow the job",
+        routes=("/v1/report-exports",),
+        needs=("table", "exports"),
+    ),
 )
 
 
@@ -228,6 +239,15 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
         description="Incremental calendar sync per connection (SQS FIFO)",
         needs=("table", "kms", "secrets", "email"),
         timeout_s=120,
+    ),
+    # Report exports (issue 17): pages through a report into S3, continuing via its queue.
+    Function(
+        name="report-exports",
+        handler="momentum.handlers.report_exports:handler",
+        description="Writes report exports to S3 as CSV, a checkpoint per invocation (SQS)",
+        needs=("table", "export_writing"),
+        memory_mb=1024,
+        timeout_s=300,
     ),
 )
 

@@ -17,6 +17,7 @@ from infra.constructs.auth import SignIn
 from infra.constructs.compliance import acknowledge
 from infra.constructs.email import Email
 from infra.constructs.events import OutboundEvents
+from infra.constructs.exports import ReportExports
 from infra.constructs.keys import KeysAndSecrets
 from infra.constructs.naming import pascal_case
 from infra.constructs.queues import WorkQueues
@@ -80,6 +81,7 @@ class MomentumFunctions(Construct):
         keys: KeysAndSecrets,
         queues: WorkQueues,
         events: OutboundEvents,
+        exports: ReportExports,
     ) -> None:
         super().__init__(scope, construct_id)
         self._capabilities: dict[str, Capability] = {
@@ -92,6 +94,9 @@ class MomentumFunctions(Construct):
             "sign_in": Capability(sign_in.grant_member_administration),
             "event_bus": Capability(events.grant_put),
             "background_queue": Capability(queues.background.grant_send_messages),
+            # Report exports (issue 17)
+            "exports": Capability(exports.grant_request),
+            "export_writing": Capability(exports.grant_write),
         }
         unwired = set(get_args(catalog.Capability)) - self._capabilities.keys()
         if unwired:
@@ -120,6 +125,9 @@ class MomentumFunctions(Construct):
             "EVENT_BUS_NAME": events.bus_name,
             "BACKGROUND_QUEUE_URL": queues.background.queue_url,
             **CALENDAR_PROVIDERS,
+            # Report exports (issue 17)
+            "EXPORT_BUCKET": exports.bucket.bucket_name,
+            "EXPORT_QUEUE_URL": exports.queue.queue_url,
         }
         # code_dir is infra/function_asset.py's build: the package and its 3.12 bytecode.
         self._code = lambda_.Code.from_asset(str(code_dir))

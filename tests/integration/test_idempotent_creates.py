@@ -338,6 +338,25 @@ def _launches(w: World) -> Case:
     )
 
 
+def _report_exports(w: World) -> Case:
+    from momentum.core import aws
+    from momentum.core.config import settings
+
+    aws.client("sqs").create_queue(QueueName=settings().export_queue_url.rsplit("/", 1)[-1])
+
+    def count() -> int:  # jobs have no listing; the test account's table is small
+        found = w.api.dynamodb().scan(
+            TableName=w.api.table(),
+            FilterExpression="#t = :t",
+            ExpressionAttributeNames={"#t": "type"},
+            ExpressionAttributeValues={":t": {"S": "report_export"}},
+        )
+        return len(found["Items"])
+
+    body = {"report": "one-on-ones", "from": "2026-01-01", "to": "2026-03-31"}
+    return Case(w.admin, "/v1/report-exports", body, {**body, "to": "2026-06-30"}, count)
+
+
 CREATES: dict[str, Callable[[World], Case]] = {
     "/v1/users": _users,
     "/v1/companies": _companies,
@@ -365,6 +384,7 @@ CREATES: dict[str, Callable[[World], Case]] = {
     "/v1/accounts/{account_id}/objectives/{objective_id}/actions": _account_actions,
     "/v1/plan-templates": _plan_templates,
     "/v1/accounts/{account_id}/launch-template": _launches,
+    "/v1/report-exports": _report_exports,
 }
 
 

@@ -106,4 +106,6 @@ CREATE_EXAMPLES: dict[str, dict[str, Any]] = {
         "start_date": "2026-01-05",
         "preview": True,
     },
+    # Report exports
+    "create_report_export": {"report": "one-on-ones", "from": "2026-01-01", "to": "2026-12-31"},
 }

@@ -32,14 +32,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def csv_row(item: Item) -> list[Any]:
+    view = entry_view(item)
+    view["changes"] = json.dumps(view["changes"], default=str, sort_keys=True)
+    return [_cell(view[column]) for column in COLUMNS]
+
+
 def as_csv(items: list[Item]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for item in items:
-        view = entry_view(item)
-        view["changes"] = json.dumps(view["changes"], default=str, sort_keys=True)
-        writer.writerow([_cell(view[column]) for column in COLUMNS])
+        writer.writerow(csv_row(item))
     return out.getvalue()
 
 

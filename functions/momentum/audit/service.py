@@ -63,13 +63,27 @@ def _month_before(month: str) -> str:
     return _month(first - timedelta(days=1))
 
 
+def first_position(query: AuditQuery) -> dict[str, Any]:
+    """Where reading starts: the newest month of the range."""
+    return {"month": _month(query.end)}
+
+
 def page(
     principal: Principal, query: AuditQuery, limit: int, cursor: str | None
 ) -> tuple[list[Item], str | None]:
     """One page of entries, newest first, and the cursor to the next one."""
     principal.require_admin()
     scope = query.scope(principal.org_id)
-    position = cursors.decode(cursor, scope=scope) or {"month": _month(query.end)}
+    position = cursors.decode(cursor, scope=scope) or first_position(query)
+    items, following = page_at(principal.org_id, query, limit, position)
+    return items, cursors.encode(following, scope=scope)
+
+
+def page_at(
+    org_id: str, query: AuditQuery, limit: int, position: dict[str, Any]
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One Query from `position` (month and start key), and the position after it (None
+    at the end). Exports follow the same positions as the signed cursors of `page`."""
     month = str(position.get("month", ""))
     if not (_month(query.start) <= month <= _month(query.end)):
         raise BadRequest("The cursor is not valid for this list.")
@@ -83,7 +97,7 @@ def page(
         conditions.append("#kind = :kind")
         names["#kind"], values[":kind"] = "entity_kind", query.entity_kind
     found = table.query(
-        audit_partition(principal.org_id, month),
+        audit_partition(org_id, month),
         index=GSI_AUDIT,
         # "~" sorts after every entry id, so entries at exactly `end` are included.
         sk_between=(clock.key_instant(query.start), clock.key_instant(query.end) + "~"),
@@ -100,4 +114,4 @@ def page(
         following = {"month": _month_before(month)}
     else:
         following = None
-    return found.items, cursors.encode(following, scope=scope)
+    return found.items, following

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import Any
 
 from momentum.coaching import repository, rules, views
 from momentum.coaching.models import Engagement, ProgressFilter, ReportRow
@@ -17,8 +18,10 @@ from momentum.coaching.service import require_coaching
 from momentum.core import cursors
 from momentum.core.principal import Principal
 from momentum.identity import service as identity
+from momentum.report_exports.bound import MAX_INLINE_ENGAGEMENTS, ExportInstead
 from momentum.store.codec import Item
 
+REPORT_PAGE = 500  # engagements per index page the report reads
 # A filtered page reads at most this many index pages before answering with a cursor.
 MAX_PAGES_PER_ANSWER = 5
 USERS_PER_BATCH = 100
@@ -76,14 +79,57 @@ def report(
     off_track_to: date | None,
 ) -> list[ReportRow]:
     """Every engagement the caller may read, newest first, progress as they may see it;
-    an off-track date range keeps the rows whose visible `off_track_since` falls in it."""
+    an off-track date range keeps the rows whose visible `off_track_since` falls in it.
+    Past `bound.MAX_INLINE_ENGAGEMENTS` engagements read, the report is an export."""
     require_coaching(principal)
-    viewer, coachee_id = views.viewer_of(principal), _coachee_scope(principal)
-    items = [
-        item
-        for item in repository.all_engagements(principal.org_id, coachee_id)
-        if rules.may_read(viewer, views.scope_of(item))
-    ]
+    items: list[Item] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = repository.engagements_page(
+            principal.org_id, _coachee_scope(principal), REPORT_PAGE, start
+        )
+        items += page.items
+        if len(items) > MAX_INLINE_ENGAGEMENTS:
+            filters = export_filters(progress, off_track_from, off_track_to)
+            body = {"report": "engagements", **filters}
+            raise ExportInstead("engagements", MAX_INLINE_ENGAGEMENTS, body)
+        if not page.last_key:
+            break
+        start = page.last_key
+    return report_rows(principal, items, progress, off_track_from, off_track_to)
+
+
+def export_filters(
+    progress: ProgressFilter | None, off_track_from: date | None, off_track_to: date | None
+) -> dict[str, str]:
+    given = {
+        "progress": progress,
+        "off_track_from": off_track_from.isoformat() if off_track_from else None,
+        "off_track_to": off_track_to.isoformat() if off_track_to else None,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def report_page(
+    principal: Principal, start: dict[str, Any] | None
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One index page of the engagements the report reads (exports page through these)."""
+    page = repository.engagements_page(
+        principal.org_id, _coachee_scope(principal), REPORT_PAGE, start
+    )
+    return page.items, page.last_key
+
+
+def report_rows(
+    principal: Principal,
+    items: list[Item],
+    progress: ProgressFilter | None,
+    off_track_from: date | None,
+    off_track_to: date | None,
+) -> list[ReportRow]:
+    """The report's rows of these engagement items, as the caller may see them."""
+    viewer = views.viewer_of(principal)
+    items = [item for item in items if rules.may_read(viewer, views.scope_of(item))]
     names = _names(principal.org_id, items)
     rows = []
     for item in items:
@@ -100,6 +146,10 @@ def report(
                 continue
         rows.append(row)
     return rows
+
+
+def csv_row(row: ReportRow) -> list[object]:
+    return [_cell(value) for value in row.model_dump(mode="json").values()]
 
 
 def as_csv(rows: list[ReportRow]) -> str:

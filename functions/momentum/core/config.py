@@ -49,6 +49,9 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "event_bus": ("EVENT_BUS_NAME",),
     # Background work (core/background.py): the FIFO queue its jobs go through
     "background_queue": ("BACKGROUND_QUEUE_URL",),
+    # Report exports: the API asks for them and presigns downloads, the worker writes them.
+    "exports": ("EXPORT_BUCKET", "EXPORT_QUEUE_URL"),
+    "export_writing": ("EXPORT_BUCKET", "EXPORT_QUEUE_URL"),
 }
 
 # Which capability each Settings attribute belongs to (read by the infra parity test).
@@ -75,6 +78,8 @@ CAPABILITY_OF_SETTING: dict[str, str] = {
     "user_pool_id": "sign_in",
     "event_bus_name": "event_bus",
     "background_queue_url": "background_queue",
+    "export_bucket": "exports",
+    "export_queue_url": "exports",
 }
 
 
@@ -207,6 +212,14 @@ class Settings:
     @cached_property
     def background_queue_url(self) -> str:
         return self._required("BACKGROUND_QUEUE_URL")[0]
+
+    @cached_property
+    def export_bucket(self) -> str:
+        return self._required("EXPORT_BUCKET")[0]
+
+    @cached_property
+    def export_queue_url(self) -> str:
+        return self._required("EXPORT_QUEUE_URL")[0]
 
     def allowed_prefixes(self, kind: str) -> tuple[str, ...]:
         """An outbound allow-list (core/outbound.py) as the local stack replaces it; empty

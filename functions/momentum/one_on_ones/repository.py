@@ -334,5 +334,23 @@ def org_meetings_in_month(org_id: str, month: str, low: str, high: str) -> list[
     )
 
 
+def org_meetings_page(
+    org_id: str,
+    month: str,
+    low: str,
+    high: str,
+    start: dict[str, Any] | None,
+    limit: int | None = None,
+) -> table.Page:
+    """One page (up to 1 MB) of the org's meetings in a month: what reports read."""
+    return table.query(
+        keys.org_meetings_partition(org_id, month),
+        index=GSI_BY_LOOKUP,
+        sk_between=(low, high),
+        start_key=start,
+        limit=limit,
+    )
+
+
 def calendar_link(org_id: str, provider: str, event_id: str) -> Item | None:
     return table.get(keys.calendar_link_key(org_id, provider, event_id), consistent=True)

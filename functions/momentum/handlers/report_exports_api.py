@@ -1,0 +1,12 @@
+"""Lambda entry point: report exports (ask for one, follow its job)."""
+
+from typing import Any
+
+from momentum.core.api import build_resolver, handle
+from momentum.report_exports.routes import router
+
+app = build_resolver(router)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return handle(app, event, context)
