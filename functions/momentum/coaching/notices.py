@@ -54,8 +54,7 @@ def _administrators(org_id: str) -> list[Item]:
 def _gets_email(user: Item | None) -> bool:
     if user is None or not user.get("email"):
         return False
-    notifications = (user.get("settings") or {}).get("notifications") or {}
-    return rules.gets_off_track_email(user.get("status"), notifications)
+    return rules.gets_off_track_email(user)
 
 
 def _summary(item: Item, people: dict[str, Item]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws, clock
 from momentum.core import org as org_cache
+from momentum.core.membership import is_active
 from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
@@ -34,7 +35,6 @@ from momentum.store.keys import due_partition
 from momentum.store.schema import DUE_SHARDS
 
 KIND = "checkin_reminder"
-INACTIVE = ("inactive", "internal_record")
 PERIOD_WORDS = {"weekly": "week", "biweekly": "two weeks", "monthly": "month"}
 
 
@@ -93,7 +93,7 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
     today = clock.local_date(now, zone).isoformat()
     pending = [g for g in goals if wants_reminder(g, today, began)]
     sent = False
-    if pending and owner and owner.get("status") not in INACTIVE:
+    if pending and is_active(owner):
         sent = _deliver(org, owner, pending, period, rhythm, now, today)
     following = cadence.next_period_start(period, rhythm.every)
     _rearm(goals, org_id, cadence.reminder_instant(following, rhythm, zone))
