@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.schedule_events import scheduled_event
+
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 
 
@@ -59,6 +61,5 @@ def api_request(
 
 
 def scheduled(sweep: str, time: str) -> dict[str, Any]:
-    event = copy.deepcopy(load("scheduled_sweep.json"))
-    event["time"], event["detail"]["sweep"] = time, sweep
-    return event
+    """The event EventBridge Scheduler delivers for `sweep` at `time` (its one builder)."""
+    return scheduled_event(sweep, time)
