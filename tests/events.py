@@ -1,13 +1,14 @@
-"""Real-shaped events from events/, adjusted per test (the one loader every test uses)."""
+"""The events tests hand the functions: recorded provider samples from events/, and the
+API Gateway and Scheduler events the local stack's own builders make."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.local import gateway
 from infra.schedule_events import scheduled_event
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
@@ -15,6 +16,14 @@ EVENTS = Path(__file__).resolve().parent.parent / "events"
 
 def load(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text())
+
+
+# What the tests' client sends unless told otherwise (a JSON body, a named host).
+DEFAULT_HEADERS = {
+    "content-type": "application/json",
+    "host": "api.momentum.example",
+    "user-agent": "momentum-tests",
+}
 
 
 def api_request(
@@ -27,37 +36,23 @@ def api_request(
     raw_body: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API v2 event, as the JWT authorizer would hand it over."""
-    event = copy.deepcopy(load("api_request.json"))
-    parts = urlsplit(url)
-    event["rawPath"] = event["requestContext"]["http"]["path"] = parts.path
-    event["rawQueryString"] = parts.query
-    event["requestContext"]["http"]["method"] = method
-    if parts.query:
-        query: dict[str, str] = {}
-        for pair in parts.query.split("&"):
-            name, _, value = pair.partition("=")
-            from urllib.parse import unquote_plus
+    """An API Gateway HTTP API v2 event, as the JWT authorizer would hand it over: built by
+    the local gateway (its one builder), routed by the catalog as API Gateway routes it."""
+    from momentum import catalog
 
-            query[unquote_plus(name)] = unquote_plus(value)
-        event["queryStringParameters"] = query
-    if org_id and user_id:
-        event["requestContext"]["authorizer"]["jwt"]["claims"] = {
-            "sub": user_id,
-            "custom:org_id": org_id,
-        }
-    else:
-        del event["requestContext"]["authorizer"]
-    if raw_body is not None:
-        event["body"] = raw_body
-    elif body is not None:
-        event["body"] = json.dumps(body)
-    event["headers"].update(headers or {})
-    # HTTP API v2 hands cookies over apart from the headers, as the local gateway does.
-    cookie = event["headers"].pop("Cookie", None) or event["headers"].pop("cookie", None)
-    if cookie:
-        event["cookies"] = [c.strip() for c in cookie.split(";") if c.strip()]
-    return event
+    path = urlsplit(url).path
+    owner = catalog.route_owner(path)
+    merged = {**DEFAULT_HEADERS, **{k.lower(): v for k, v in (headers or {}).items()}}
+    text = raw_body if raw_body is not None else None if body is None else json.dumps(body)
+    return gateway.api_event(
+        method=method,
+        target=url,
+        headers=merged.items(),
+        body=text.encode("utf-8", "surrogatepass") if text else b"",
+        route_key=gateway.route_key_of(owner[0], path) if owner else "$default",
+        claims={"sub": user_id, "custom:org_id": org_id} if org_id and user_id else None,
+        source_ip="127.0.0.1",
+    )
 
 
 def scheduled(sweep: str, time: str) -> dict[str, Any]:
