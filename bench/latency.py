@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.e2e.conftest import HttpApi, LocalStackProcess
+from tests.support.local_stack import HttpApi, LocalStackProcess
 
 REQUESTS = 200
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from moto import mock_aws
 
-from momentum.core import aws, principal
+from momentum.core import aws, clock, principal
 from momentum.core import org as org_cache
 from momentum.core.config import settings
 from momentum.store.schema import create_table_request
-from tests.harness import InProcessApi, fake_sign_in
+from tests.support.harness import InProcessApi, fake_sign_in
+from tests.support.one_on_ones import START, Clock
 
 
 @pytest.fixture
@@ -25,3 +27,16 @@ def api() -> Iterator[InProcessApi]:
         fake_sign_in()
         yield InProcessApi()
         aws.reset_clients()
+
+
+@pytest.fixture
+def set_now(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Requests see this clock: the day before the 1:1 stories' first meeting, then
+    wherever the test moves it."""
+    state = {"now": START - timedelta(hours=22)}
+    monkeypatch.setattr(clock, "now", lambda: state["now"])
+
+    def move_to(instant: str) -> None:
+        state["now"] = clock.parse_instant(instant)
+
+    return move_to

@@ -11,7 +11,7 @@ from momentum.accounts import plan_tree, repository
 from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.store import table
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def _account(api: InProcessApi, actor: Actor, name: str = "Globex") -> str:

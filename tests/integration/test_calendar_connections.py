@@ -14,8 +14,7 @@ from botocore.exceptions import ClientError
 from momentum.calendar import crypto, keys
 from momentum.core import clock
 from momentum.store import table
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import (
+from tests.support.calendar_providers import (
     FakeProviders,
     connect,
     fake_providers,
@@ -24,6 +23,7 @@ from tests.integration.test_calendar_harness import (
     instant,
     open_sign_in,
 )
+from tests.support.harness import Actor, InProcessApi
 
 
 @pytest.fixture

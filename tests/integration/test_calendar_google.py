@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.support.calendar_providers import FakeProviders, connect, fake_providers, instant
+from tests.support.harness import Actor, InProcessApi
 
 NY = "America/New_York"
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from momentum.core.clock import parse_instant
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.support.calendar_providers import FakeProviders, connect, fake_providers, instant
+from tests.support.harness import Actor, InProcessApi
 
 NY = "America/New_York"
 

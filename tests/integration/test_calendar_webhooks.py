@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from momentum.handlers import webhooks
-from tests import events
-from tests.harness import Actor, InProcessApi, LambdaContext
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
+from tests.support import events
+from tests.support.calendar_providers import FakeProviders, connect, fake_providers
+from tests.support.harness import Actor, InProcessApi, LambdaContext
 
 ORG, USER = "01KA0000000000000000000ORG", "01KA000000000000000000USER"
 

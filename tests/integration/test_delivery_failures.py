@@ -21,9 +21,9 @@ from momentum.calendar import tokens
 from momentum.core import clock
 from momentum.store import table
 from momentum.store.keys import due_attributes
-from tests.harness import Actor, Api, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
-from tests.slack_server import SlackServer, slack_server
+from tests.support.calendar_providers import FakeProviders, connect, fake_providers
+from tests.support.harness import Actor, Api, InProcessApi
+from tests.support.slack_server import SlackServer, slack_server
 
 SUNDAY = clock.parse_instant("2026-11-01T12:00:00Z")
 MONDAY_9 = clock.parse_instant("2026-11-02T09:00:00Z")  # check-ins due; 1:1 at 10:00

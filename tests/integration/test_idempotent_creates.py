@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from momentum.api_document import DOCUMENT_FILE
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.support.calendar_providers import FakeProviders, connect, fake_providers, instant
+from tests.support.harness import Actor, InProcessApi
 
 NOT_CREATES = {
     "/v1/one-on-ones/{series_id}/archive": "archives an existing series",

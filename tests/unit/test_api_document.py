@@ -6,8 +6,8 @@ import json
 
 from momentum import api_document
 from momentum.handlers import docs_api
-from tests import events
-from tests.harness import LambdaContext
+from tests.support import events
+from tests.support.harness import LambdaContext
 
 
 def _get(path: str, method: str = "GET") -> dict:

@@ -11,7 +11,7 @@ import pytest
 from momentum import catalog
 from momentum.core import edge
 from momentum.core.problems import BadRequest, PayloadTooLarge
-from tests import events
+from tests.support import events
 
 
 def _nest(depth: int) -> str:
@@ -113,7 +113,7 @@ def _event(method: str, path: str, body: str) -> dict[str, object]:
 
 def test_the_plain_functions_refuse_nesting_with_a_problem_and_the_headers() -> None:
     from momentum.handlers import docs_api, webhooks
-    from tests.harness import LambdaContext
+    from tests.support.harness import LambdaContext
 
     nested = "[" * 5000 + "]" * 5000
     answer = webhooks.handler(_event("POST", "/webhooks/microsoft", nested), LambdaContext())

@@ -9,7 +9,7 @@ from momentum.core.clock import is_time_zone
 from momentum.core.emails import email_address
 from momentum.core.outsiders import check_customer_reach
 from momentum.core.problems import Forbidden, NotFound
-from tests import events
+from tests.support import events
 
 
 @pytest.fixture(autouse=True)

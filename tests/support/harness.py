@@ -19,7 +19,7 @@ from infra.local.outbox import parse_email
 
 from momentum import catalog
 from momentum.core.clock import api_instant, parse_instant
-from tests import events
+from tests.support import events
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from infra.local import gateway
 from infra.schedule_events import scheduled_event
 
-EVENTS = Path(__file__).resolve().parent.parent / "events"
+EVENTS = Path(__file__).resolve().parents[2] / "events"
 
 
 def load(name: str) -> dict[str, Any]:
