@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from moto import mock_aws
@@ -12,6 +13,7 @@ from momentum.core import aws, clock, principal
 from momentum.core import org as org_cache
 from momentum.core.config import settings
 from momentum.store.schema import create_table_request
+from tests.support.calendar_providers import FakeProviders, fake_providers
 from tests.support.harness import InProcessApi, fake_sign_in
 from tests.support.one_on_ones import START, Clock
 
@@ -40,3 +42,9 @@ def set_now(monkeypatch: pytest.MonkeyPatch) -> Clock:
         state["now"] = clock.parse_instant(instant)
 
     return move_to
+
+
+@pytest.fixture
+def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
+    """The calendar providers (and their webhooks and sync queue), in-process."""
+    yield from fake_providers(api, tmp_path)

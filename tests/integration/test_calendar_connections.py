@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,18 +15,12 @@ from momentum.store import table
 from tests.support.calendar_providers import (
     FakeProviders,
     connect,
-    fake_providers,
     finish_sign_in,
     header,
     instant,
     open_sign_in,
 )
 from tests.support.harness import Actor, InProcessApi
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def users(api: InProcessApi) -> tuple[Actor, Actor]:

@@ -4,9 +4,7 @@ tests/e2e/test_calendar.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +15,10 @@ from tests.support.calendar_providers import (
     Fakes,
     change_event,
     connect,
-    fake_providers,
     recurring_event,
     weeks_ago,
 )
 from tests.support.harness import Api, InProcessApi
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def _pair(api: Api, fakes: Fakes, provider: str, name: str) -> tuple[Any, Any]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,16 +17,10 @@ from tests.support.calendar_providers import (
     Fakes,
     change_event,
     connect,
-    fake_providers,
     recurring_event,
     weeks_ago,
 )
 from tests.support.harness import Actor, Api, InProcessApi
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def first_monday(months_ago: int, hour: int) -> datetime:

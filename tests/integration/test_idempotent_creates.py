@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from momentum.api_document import DOCUMENT_FILE
 from tests.support import idempotent_cases as cases
-from tests.support.calendar_providers import fake_providers
 from tests.support.harness import InProcessApi
 
 NOT_CREATES = {
@@ -69,11 +67,6 @@ CREATES: dict[str, Callable[[cases.World], cases.Case]] = {
     "/v1/plan-templates": cases.plan_templates,
     "/v1/accounts/{account_id}/launch-template": cases.launches,
 }
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Any:
-    yield from fake_providers(api, tmp_path)
 
 
 def test_every_post_in_the_document_is_a_known_create_or_a_named_action() -> None:

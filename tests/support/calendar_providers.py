@@ -2,7 +2,7 @@
 in-process behind an httpx transport, their webhooks are delivered to the in-process
 API, and the calendar sync queue (moto SQS FIFO) is drained into the real worker.
 
-Each test_calendar_*.py module wraps `fake_providers` in its own `fakes` fixture.
+tests/integration/conftest.py serves `fake_providers` as the `fakes` fixture.
 """
 
 from __future__ import annotations
