@@ -38,3 +38,16 @@ def test_repeated_headers_are_joined_with_commas_and_cookies_travel_apart() -> N
 def test_the_authorizers_refusal_is_api_gateways_own() -> None:
     assert gateway.UNAUTHORIZED["statusCode"] == 401
     assert gateway.UNAUTHORIZED["body"] == '{"message":"Unauthorized"}'
+
+
+def test_the_route_key_is_the_longest_catalog_prefix_of_the_path() -> None:
+    from momentum import catalog
+
+    def route_key(path: str) -> str:
+        owner = catalog.route_owner(path)
+        assert owner is not None
+        return gateway.route_key_of(owner[0], path)
+
+    assert route_key("/v1/goals") == "ANY /v1/goals"
+    assert route_key("/v1/goals/01ABC/check-ins") == "ANY /v1/goals/{proxy+}"
+    assert route_key("/webhooks/google") == "ANY /webhooks/google"
