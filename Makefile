@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CDK_CLI := aws-cdk@2.1148.1
 
-.PHONY: setup serve test test-fast lint format types openapi bench synth layer deploy clean
+.PHONY: setup serve test test-fast e2e lint format types openapi bench synth layer deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -29,6 +29,10 @@ test: setup lint types
 
 test-fast: setup
 	$(PY) -m pytest -q tests/unit tests/integration
+
+# Only the end-to-end tests: each session starts a local stack and speaks HTTP to it.
+e2e: setup
+	$(PY) -m pytest -q -n 2 --dist load tests/e2e
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check functions infra tests bench

@@ -8,7 +8,7 @@ from typing import Any
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi, fake_sign_in
+from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.accounts import repository

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi, fake_sign_in
+from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock, principal

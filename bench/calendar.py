@@ -11,9 +11,9 @@ from pathlib import Path
 
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
-from tests import events
-from tests.harness import InProcessApi, fake_sign_in
-from tests.integration.test_calendar_harness import connect, fake_providers, instant
+from tests.support import events
+from tests.support.calendar_providers import connect, fake_providers, instant
+from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from bench.imports import cold_import, runtime_python

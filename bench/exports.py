@@ -160,7 +160,7 @@ def dynamodb_local() -> Iterator[bool]:
 
 
 def bench(report: Report) -> None:
-    from tests.harness import InProcessApi, fake_sign_in
+    from tests.support.harness import InProcessApi, fake_sign_in
 
     worker.CONTINUE_DELAY_SECONDS = 0
     with dynamodb_local() as local:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
-from tests.harness import InProcessApi, fake_sign_in
+from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, principal

@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from infra.local.containers import Pool
-from tests.e2e.conftest import HttpApi, LocalStackProcess
-from tests.harness import Actor
+from tests.support.harness import Actor
+from tests.support.local_stack import HttpApi, LocalStackProcess
 
 from momentum.catalog import Function
 

@@ -12,7 +12,7 @@ from unittest import mock
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi, fake_sign_in
+from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock

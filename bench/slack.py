@@ -18,9 +18,9 @@ from urllib.parse import quote
 import httpx
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
-from tests import events
-from tests.harness import InProcessApi
-from tests.slack_web_api import slack_web_api
+from tests.support import events
+from tests.support.harness import InProcessApi
+from tests.support.slack_web_api import slack_web_api
 
 from bench.counting import DynamoCounter
 from bench.imports import cold_import, runtime_python

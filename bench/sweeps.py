@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 from bench.counting import DynamoCounter
 from bench.okrs import _seeded_goal

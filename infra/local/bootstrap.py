@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,8 +134,11 @@ def registered_schedules() -> list[tuple[str, str]]:
     return found
 
 
-def delivered_event(sweep: str, instant: datetime) -> dict[str, Any]:
-    """What Scheduler would hand the sweeps function for `sweep` at `instant`."""
+def delivered_event(
+    sweep: str, instant: datetime, *, detail: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What Scheduler would hand the sweeps function for `sweep` at `instant` (`detail`:
+    keys the local server adds to the event's detail)."""
     schedule = aws.client("scheduler").get_schedule(
         Name=f"momentum-{sweep}", GroupName=SCHEDULE_GROUP
     )
@@ -143,4 +147,5 @@ def delivered_event(sweep: str, instant: datetime) -> dict[str, Any]:
         scheduled_time=instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         execution_id=str(uuid.uuid4()),
         schedule_arn=schedule["Arn"],
+        detail=detail,
     )

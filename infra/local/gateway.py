@@ -144,6 +144,17 @@ def route_key_for(prefix: str | None, path: str) -> str:
     return f"ANY {prefix}" if path == prefix else f"ANY {prefix}/{{proxy+}}"
 
 
+def route_key_of(function: Any, path: str) -> str:
+    """The route key API Gateway matches for `path` among `function`'s catalog routes (the
+    longest prefix wins), `$default` when none does."""
+    prefixes = [
+        p
+        for p in (*function.routes, *function.public_routes)
+        if path == p or path.startswith(p + "/")
+    ]
+    return route_key_for(max(prefixes, key=len) if prefixes else None, path)
+
+
 def preflight(method: str, headers: dict[str, str]) -> dict[str, Any] | None:
     """API Gateway's own answer to a CORS preflight, given before any authorizer runs:
     204, with the allow headers only for an allowed origin (momentum.catalog.CORS)."""
@@ -194,5 +205,6 @@ __all__ = [
     "invoke",
     "preflight",
     "route_key_for",
+    "route_key_of",
     "serve_functions",
 ]

@@ -166,7 +166,8 @@ class LocalIdentity:
         returns how many needed repair. Scans, which only the local stack may do."""
         from momentum.core import aws
         from momentum.core.config import settings
-        from momentum.identity import members, sign_in
+        from momentum.core.membership import is_active
+        from momentum.identity import sign_in
         from momentum.store import table
 
         by_email = self._pool_users()
@@ -185,7 +186,7 @@ class LocalIdentity:
                 sub = by_email.get((org_id, user["email"]))
                 if sub is None:
                     sub = sign_in.create_member(org_id, user["email"], invite=False)
-                    if user.get("status", "active") not in members.SIGNING_IN:
+                    if not is_active(user):
                         sign_in.disable(sub)
                 if user.get("sign_in_sub") == sub:
                     continue

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from infra.local import outbox
 from infra.local.identity import SignInRefused
+from infra.local.transport import problem_answer
+from momentum.core.problems import BadRequest, Conflict, Invalid, NotFound, field_error
 
 if TYPE_CHECKING:
     from infra.local.server import LocalStack
@@ -22,25 +24,6 @@ Answer = tuple[int, dict[str, str], bytes]
 
 def _json(status: int, body: Any) -> Answer:
     return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
-
-
-def _problem(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> Answer:
-    titles = {
-        400: "Bad request",
-        404: "Not found",
-        405: "Method not allowed",
-        409: "Conflict",
-        422: "Unprocessable content",
-    }
-    body: dict[str, Any] = {
-        "type": f"https://momentum.example/problems/local-{status}",
-        "title": titles.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    return status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
 
 
 def _body(raw: bytes) -> dict[str, Any] | None:
@@ -65,7 +48,7 @@ def handle(
         return slack_fake.handle(stack, method, target, raw, headers)
     body = _body(raw)
     if body is None:
-        return _problem(400, "The body must be a JSON object.")
+        return problem_answer(BadRequest("The body must be a JSON object."))
     route = (method, path)
     if route == ("POST", "/local/orgs"):
         return _create_org(stack, body)
@@ -85,30 +68,27 @@ def handle(
         return _slack(stack, raw)
     if method == "POST" and path.startswith("/local/sweeps/"):
         return _run_sweep(stack, path.removeprefix("/local/sweeps/"), body)
-    return _problem(404, f"No local route for {method} {path}.")
+    return problem_answer(NotFound(f"No local route for {method} {path}."))
 
 
 def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
     from pydantic import ValidationError
 
-    from momentum.core.problems import Conflict
     from momentum.identity import members, service
     from momentum.identity.models import OrgCreate
 
     password = body.pop("admin_password", None)
     if password is not None and (not isinstance(password, str) or len(password) > 256):
-        return _problem(422, "admin_password must be a string.")
+        return problem_answer(Invalid("admin_password must be a string."))
     try:
         request = OrgCreate.model_validate(body)
     except ValidationError as error:
-        errors = [
-            {"path": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in error.errors()
-        ]
-        return _problem(422, "The org request is not valid.", errors)
+        errors = [field_error(".".join(map(str, e["loc"])), e["msg"]) for e in error.errors()]
+        return problem_answer(Invalid("The org request is not valid.", errors=errors))
     try:
         org_id, admin_id = members.create_org(request, invite=False)
     except Conflict as conflict:
-        return _problem(409, conflict.detail)
+        return problem_answer(conflict)
     admin = service.user_item(org_id, admin_id) or {}
     if password:
         stack.identity.set_password(admin["sign_in_sub"], password)
@@ -125,17 +105,18 @@ def _issue_token(stack: LocalStack, body: dict[str, Any]) -> Answer:
 
     org_id, user_id = body.get("org_id"), body.get("user_id")
     if not isinstance(org_id, str) or not isinstance(user_id, str):
-        return _problem(422, "Give org_id and user_id as strings.")
+        return problem_answer(Invalid("Give org_id and user_id as strings."))
     user = service.user_item(org_id, user_id) if is_id(org_id) else None
     if user is None or not user.get("sign_in_sub"):
-        return _problem(404, "There is no such user in this organisation.")
+        return problem_answer(NotFound("There is no such user in this organisation."))
     try:
         token = stack.identity.shortcut_token(user, org_id)
     except SignInRefused as refused:
-        return _problem(
-            409,
-            f"Cognito refused the sign-in ({refused}); a user who chose a password "
-            "signs in with it (GET /local/identity).",
+        return problem_answer(
+            Conflict(
+                f"Cognito refused the sign-in ({refused}); a user who chose a password "
+                "signs in with it (GET /local/identity)."
+            )
         )
     return _json(201, {"token": token})
 
@@ -146,7 +127,7 @@ def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
     try:
         catalog.schedule_named(sweep)
     except KeyError:
-        return _problem(404, f"There is no sweep named '{sweep}'.")
+        return problem_answer(NotFound(f"There is no sweep named '{sweep}'."))
     raw_time = body.get("time")
     try:
         instant = (
@@ -155,7 +136,7 @@ def _run_sweep(stack: LocalStack, sweep: str, body: dict[str, Any]) -> Answer:
             else datetime.now(UTC)
         )
     except ValueError:
-        return _problem(400, "time must be an ISO 8601 instant.")
+        return problem_answer(BadRequest("time must be an ISO 8601 instant."))
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return _json(200, stack.fire_sweep(sweep, instant))

@@ -194,9 +194,9 @@ class LocalStack:
         from infra.local import bootstrap
         from momentum import catalog
 
-        event = bootstrap.delivered_event(sweep, instant)
-        if inline:  # the local route's own run, answered with its summary
-            event["detail"]["inline"] = True
+        # inline: the local route's own run, every shard at once, answered with its summary
+        detail = {"inline": True} if inline else None
+        event = bootstrap.delivered_event(sweep, instant, detail=detail)
         function = catalog.function_named(catalog.schedule_named(sweep).function)
         result: dict[str, Any] = gateway.invoke(function, event)
         return result
@@ -240,27 +240,17 @@ def _to_lambda(stack: LocalStack, request: transport.Request) -> dict[str, Any]:
             claims = gateway.authorize(stack.identity, headers.items())
         except TokenRejected:
             return dict(gateway.UNAUTHORIZED)  # the JWT authorizer's own refusal
-    prefix = _matched_prefix(owner[0], path) if owner else None
     event = gateway.api_event(
         method=request.method,
         target=request.target,
         # the transport has joined a repeated header's values with commas, as API Gateway does
         headers=headers.items(),
         body=request.body,
-        route_key=gateway.route_key_for(prefix, path),
+        route_key=gateway.route_key_of(owner[0], path) if owner else "$default",
         claims=claims,
         source_ip=request.client_ip,
     )
     return gateway.integrate(function, event)
-
-
-def _matched_prefix(function: Any, path: str) -> str | None:
-    prefixes = [
-        p
-        for p in (*function.routes, *function.public_routes)
-        if path == p or path.startswith(p + "/")
-    ]
-    return max(prefixes, key=len) if prefixes else None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import Reply
+from tests.support.harness import Reply
 
 
 def assert_problem(reply: Reply, status: int, *paths: str) -> dict[str, object]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 pytestmark = pytest.mark.e2e
 

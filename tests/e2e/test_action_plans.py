@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration import test_action_plans as plans
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.harness import Api
+from tests.support.harness import Api
 
 pytestmark = pytest.mark.e2e
 

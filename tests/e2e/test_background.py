@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 BOUND_SECONDS = 30.0

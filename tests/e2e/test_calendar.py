@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration.test_calendar_edits import (
     run_linked_edits_story,
     run_linked_series_time_story,
     run_two_events_story,
 )
 from tests.integration.test_calendar_story import run_calendar_story
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

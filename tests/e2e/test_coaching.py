@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration.test_coaching_clock import (
     run_own_location_admin_story,
     run_session_clock_story,
 )
 from tests.integration.test_coaching_scenario import run_off_track_story
 from tests.integration.test_coaching_visibility import run_visibility_story
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

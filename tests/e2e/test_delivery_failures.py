@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
-from tests.e2e.test_one_on_ones import first_start
 from tests.integration.test_delivery_failures import run_refused_creation_story
+from tests.support.local_stack import HttpApi
+from tests.support.one_on_ones import first_start
 
 pytestmark = pytest.mark.e2e
 

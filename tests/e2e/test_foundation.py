@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from tests.e2e.conftest import PRINCIPAL_CACHE_SECONDS, HttpApi, LocalStackProcess
-from tests.harness import Actor
+from tests.support.harness import Actor
+from tests.support.local_stack import PRINCIPAL_CACHE_SECONDS, HttpApi, LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

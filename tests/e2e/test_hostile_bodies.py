@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from momentum.core.edge import MAX_DEPTH
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

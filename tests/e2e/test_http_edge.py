@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.e2e.conftest import HttpApi
-from tests.harness import Actor
+from tests.support.harness import Actor
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

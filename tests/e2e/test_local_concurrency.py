@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import HttpApi, LocalStackProcess
-from tests.harness import Actor, Reply
 from tests.integration.test_okrs import goal, kr, read
+from tests.support.harness import Actor, Reply
+from tests.support.local_stack import HttpApi, LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration import test_okrs as okrs
 from tests.integration import test_okrs_search as search
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

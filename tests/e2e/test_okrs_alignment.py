@@ -8,8 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration import test_okrs_alignment as alignment
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.integration import test_okrs_cycles as cycles
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

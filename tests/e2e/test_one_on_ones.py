@@ -4,12 +4,9 @@ put two days ahead (10:00 UTC) and every sweep instant is derived from it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from momentum.core import clock
-from tests.e2e.conftest import HttpApi
 from tests.integration.test_one_on_ones_ending import run_end_series_story
 from tests.integration.test_one_on_ones_input import run_rules_and_links_story
 from tests.integration.test_one_on_ones_story import (
@@ -19,14 +16,10 @@ from tests.integration.test_one_on_ones_story import (
     run_weekly_story,
 )
 from tests.integration.test_one_on_ones_summary import run_summary_after_rollover_story
+from tests.support.local_stack import HttpApi
+from tests.support.one_on_ones import first_start
 
 pytestmark = pytest.mark.e2e
-
-
-def first_start() -> datetime:
-    """10:00 UTC, two or three days from now: future for requests, never yet reminded."""
-    day = clock.now().date() + timedelta(days=2)
-    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
 
 
 def test_a_weekly_series_through_two_weeks(stack: HttpApi) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from momentum.core import clock
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

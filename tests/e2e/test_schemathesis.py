@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
-from tests.e2e.test_sign_in import cognito
-from tests.harness import Actor
+from tests.support.harness import Actor
+from tests.support.local_stack import HttpApi, cognito
 
 pytestmark = pytest.mark.e2e
 

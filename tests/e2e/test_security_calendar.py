@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.e2e.conftest import HttpApi
 from tests.e2e.security import assert_problem
-from tests.harness import Actor
-from tests.integration.test_calendar_harness import finish_sign_in, open_sign_in
+from tests.support.calendar_providers import finish_sign_in, open_sign_in
+from tests.support.harness import Actor
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

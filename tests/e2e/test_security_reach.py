@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from momentum.core.clock import parse_instant
-from tests.e2e.conftest import HttpApi
 from tests.e2e.security import assert_problem
-from tests.harness import Actor
-from tests.integration.test_coaching_scenario import at, launch_active, set_up_program
+from tests.support.coaching import at, launch_active, set_up_program
+from tests.support.harness import Actor
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
-import boto3
 import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.e2e.conftest import PRINCIPAL_CACHE_SECONDS, HttpApi, LocalStackProcess
-from tests.harness import Actor
+from tests.support.harness import Actor
+from tests.support.local_stack import PRINCIPAL_CACHE_SECONDS, HttpApi, LocalStackProcess, cognito
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-9-battery"
-
-
-def cognito(api: HttpApi) -> tuple[Any, dict[str, str]]:
-    identity: dict[str, str] = api.http.get("/local/identity").json()
-    client = boto3.client(
-        "cognito-idp", endpoint_url=identity["endpoint_url"], region_name=identity["region"]
-    )
-    return client, identity
 
 
 def sign_in(api: HttpApi, email: str, password: str) -> str:

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.conftest import HttpApi
-from tests.harness import Actor, Reply
+from tests.support.harness import Actor, Reply
+from tests.support.local_stack import HttpApi
 
 pytestmark = pytest.mark.e2e
 INTERACTIONS = "/webhooks/slack/interactions"

@@ -8,8 +8,8 @@ from itertools import pairwise
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.harness import Actor, Api
-from tests.webhook_receiver import receiver
+from tests.support.harness import Actor, Api
+from tests.support.webhook_receiver import receiver
 
 pytestmark = pytest.mark.e2e
 PERIOD = {"start_date": "2026-01-01", "due_date": "2026-12-31"}

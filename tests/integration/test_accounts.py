@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from momentum.accounts import plans, repository
+from momentum.accounts import plan_tree, repository
 from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.store import table
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def _account(api: InProcessApi, actor: Actor, name: str = "Globex") -> str:
@@ -331,15 +331,15 @@ def test_a_delete_racing_an_addition_deletes_nothing_rather_than_orphan_it(
     account_id = _account(api, admin)
     base = f"/v1/accounts/{account_id}"
     plan_id = _tree(api, admin, account_id)["plans"][0]["id"]
-    read_tree = plans.load_tree
+    read_tree = plan_tree.load_tree
 
     def tree_then_someone_adds(principal: Any, account: str) -> Any:
         tree = read_tree(principal, account)  # the delete has read the plan: no objectives
-        monkeypatch.setattr(plans, "load_tree", read_tree)
+        monkeypatch.setattr(plan_tree, "load_tree", read_tree)
         api.post(admin, f"{base}/plans/{plan_id}/objectives", {"title": "Added meanwhile"}).ok()
         return tree
 
-    monkeypatch.setattr(plans, "load_tree", tree_then_someone_adds)
+    monkeypatch.setattr(plan_tree, "load_tree", tree_then_someone_adds)
     assert api.delete(admin, f"{base}/plans/{plan_id}").status == 409
     growth = _plan(_tree(api, admin, account_id), "Growth Plans")
     assert [o["title"] for o in growth["objectives"]] == ["Added meanwhile"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def _shared_account(api: InProcessApi, admin: Actor, owner: str = "Olga Owner") -> dict[str, Any]:

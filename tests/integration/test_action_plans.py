@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 DUE = "2026-09-30"
 

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from momentum.store import activity, transactions
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def _seed(admin: Actor, actor_id: str, kind: str, at: datetime, action: str = "noted") -> None:

@@ -14,8 +14,8 @@ from bench.counting import DynamoCounter
 from momentum.core import background, clock
 from momentum.handlers import background as worker
 from momentum.identity import reorganising
-from tests.harness import Actor, InProcessApi, LambdaContext
 from tests.integration.test_one_on_ones_story import START, Clock, at, people, set_now
+from tests.support.harness import Actor, InProcessApi, LambdaContext
 
 __all__ = ["set_now"]
 

@@ -14,7 +14,7 @@ from momentum.core import aws, background
 from momentum.core.config import settings
 from momentum.core.sweeps import Budget
 from momentum.handlers import background as worker
-from tests.harness import InProcessApi, LambdaContext
+from tests.support.harness import InProcessApi, LambdaContext
 
 RAN: list[str] = []
 

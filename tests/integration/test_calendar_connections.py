@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,21 +12,15 @@ from botocore.exceptions import ClientError
 from momentum.calendar import crypto, keys
 from momentum.core import clock
 from momentum.store import table
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import (
+from tests.support.calendar_providers import (
     FakeProviders,
     connect,
-    fake_providers,
     finish_sign_in,
     header,
     instant,
     open_sign_in,
 )
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
+from tests.support.harness import Actor, InProcessApi
 
 
 def users(api: InProcessApi) -> tuple[Actor, Actor]:

@@ -4,22 +4,21 @@ tests/e2e/test_calendar.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from momentum.core import clock
-from tests.harness import Api, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, fake_providers
-from tests.integration.test_calendar_story import Fakes, _change, _event, connect, weeks_ago
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
+from tests.support.calendar_providers import (
+    FakeProviders,
+    Fakes,
+    change_event,
+    connect,
+    recurring_event,
+    weeks_ago,
+)
+from tests.support.harness import Api, InProcessApi
 
 
 def _pair(api: Api, fakes: Fakes, provider: str, name: str) -> tuple[Any, Any]:
@@ -40,7 +39,7 @@ def _import(api: Api, fakes: Fakes, ada: Any, provider: str, event_id: str) -> d
 
 def run_linked_edits_story(api: Api, fakes: Fakes, provider: str) -> None:
     ada, bob = _pair(api, fakes, provider, "Edits")
-    event_id = _event(
+    event_id = recurring_event(
         fakes, provider, ada, "Weekly", "FREQ=WEEKLY;BYDAY=MO", weeks_ago(2, 0, 10), bob
     )
     series = _import(api, fakes, ada, provider, event_id)
@@ -55,7 +54,7 @@ def run_linked_edits_story(api: Api, fakes: Fakes, provider: str) -> None:
 
     # The calendar moves that meeting (time only): the name given here holds.
     later = clock.parse_instant(target["start"]) + timedelta(hours=1)
-    _change(
+    change_event(
         fakes, provider, ada, event_id, "move", original_start=target["start"],
         start=later.isoformat(), end=(later + timedelta(minutes=30)).isoformat(),
     )  # fmt: skip
@@ -67,7 +66,7 @@ def run_linked_edits_story(api: Api, fakes: Fakes, provider: str) -> None:
     assert api.get(ada, f"/v1/meetings/{other['id']}").ok()["title"] == "Our weekly"
 
     # The calendar renames the event: its name replaces both changes made here.
-    _change(fakes, provider, ada, event_id, "rename", title="Ada & Bob")
+    change_event(fakes, provider, ada, event_id, "rename", title="Ada & Bob")
     fakes.drain()
     after = api.get(bob, path).ok()
     assert (after["title"], after["overridden"]) == ("Ada & Bob", [])
@@ -82,7 +81,7 @@ def run_linked_edits_story(api: Api, fakes: Fakes, provider: str) -> None:
 
 def run_linked_series_time_story(api: Api, fakes: Fakes, provider: str) -> None:
     ada, bob = _pair(api, fakes, provider, "Retime")
-    event_id = _event(
+    event_id = recurring_event(
         fakes, provider, ada, "Weekly", "FREQ=WEEKLY;BYDAY=TU", weeks_ago(2, 1, 9), bob
     )
     series = _import(api, fakes, ada, provider, event_id)
@@ -103,14 +102,14 @@ def run_linked_series_time_story(api: Api, fakes: Fakes, provider: str) -> None:
 
     assert set(starts().values()) == {timedelta(hours=2)}
     # A rename in the calendar changes no time: the time given here holds.
-    _change(fakes, provider, ada, event_id, "rename", title="Tuesday sync")
+    change_event(fakes, provider, ada, event_id, "rename", title="Tuesday sync")
     fakes.drain()
     assert set(starts().values()) == {timedelta(hours=2)}
     assert api.get(ada, path).ok()["title"] == "Tuesday sync"
     # The calendar moves one meeting: that one takes the calendar's time, the rest hold.
     one = ahead[1]
     slot = calendar_times[one["id"]] + timedelta(minutes=30)
-    _change(
+    change_event(
         fakes, provider, ada, event_id, "move", original_start=one["start"],
         start=slot.isoformat(), end=(slot + timedelta(minutes=30)).isoformat(),
     )  # fmt: skip
@@ -124,10 +123,10 @@ def run_linked_series_time_story(api: Api, fakes: Fakes, provider: str) -> None:
 
 def run_two_events_story(api: Api, fakes: Fakes, provider: str) -> None:
     ada, bob = _pair(api, fakes, provider, "Twice")
-    mondays = _event(
+    mondays = recurring_event(
         fakes, provider, ada, "Mondays", "FREQ=WEEKLY;BYDAY=MO", weeks_ago(2, 0, 10), bob
     )
-    thursdays = _event(
+    thursdays = recurring_event(
         fakes, provider, ada, "Thursdays", "FREQ=WEEKLY;BYDAY=TH", weeks_ago(2, 3, 16), bob
     )
     series = _import(api, fakes, ada, provider, mondays)

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from itertools import pairwise
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from momentum.core.clock import parse_instant
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.support.calendar_providers import FakeProviders, connect, instant
+from tests.support.harness import Actor, InProcessApi
 
 NY = "America/New_York"
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def setup(api: InProcessApi, fakes: FakeProviders) -> tuple[Actor, Actor]:

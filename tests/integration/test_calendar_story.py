@@ -5,54 +5,22 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from typing import Any
 
-import httpx
 import pytest
 
 from momentum.core import clock
-from tests.harness import Actor, Api, InProcessApi
-from tests.integration.test_calendar_harness import (
+from tests.support.calendar_providers import (
+    NY,
     FakeProviders,
-    fake_providers,
-    finish_sign_in,
-    open_sign_in,
+    Fakes,
+    change_event,
+    connect,
+    recurring_event,
+    weeks_ago,
 )
-
-NY = ZoneInfo("America/New_York")
-
-
-class Fakes(Protocol):
-    def control(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
-
-    def browse(self, url: str) -> httpx.Response: ...
-
-    def drain(self) -> int: ...
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
-
-
-def connect(api: Api, fakes: Fakes, actor: Actor, provider: str) -> None:
-    consent, cookie = open_sign_in(api, actor, provider)
-    reply = finish_sign_in(api, fakes.browse(consent), cookie)
-    assert reply.status == 302, reply.text
-    assert api.get(actor, f"/v1/calendar/connections/{provider}").ok()["status"] == "connected"
-    fakes.drain()
-
-
-def weeks_ago(weeks: int, weekday: int, hour: int, minute: int = 0) -> datetime:
-    """A local time in New York on `weekday` (0 = Monday) about `weeks` weeks back, so the
-    rule has crossed at least one DST change before the next four weeks."""
-    today = clock.now().astimezone(NY).date() - timedelta(weeks=weeks)
-    day = today + timedelta(days=(weekday - today.weekday()) % 7)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
+from tests.support.harness import Actor, Api, InProcessApi
 
 
 def first_monday(months_ago: int, hour: int) -> datetime:
@@ -60,28 +28,6 @@ def first_monday(months_ago: int, hour: int) -> datetime:
     year, month = divmod(today.year * 12 + today.month - 1 - months_ago, 12)
     day = datetime(year, month + 1, 1, hour, 30, tzinfo=NY)
     return day + timedelta(days=(0 - day.weekday()) % 7)
-
-
-def _event(
-    fakes: Fakes,
-    provider: str,
-    owner: Actor,
-    title: str,
-    rrule: str,
-    start: datetime,
-    *others: Actor,
-) -> str:
-    body = {
-        "provider": provider,
-        "account": owner.email,
-        "title": title,
-        "rrule": rrule,
-        "time_zone": "America/New_York",
-        "start": start.isoformat(),
-        "end": (start + timedelta(minutes=30)).isoformat(),
-        "attendees": [o.email for o in others],
-    }
-    return str(fakes.control("/events", body)["id"])
 
 
 def _local_times(item: dict[str, Any]) -> set[tuple[int, int]]:
@@ -98,10 +44,10 @@ def classify_story(api: Api, fakes: Fakes, provider: str) -> tuple[Actor, Actor,
     bob, cy = api.add_user(admin, "Bob Builder"), api.add_user(admin, "Cy Young")
     connect(api, fakes, ada, provider)
     ids = {
-        "weekly": _event(
+        "weekly": recurring_event(
             fakes, provider, ada, "Weekly", "FREQ=WEEKLY;BYDAY=TU", weeks_ago(30, 1, 10), bob
         ),
-        "biweekly": _event(
+        "biweekly": recurring_event(
             fakes,
             provider,
             ada,
@@ -110,14 +56,14 @@ def classify_story(api: Api, fakes: Fakes, provider: str) -> tuple[Actor, Actor,
             weeks_ago(30, 1, 14),
             cy,
         ),
-        "monthly": _event(
+        "monthly": recurring_event(
             fakes, provider, ada, "Monthly", "FREQ=MONTHLY;BYDAY=1MO", first_monday(8, 9), cy
         ),
-        "several_per_week": _event(
+        "several_per_week": recurring_event(
             fakes, provider, ada, "Mon/Thu", "FREQ=WEEKLY;BYDAY=MO,TH", weeks_ago(30, 0, 16), cy
         ),
     }
-    crowd = _event(
+    crowd = recurring_event(
         fakes, provider, ada, "Team", "FREQ=WEEKLY;BYDAY=WE", weeks_ago(2, 2, 10), bob, cy
     )
     listed = api.get(ada, "/v1/calendar/recurring-events").ok()
@@ -144,17 +90,6 @@ def _meetings(api: Api, actor: Actor, series_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def _change(
-    fakes: Fakes, provider: str, ada: Actor, event_id: str, action: str, **body: Any
-) -> list[dict[str, Any]]:
-    answer = fakes.control(
-        f"/events/{event_id}/{action}", {"provider": provider, "account": ada.email, **body}
-    )
-    hooks: list[dict[str, Any]] = answer["webhooks"]
-    assert hooks and all(200 <= h["status"] < 300 for h in hooks), hooks
-    return hooks
-
-
 def run_calendar_story(api: Api, fakes: Fakes, provider: str) -> None:
     ada, bob, ids = classify_story(api, fakes, provider)
     event_id = ids["weekly"]
@@ -164,8 +99,8 @@ def run_calendar_story(api: Api, fakes: Fakes, provider: str) -> None:
     assert made.json["series"]["calendar"]["event_id"] == event_id
     fakes.drain()
     before = _meetings(api, ada, series_id)
-    hooks = _change(fakes, provider, ada, event_id, "rename", title="Ada & Bob")
-    hooks += _change(
+    hooks = change_event(fakes, provider, ada, event_id, "rename", title="Ada & Bob")
+    hooks += change_event(
         fakes,
         provider,
         ada,
@@ -175,8 +110,10 @@ def run_calendar_story(api: Api, fakes: Fakes, provider: str) -> None:
         start=(clock.parse_instant(before[1]["start"]) + timedelta(hours=3)).isoformat(),
         end=(clock.parse_instant(before[1]["end"]) + timedelta(hours=3)).isoformat(),
     )
-    hooks += _change(fakes, provider, ada, event_id, "cancel", original_start=before[2]["start"])
-    hooks += _change(
+    hooks += change_event(
+        fakes, provider, ada, event_id, "cancel", original_start=before[2]["start"]
+    )
+    hooks += change_event(
         fakes,
         provider,
         ada,
@@ -218,7 +155,7 @@ def run_calendar_story(api: Api, fakes: Fakes, provider: str) -> None:
 
     # An expired sync token / delta link: a full resync, and still one meeting per slot.
     fakes.control("/expire-sync-tokens", {"provider": provider, "account": ada.email})
-    _change(fakes, provider, ada, event_id, "cancel", original_start=before[4]["start"])
+    change_event(fakes, provider, ada, event_id, "cancel", original_start=before[4]["start"])
     fakes.drain()
     final = _meetings(api, ada, series_id)
     assert [m["id"] for m in final] == [m["id"] for m in settled]

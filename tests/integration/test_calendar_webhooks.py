@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from momentum.handlers import webhooks
-from tests import events
-from tests.harness import Actor, InProcessApi, LambdaContext
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
+from tests.support import events
+from tests.support.calendar_providers import FakeProviders, connect
+from tests.support.harness import Actor, InProcessApi, LambdaContext
 
 ORG, USER = "01KA0000000000000000000ORG", "01KA000000000000000000USER"
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def sample(name: str, actor: Actor | None = None, **headers: str) -> dict[str, Any]:

@@ -9,14 +9,8 @@ import pytest
 
 from momentum.core import clock
 from momentum.core.clock import parse_instant
-from tests.harness import InProcessApi
-from tests.integration.test_coaching_scenario import (
-    at,
-    email_of,
-    launch_active,
-    sent_to,
-    set_up_program,
-)
+from tests.support.coaching import at, email_of, launch_active, sent_to, set_up_program
+from tests.support.harness import InProcessApi
 
 
 def test_templates_accept_days_or_weeks_and_refuse_bad_settings(api: InProcessApi) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from momentum.core import clock
-from tests.harness import Api
-from tests.integration.test_coaching_scenario import at, launch_active, set_up_program
+from tests.support.coaching import at, launch_active, set_up_program
+from tests.support.harness import Api
 
 
 def run_session_clock_story(api: Api) -> None:

@@ -8,14 +8,8 @@ import io
 from datetime import date, timedelta
 
 from momentum.core.clock import parse_instant
-from tests.harness import Actor, Api
-from tests.integration.test_coaching_scenario import (
-    at,
-    email_of,
-    launch_active,
-    sent_to,
-    set_up_program,
-)
+from tests.support.coaching import at, email_of, launch_active, sent_to, set_up_program
+from tests.support.harness import Actor, Api
 
 HIDDEN = {
     "status": "not_tracking",

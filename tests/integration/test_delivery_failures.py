@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +20,9 @@ from momentum.calendar import tokens
 from momentum.core import clock
 from momentum.store import table
 from momentum.store.keys import due_attributes
-from tests.harness import Actor, Api, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers
-from tests.slack_server import SlackServer, slack_server
+from tests.support.calendar_providers import FakeProviders, connect
+from tests.support.harness import Actor, Api, InProcessApi
+from tests.support.slack_server import SlackServer, slack_server
 
 SUNDAY = clock.parse_instant("2026-11-01T12:00:00Z")
 MONDAY_9 = clock.parse_instant("2026-11-02T09:00:00Z")  # check-ins due; 1:1 at 10:00
@@ -338,11 +337,6 @@ def test_a_refused_creation_email_never_fails_nor_duplicates_the_one_on_one(
     api: InProcessApi, move_to: Mover
 ) -> None:
     run_refused_creation_story(api, SUNDAY + timedelta(days=1))
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def test_one_connections_broken_renewal_never_stops_the_others(

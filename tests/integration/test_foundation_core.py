@@ -12,7 +12,7 @@ from momentum.core.sweeps import Budget, sweep_due
 from momentum.notify.service import Notification, deliver
 from momentum.store import table
 from momentum.store.keys import due_attributes, ledger_key
-from tests.harness import InProcessApi
+from tests.support.harness import InProcessApi
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def test_me_answers_the_callers_user_and_settings(api: InProcessApi) -> None:

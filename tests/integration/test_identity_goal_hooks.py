@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 
 def _objective(api: InProcessApi, owner: Actor, title: str, visibility: str) -> str:

@@ -9,16 +9,9 @@ import logging
 import pytest
 
 from momentum.core import observability
-from tests.harness import InProcessApi
-from tests.integration.test_one_on_ones_story import (
-    MARKER,
-    START,
-    Clock,
-    run_privacy_and_notifications_story,
-    set_now,
-)
-
-__all__ = ["set_now"]  # the story's clock fixture
+from tests.integration.test_one_on_ones_story import run_privacy_and_notifications_story
+from tests.support.harness import InProcessApi
+from tests.support.one_on_ones import MARKER, START, Clock
 
 
 def test_logs_of_a_whole_one_on_one_story_hold_no_private_note(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 PERIOD = {"start_date": "2026-01-01", "due_date": "2026-12-31"}
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from momentum.core import clock
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from momentum.core import clock
-from tests.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi
 
 WEDNESDAY = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 
 def goal(

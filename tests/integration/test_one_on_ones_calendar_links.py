@@ -10,10 +10,8 @@ from momentum.core.principal import principal_from_item
 from momentum.identity import service as identity
 from momentum.one_on_ones import service
 from momentum.one_on_ones.models import OneOnOneCreate
-from tests.harness import InProcessApi
-from tests.integration.test_one_on_ones_story import START, Clock, at, people, set_now, texts
-
-__all__ = ["set_now"]
+from tests.support.harness import InProcessApi
+from tests.support.one_on_ones import START, Clock, at, people, texts
 
 
 def imported_series(api: InProcessApi) -> tuple:

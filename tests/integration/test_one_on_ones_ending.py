@@ -7,18 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from momentum.core import clock
-from tests.harness import Api, InProcessApi
-from tests.integration.test_one_on_ones_story import (
-    START,
-    Clock,
-    at,
-    people,
-    set_now,
-    texts,
-    weekly,
-)
-
-__all__ = ["set_now"]
+from tests.support.harness import Api, InProcessApi
+from tests.support.one_on_ones import START, Clock, at, people, texts, weekly
 
 
 def run_end_series_story(api: Api, now: datetime) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.harness import Api, InProcessApi
-from tests.integration.test_one_on_ones_story import START, Clock, at, people, set_now, weekly
-
-__all__ = ["set_now"]
+from tests.support.harness import Api, InProcessApi
+from tests.support.one_on_ones import START, Clock, at, people, weekly
 
 
 def run_rules_and_links_story(api: Api, start: datetime) -> None:

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from tests.harness import InProcessApi
-from tests.integration.test_one_on_ones_story import MARKER, Clock, people, set_now, weekly
-
-__all__ = ["set_now"]
+from tests.support.harness import InProcessApi
+from tests.support.one_on_ones import MARKER, Clock, people, weekly
 
 
 def test_sunday_summaries_at_18_local_in_two_zones_across_dst(

@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.harness import InProcessApi
-from tests.integration.test_one_on_ones_story import Clock, people, set_now, texts, weekly
-
-__all__ = ["set_now"]
+from tests.support.harness import InProcessApi
+from tests.support.one_on_ones import Clock, people, texts, weekly
 
 
 def create(api: InProcessApi, owner, other, **fields) -> dict:

@@ -8,62 +8,10 @@ derived from that start.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-import pytest
-
-from momentum.core import clock
-from tests.harness import Actor, Api, InProcessApi
-
-Clock = Callable[[str], None]
-START = clock.parse_instant("2026-11-02T10:00:00Z")  # a Monday; "now" is the day before
-MARKER = "PRIVATE-MARKER-7f3a9c"
-
-
-@pytest.fixture
-def set_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    state = {"now": START - timedelta(hours=22)}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
-
-    def move_to(instant: str) -> None:
-        state["now"] = clock.parse_instant(instant)
-
-    return move_to
-
-
-def at(start: datetime, **delta: float) -> str:
-    return clock.api_instant(start + timedelta(**delta))
-
-
-def people(api: Api) -> tuple[Actor, Actor, Actor, Actor]:
-    admin = api.new_org("Acme", time_zone="UTC")
-    mia = api.add_user(admin, "Mia Manager", roles=["manager"])
-    eli = api.add_user(admin, "Eli Employee", manager_id=mia.user_id)
-    tom = api.add_user(admin, "Tom Third")
-    return admin, mia, eli, tom
-
-
-def weekly(api: Api, owner: Actor, other: Actor, start: datetime = START) -> dict:
-    body = {
-        "with_user_id": other.user_id,
-        "title": "Mia / Eli",
-        "start": at(start),
-        "end": at(start, minutes=30),
-        "recurrence": "FREQ=WEEKLY",
-    }
-    return api.post(owner, "/v1/one-on-ones", body).ok()
-
-
-def texts(meeting: dict, field: str = "agenda_topics") -> list[str]:
-    return [entry["text"] for entry in meeting[field]]
-
-
-def mail_to(api: Api, actor: Actor, subject_start: str = "") -> list[dict]:
-    return [
-        m for m in api.outbox() if actor.email in m["to"] and m["subject"].startswith(subject_start)
-    ]
-
+from tests.support.harness import Api, InProcessApi
+from tests.support.one_on_ones import MARKER, START, Clock, at, mail_to, people, texts, weekly
 
 # --- stories (shared with tests/e2e/test_one_on_ones.py) -------------------------------------
 

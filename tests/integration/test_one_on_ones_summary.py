@@ -6,18 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.harness import Api, InProcessApi
-from tests.integration.test_one_on_ones_story import (
-    START,
-    Clock,
-    at,
-    mail_to,
-    people,
-    set_now,
-    weekly,
-)
-
-__all__ = ["set_now"]
+from tests.support.harness import Api, InProcessApi
+from tests.support.one_on_ones import START, Clock, at, mail_to, people, weekly
 
 
 def run_summary_after_rollover_story(api: Api, start: datetime) -> None:

@@ -16,7 +16,7 @@ from moto.s3 import models as moto_s3
 from momentum.core import clock
 from momentum.core.sweeps import Budget
 from momentum.report_exports import bound, sources, storage, worker
-from tests.harness import Actor, InProcessApi, fake_sign_in
+from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 YEAR = {"report": "one-on-ones", "from": "2025-01-01", "to": "2025-12-31"}
 REPORT = "/v1/reports/one-on-ones?from=2025-01-01&to=2025-12-31"

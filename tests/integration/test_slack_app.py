@@ -14,18 +14,11 @@ import pytest
 from momentum.core import aws
 from momentum.core.clock import parse_instant
 from momentum.core.config import settings
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_coaching_scenario import (
-    at,
-    email_of,
-    launch_active,
-    sent_to,
-    set_up_program,
-)
-from tests.integration.test_one_on_ones_story import MARKER, Clock, set_now, weekly
-from tests.slack_web_api import SlackWebApi, slack_web_api
+from tests.support.coaching import at, email_of, launch_active, sent_to, set_up_program
+from tests.support.harness import Actor, InProcessApi
+from tests.support.one_on_ones import MARKER, Clock, weekly
+from tests.support.slack_web_api import SlackWebApi, slack_web_api
 
-__all__ = ["set_now"]
 SECRET = "0123456789abcdef0123456789abcdef"
 
 

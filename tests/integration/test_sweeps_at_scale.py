@@ -23,8 +23,8 @@ from momentum.notify.service import Notification, deliver, tally
 from momentum.store import table
 from momentum.store.keys import delivery_problems_partition, due_attributes, due_shard, ledger_key
 from momentum.store.schema import GSI_BY_OWNER
-from tests import events
-from tests.harness import InProcessApi, LambdaContext
+from tests.support import events
+from tests.support.harness import InProcessApi, LambdaContext
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -161,8 +161,7 @@ def test_a_run_out_of_time_continues_every_unfinished_shard_in_parallel(
     api: InProcessApi, queued: str
 ) -> None:
     items = _seed_retries()
-    event = events.scheduled(ledger.RETRY_SWEEP, "2026-11-23T09:00:00Z")
-    event["detail"]["inline"] = True
+    event = events.scheduled(ledger.RETRY_SWEEP, "2026-11-23T09:00:00Z", inline=True)
     # 30 s left is all reserve: the run stops after its first page of the first shard.
     first = sweeps.handler(event, _Context(remaining_ms=30_000))
     assert first["more"] is True

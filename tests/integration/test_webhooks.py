@@ -13,8 +13,8 @@ from standardwebhooks.webhooks import Webhook
 from momentum.core import aws
 from momentum.core.config import settings
 from momentum.events import types
-from tests.harness import Actor, InProcessApi
-from tests.webhook_receiver import receiver
+from tests.support.harness import Actor, InProcessApi
+from tests.support.webhook_receiver import receiver
 
 PERIOD = {"start_date": "2026-01-01", "due_date": "2026-12-31"}
 

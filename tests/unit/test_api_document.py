@@ -6,13 +6,12 @@ import json
 
 from momentum import api_document
 from momentum.handlers import docs_api
-from tests.harness import LambdaContext
+from tests.support import events
+from tests.support.harness import LambdaContext
 
 
 def _get(path: str, method: str = "GET") -> dict:
-    return docs_api.handler(
-        {"rawPath": path, "requestContext": {"http": {"method": method}}}, LambdaContext()
-    )
+    return docs_api.handler(events.api_request(method, path), LambdaContext())
 
 
 def test_the_shipped_document_matches_the_routes() -> None:

@@ -161,11 +161,15 @@ def test_who_sees_progress() -> None:
 
 
 def test_who_gets_off_track_emails() -> None:
-    assert rules.gets_off_track_email("invited", {})
-    assert rules.gets_off_track_email("active", {"engagement_off_track": True})
-    assert not rules.gets_off_track_email("active", {"engagement_off_track": False})
-    assert not rules.gets_off_track_email("internal_record", {})
-    assert not rules.gets_off_track_email("inactive", {})
+    def user(status: str, **notifications: bool) -> dict[str, object]:
+        return {"status": status, "settings": {"notifications": notifications}}
+
+    assert rules.gets_off_track_email(user("invited"))
+    assert rules.gets_off_track_email({"id": "no status yet"})
+    assert rules.gets_off_track_email(user("active", engagement_off_track=True))
+    assert not rules.gets_off_track_email(user("active", engagement_off_track=False))
+    assert not rules.gets_off_track_email(user("internal_record"))
+    assert not rules.gets_off_track_email(user("inactive"))
 
 
 # --- properties -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from momentum import catalog
 from momentum.core import edge
 from momentum.core.problems import BadRequest, PayloadTooLarge
+from tests.support import events
 
 
 def _nest(depth: int) -> str:
@@ -108,20 +109,12 @@ def test_the_allowed_origin_is_the_web_apps() -> None:
 
 
 def _event(method: str, path: str, body: str) -> dict[str, object]:
-    return {
-        "version": "2.0",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json"},
-        "requestContext": {"http": {"method": method, "path": path}},
-        "body": body,
-        "isBase64Encoded": False,
-    }
+    return events.api_request(method, path, raw_body=body)
 
 
 def test_the_plain_functions_refuse_nesting_with_a_problem_and_the_headers() -> None:
     from momentum.handlers import docs_api, webhooks
-    from tests.harness import LambdaContext
+    from tests.support.harness import LambdaContext
 
     nested = "[" * 5000 + "]" * 5000
     answer = webhooks.handler(_event("POST", "/webhooks/microsoft", nested), LambdaContext())

@@ -73,3 +73,16 @@ def test_a_request_no_container_takes_in_time_gets_http_apis_503_with_its_reques
         "Content-Type": "application/json",
         "apigw-requestid": request_id,
     }
+
+
+def test_the_route_key_is_the_longest_catalog_prefix_of_the_path() -> None:
+    from momentum import catalog
+
+    def route_key(path: str) -> str:
+        owner = catalog.route_owner(path)
+        assert owner is not None
+        return gateway.route_key_of(owner[0], path)
+
+    assert route_key("/v1/goals") == "ANY /v1/goals"
+    assert route_key("/v1/goals/01ABC/check-ins") == "ANY /v1/goals/{proxy+}"
+    assert route_key("/webhooks/google") == "ANY /webhooks/google"

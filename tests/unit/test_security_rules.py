@@ -9,6 +9,7 @@ from momentum.core.clock import is_time_zone
 from momentum.core.emails import email_address
 from momentum.core.outsiders import check_customer_reach
 from momentum.core.problems import Forbidden, NotFound
+from tests.support import events
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ def test_an_environment_replaces_a_kinds_prefixes(monkeypatch: pytest.MonkeyPatc
 
 
 def _event(method: str, path: str) -> dict[str, object]:
-    return {"rawPath": path, "requestContext": {"http": {"method": method, "path": path}}}
+    return events.api_request(method, path)
 
 
 def test_a_customer_reaches_only_the_listed_routes() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from momentum.handlers import slack_interactions
 from momentum.notify.slack_app import MAX_GOAL_BLOCKS, checkin_reminder_blocks
 from momentum.slack import interactions
-from tests import events
+from tests.support import events
 
 
 def _goal(number: int, title: str = "Goal") -> dict[str, Any]:

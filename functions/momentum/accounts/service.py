@@ -18,6 +18,7 @@ from momentum.accounts.models import Account, AccountCreate, AccountPatch, Actio
 from momentum.core import clock, cursors
 from momentum.core import org as org_settings
 from momentum.core.ids import is_id, new_id
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.core.text import fold
@@ -145,7 +146,7 @@ def owner_snapshot(principal: Principal, account_id: str, owner_id: str) -> dict
         and rules.is_customer(user.get("roles") or ())
         and account_id not in (user.get("account_ids") or ())
     )
-    if user is None or foreign_customer or user.get("status") == "inactive":
+    if not is_active(user) or foreign_customer:
         raise Invalid(
             "The owner must be an active user of this organisation.",
             errors=[field_error("owner_id", "unknown user")],

@@ -27,6 +27,7 @@ from momentum.action_plans.models import (
 from momentum.core import clock
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.identity import service as identity
@@ -66,7 +67,7 @@ def _check_assignee(principal: Principal, assignee_id: str) -> None:
     if assignee_id == principal.user_id:
         return
     user = identity.user_item(principal.org_id, assignee_id)
-    if user is None or user.get("status") in ("inactive", "internal_record"):
+    if not is_active(user):
         raise Invalid(
             "The assignee is not an active user of this organisation.",
             errors=[field_error("assignee_id", "unknown user")],

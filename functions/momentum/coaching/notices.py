@@ -18,7 +18,7 @@ from typing import Any
 from momentum.coaching import rules, tracking, views
 from momentum.core.clock import key_instant
 from momentum.core.config import settings
-from momentum.core.org import org_item
+from momentum.core.org import module_enabled
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.store.codec import Item
@@ -54,8 +54,7 @@ def _administrators(org_id: str) -> list[Item]:
 def _gets_email(user: Item | None) -> bool:
     if user is None or not user.get("email"):
         return False
-    notifications = (user.get("settings") or {}).get("notifications") or {}
-    return rules.gets_off_track_email(user.get("status"), notifications)
+    return rules.gets_off_track_email(user)
 
 
 def _summary(item: Item, people: dict[str, Item]) -> dict[str, Any]:
@@ -121,8 +120,7 @@ def _digest(org_id: str, admin: Item, summaries: list[dict[str, Any]], now: date
 
 
 def _announce_in_org(org_id: str, items: list[Item], now: datetime) -> int:
-    modules = org_item(org_id).get("modules") or {}
-    if not (modules.get("coaching") or {}).get("enabled", True):
+    if not module_enabled(org_id, "coaching"):
         return 0
     people = _users(org_id, [uid for i in items for uid in (i["coachee_id"], i.get("coach_id"))])
     summaries = {item["id"]: _summary(item, people) for item in items}

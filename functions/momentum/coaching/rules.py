@@ -21,12 +21,13 @@ flip engagements whose `due_by` arrived (`status_on`), without reading their ses
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from momentum.core.clock import zone
+from momentum.core.membership import is_active
 from momentum.core.problems import Conflict
 
 EngagementType = Literal["one_on_one", "on_demand", "coach_matching"]
@@ -255,13 +256,9 @@ def visible_progress(viewer: Viewer, scope: Scope, stored: Progress) -> Progress
 
 # --- notifications --------------------------------------------------------------------
 
-SILENT_STATUSES: frozenset[str] = frozenset({"inactive", "internal_record"})
 
-
-def gets_off_track_email(user_status: str | None, notifications: dict[str, object]) -> bool:
+def gets_off_track_email(user: Mapping[str, Any]) -> bool:
     """Invited users are emailed; inactive users and internal records are not; anyone may
     turn these emails off (`engagement_off_track`, on by default)."""
-    return (
-        user_status not in SILENT_STATUSES
-        and notifications.get("engagement_off_track", True) is not False
-    )
+    notifications = (user.get("settings") or {}).get("notifications") or {}
+    return is_active(user) and notifications.get("engagement_off_track", True) is not False

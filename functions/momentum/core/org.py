@@ -28,10 +28,15 @@ def org_item(org_id: str) -> dict[str, Any]:
     return item
 
 
+def module_enabled(org_id: str, module: str) -> bool:
+    """Whether the org has `module` on (every module is, until an admin turns it off)."""
+    modules = org_item(org_id).get("modules") or {}
+    return bool((modules.get(module) or {}).get("enabled", True))
+
+
 def require_module(principal: Principal, module: str) -> None:
     """A disabled module answers 404 on its routes, as if it did not exist."""
-    modules = org_item(principal.org_id).get("modules") or {}
-    if not (modules.get(module) or {}).get("enabled", True):
+    if not module_enabled(principal.org_id, module):
         raise NotFound("This module is not enabled for your organisation.")
 
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.config import settings
+from momentum.core.membership import is_active
 from momentum.core.outsiders import check_customer_reach
 from momentum.core.problems import Forbidden, Unauthorized
 from momentum.store import table
 from momentum.store.keys import sign_in_key, user_key
 
 ORG_CLAIM = "custom:org_id"
-ACTIVE_STATUSES = frozenset({"active", "invited"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def current_principal() -> Principal:
     if not org_id or not sub:
         raise Unauthorized("A bearer token with 'sub' and 'custom:org_id' is required.")
     principal = _load(str(org_id), _member(str(org_id), str(sub)))
-    if principal.status not in ACTIVE_STATUSES:
+    if not is_active({"status": principal.status}):
         raise Forbidden("This account is not active.")
     check_customer_reach(principal.roles, principal.user_id, _current_event.get() or {})
     _current.set(principal)

@@ -10,6 +10,7 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Invalid, NotFound, field_error
 from momentum.identity import keys, reorganising, repository, rules, sign_in
@@ -27,7 +28,6 @@ from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
 NULLABLE_USER_FIELDS = {"manager_id", "company_id", "location_id"}
-SIGNING_IN = {"active", "invited"}  # statuses whose Cognito user may sign in
 
 
 def create_org(request: OrgCreate, *, invite: bool = True) -> tuple[str, str]:
@@ -141,7 +141,7 @@ def create_user(principal: Principal, request: UserCreate) -> User:
     body = _new_user_body(
         user_id, request, time_zone=org_item.get("time_zone", "UTC"), chain=chain, now=now
     )
-    signs_in = body.get("status", "active") in SIGNING_IN
+    signs_in = is_active(body)  # whose Cognito user may sign in
     body["sign_in_sub"] = sub = sign_in.create_member(
         principal.org_id, body["email"], invite=signs_in
     )
@@ -296,7 +296,7 @@ def _write_followed_by_sign_in(current: Item, updated: Item, ops: list[transacti
         raise
     if not sub:
         return
-    was, now = current.get("status", "active") in SIGNING_IN, updated["status"] in SIGNING_IN
+    was, now = is_active(current), is_active(updated)
     if was and not now:
         sign_in.disable(sub)
     elif now and not was:

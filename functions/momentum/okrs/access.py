@@ -11,14 +11,13 @@ from typing import Any
 
 from momentum.core import org as org_cache
 from momentum.core.ids import is_id
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.identity import service as identity
 from momentum.okrs import repository, rules
 from momentum.okrs.models import GoalPatch
 from momentum.store.codec import Item
-
-INACTIVE = ("inactive", "internal_record")
 
 
 def require_okrs(principal: Principal) -> None:
@@ -116,7 +115,7 @@ def owner_facts(
             principal.user_id, principal.name, list(principal.manager_chain), principal.time_zone
         )
     user = identity.user_item(principal.org_id, owner_id)
-    if user is None or user.get("status") in INACTIVE:
+    if not is_active(user):
         raise Invalid(
             "The owner is not an active user of this organisation.",
             errors=[field_error("owner_id", "unknown user")],

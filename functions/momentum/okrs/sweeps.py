@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws, clock
 from momentum.core import org as org_cache
+from momentum.core.membership import is_active
 from momentum.core.sweeps import Budget, Summary, due_pages, entries_failed, out_of_time
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
@@ -32,7 +33,6 @@ from momentum.store import table
 from momentum.store.codec import Item, serialize, serialize_value
 
 KIND = "checkin_reminder"
-INACTIVE = ("inactive", "internal_record")
 PERIOD_WORDS = {"weekly": "week", "biweekly": "two weeks", "monthly": "month"}
 
 
@@ -89,7 +89,7 @@ def remind_owner(goals: list[Item], now: datetime, summary: Summary) -> None:
     today = clock.local_date(now, zone).isoformat()
     pending = [g for g in goals if wants_reminder(g, today, began)]
     sent = False
-    if pending and owner and owner.get("status") not in INACTIVE:
+    if pending and is_active(owner):
         sent = _deliver(org, owner, pending, period, rhythm, now, today)
     following = cadence.next_period_start(period, rhythm.every)
     _rearm(goals, org_id, cadence.reminder_instant(following, rhythm, zone))

@@ -9,6 +9,7 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.config import settings
+from momentum.core.membership import is_active
 from momentum.core.org import org_item
 from momentum.notify.service import Notification, deliver
 from momentum.one_on_ones import rules
@@ -95,7 +96,7 @@ def send_reminders(org_id: str, entry: Item, users: dict[str, Item], now: dateti
     sent = 0
     for user_id in entry["participant_ids"]:
         user = users.get(user_id)
-        if user is None or not wants_reminders(user) or user.get("status") == "inactive":
+        if not is_active(user) or not wants_reminders(user):
             continue
         other = users.get(next((u for u in entry["participant_ids"] if u != user_id), ""), {})
         context = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from momentum.core import clock, cursors
 from momentum.core.ids import is_id, new_id
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.identity import service as identity
@@ -75,7 +76,6 @@ from momentum.store.keys import due_attributes
 from momentum.store.schema import GSI_BY_LOOKUP
 
 MODULE = "one_on_ones"
-ACTIVE_STATUSES = ("active", "invited")
 
 
 def can_view_activity(principal: Principal, entity_id: str) -> bool:
@@ -101,7 +101,7 @@ def _other_participant(principal: Principal, user_id: str) -> Item:
             errors=[field_error("with_user_id", "cannot be yourself")],
         )
     other = identity.user_item(principal.org_id, user_id)
-    if other is None or other.get("status") not in ACTIVE_STATUSES:
+    if not is_active(other):
         raise Invalid(
             "The other participant is not an active user of this organisation.",
             errors=[field_error("with_user_id", "unknown or inactive user")],

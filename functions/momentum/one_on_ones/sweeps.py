@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from momentum.core import clock
+from momentum.core.membership import is_active
 from momentum.core.problems import Problem
 from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.identity import service as identity
@@ -98,7 +99,7 @@ def send_weekly_summaries(now: datetime, budget: Budget) -> Summary:
     def process(schedule: Item, at: datetime) -> bool:
         org_id, user_id = _org_of(schedule), schedule["user_id"]
         user = users.get(org_id, [user_id]).get(user_id)
-        if user is None or user.get("status") == "inactive":
+        if not is_active(user):
             _clear_due(schedule)
             return False
         zone = clock.zone(user.get("time_zone"))

@@ -135,12 +135,13 @@ def _audit_log(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
 def _engagements(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
     """As the asker sees them now: their roles are read again for every invocation."""
     from momentum.coaching import listing
-    from momentum.core.principal import ACTIVE_STATUSES, principal_from_item
+    from momentum.core.membership import is_active
+    from momentum.core.principal import principal_from_item
     from momentum.core.problems import Forbidden
     from momentum.identity import service as identity
 
     item = identity.user_item(ctx.org_id, ctx.requested_by)
-    if item is None or item.get("status", "active") not in ACTIVE_STATUSES:
+    if not is_active(item):
         raise Forbidden("The person who asked for this export no longer has access.")
     principal = principal_from_item(ctx.org_id, item)
     given = ctx.filters

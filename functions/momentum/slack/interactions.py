@@ -14,6 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from momentum.core.membership import is_active
 from momentum.core.principal import Principal, principal_from_item
 from momentum.core.problems import Problem
 from momentum.identity import service as identity
@@ -33,7 +34,6 @@ from momentum.store.codec import Item
 
 logger = Logger(service="momentum")
 CALLBACK = "checkin"
-INACTIVE = ("inactive", "internal_record")
 STATUSES = {"on_track": "On track", "behind": "Behind", "at_risk": "At risk",
             "not_started": "Not started"}  # fmt: skip
 CONFIDENCES = {"high": "High", "medium": "Medium", "low": "Low"}
@@ -55,7 +55,7 @@ def person(app: Installation, slack_user: str) -> Principal:
     if profile.get("team_id") not in (None, app.team_id) or not email:
         raise NotAllowed("The Slack user is not a member of the installing workspace.")
     user = identity.user_by_email(app.org_id, email)
-    if user is None or user.get("status") in INACTIVE:
+    if not is_active(user):
         raise NotAllowed("No active Momentum user has this Slack user's email.")
     return principal_from_item(app.org_id, user)
 

@@ -19,7 +19,7 @@ from infra.local.outbox import parse_email
 
 from momentum import catalog
 from momentum.core.clock import api_instant, parse_instant
-from tests import events
+from tests.support import events
 
 
 @dataclass(frozen=True)
@@ -186,8 +186,7 @@ class InProcessApi(Api):
     def run_sweep(self, sweep: str, time: str) -> dict[str, Any]:
         from momentum.handlers import sweeps
 
-        event = events.scheduled(sweep, api_instant(parse_instant(time)))
-        event["detail"]["inline"] = True  # every shard in this call, as POST /local/sweeps runs
+        event = events.scheduled(sweep, api_instant(parse_instant(time)), inline=True)
         result: dict[str, Any] = sweeps.handler(event, LambdaContext())
         return result
 

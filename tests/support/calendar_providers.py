@@ -2,7 +2,7 @@
 in-process behind an httpx transport, their webhooks are delivered to the in-process
 API, and the calendar sync queue (moto SQS FIFO) is drained into the real worker.
 
-Each test_calendar_*.py module wraps `fake_providers` in its own `fakes` fixture.
+tests/integration/conftest.py serves `fake_providers` as the `fakes` fixture.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 from infra.local import calendar_fakes
@@ -22,7 +24,7 @@ from momentum.calendar import http as calendar_http
 from momentum.calendar import tokens
 from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
-from tests.harness import Actor, Api, InProcessApi, Reply
+from tests.support.harness import Actor, Api, InProcessApi, Reply
 
 FAKE = "http://fake.local/local/calendar"
 ENVIRONMENT = {
@@ -41,6 +43,17 @@ OAUTH_CLIENTS = {
     "microsoft_client_id": "microsoft-test-client",
     "microsoft_client_secret": "microsoft-test-secret",
 }
+
+
+NY = ZoneInfo("America/New_York")
+
+
+class Fakes(Protocol):
+    def control(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
+
+    def browse(self, url: str) -> httpx.Response: ...
+
+    def drain(self) -> int: ...
 
 
 class FakeProviders:
@@ -189,11 +202,12 @@ def finish_sign_in(api: Api, consent: httpx.Response, cookie: str | None) -> Rep
     return api.get(None, f"{callback.path}?{callback.query}", headers=headers)
 
 
-def connect(api: InProcessApi, fakes: FakeProviders, actor: Actor, provider: str) -> None:
-    """The whole OAuth dance: start link, consent, callback, first sync."""
+def connect(api: Api, fakes: Fakes, actor: Actor, provider: str) -> None:
+    """The whole OAuth dance (start link, consent, callback), then the first sync."""
     consent, cookie = open_sign_in(api, actor, provider)
     reply = finish_sign_in(api, fakes.browse(consent), cookie)
     assert reply.status == 302, reply.text
+    assert api.get(actor, f"/v1/calendar/connections/{provider}").ok()["status"] == "connected"
     fakes.drain()
 
 
@@ -201,3 +215,46 @@ def instant(days: int, hour: int, zone: str = "America/New_York") -> str:
     """A local wall-clock time `days` from today, as ISO with offset."""
     local = clock.now().astimezone(clock.zone(zone)) + clock.timedelta(days=days)
     return local.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
+
+
+def weeks_ago(weeks: int, weekday: int, hour: int, minute: int = 0) -> datetime:
+    """A local time in New York on `weekday` (0 = Monday) about `weeks` weeks back, so the
+    rule has crossed at least one DST change before the next four weeks."""
+    today = clock.now().astimezone(NY).date() - timedelta(weeks=weeks)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
+
+
+def recurring_event(
+    fakes: Fakes,
+    provider: str,
+    owner: Actor,
+    title: str,
+    rrule: str,
+    start: datetime,
+    *others: Actor,
+) -> str:
+    """A recurring event in `owner`'s calendar (New York time), 30 minutes, with `others`."""
+    body = {
+        "provider": provider,
+        "account": owner.email,
+        "title": title,
+        "rrule": rrule,
+        "time_zone": "America/New_York",
+        "start": start.isoformat(),
+        "end": (start + timedelta(minutes=30)).isoformat(),
+        "attendees": [o.email for o in others],
+    }
+    return str(fakes.control("/events", body)["id"])
+
+
+def change_event(
+    fakes: Fakes, provider: str, ada: Actor, event_id: str, action: str, **body: Any
+) -> list[dict[str, Any]]:
+    """`action` on a provider event; the webhooks it sent, each accepted."""
+    answer = fakes.control(
+        f"/events/{event_id}/{action}", {"provider": provider, "account": ada.email, **body}
+    )
+    hooks: list[dict[str, Any]] = answer["webhooks"]
+    assert hooks and all(200 <= h["status"] < 300 for h in hooks), hooks
+    return hooks
