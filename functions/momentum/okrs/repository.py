@@ -169,6 +169,12 @@ def _cycle_clause(cycle_ids: list[str], values: dict[str, Any]) -> str:
     return f"cycle_id IN ({', '.join(names)})"
 
 
+def children_of(org_id: str, goal_id: str) -> list[Item]:
+    """The goals aligned under one (by their own parent pointer, through gsi2)."""
+    found = table.query_all(keys.parent_partition(org_id, goal_id), index=GSI_BY_LOOKUP)
+    return [item for item in found if item.get("type") == "goal"]
+
+
 def goals_of_owner(org_id: str, owner_id: str) -> list[Item]:
     return table.query_all(keys.owner_partition(org_id, owner_id), index=GSI_BY_OWNER)
 

@@ -126,3 +126,20 @@ def _recorded(
 
 def label(goal: Item) -> str:
     return f"{'key result' if goal['kind'] == 'key_result' else 'objective'} {goal['title']}"
+
+
+def recomputed(org_id: str, goal_id: str) -> tuple[float, str]:
+    """The goal's progress and status computed from scratch: from its subtree's own
+    values, read along the children's parent pointers, ignoring every aggregate and
+    entry. For checks and benchmarks (it reads the whole subtree)."""
+    goal = repository.goal(org_id, goal_id)
+    if goal is None:
+        raise LookupError(goal_id)
+    children = repository.children_of(org_id, goal_id)
+    if goal.get("progress_mode") != "rollup" or not children:
+        return float(goal.get("own_progress", 0) or 0), str(goal.get("own_status", "not_started"))
+    entries = []
+    for child in children:
+        progress, status = recomputed(org_id, child["id"])
+        entries.append({**child, "progress": progress, "status": status})
+    return rules.rolled_up(rules.aggregates(rules.summed(entries)))
