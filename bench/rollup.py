@@ -4,8 +4,9 @@ requests and the final progress against a from-scratch recomputation; and a chec
 round trips and time at 10 and at 10,000 children of its parent.
 
 `python -m bench rollup` runs both (over HTTP against a local stack it starts, or the one
-at $BENCH_STACK_URL). Only over HTTP against a running stack (`make serve`):
-`python -m bench.rollup --http http://127.0.0.1:8080`.
+at $BENCH_STACK_URL with $BENCH_DYNAMODB_URL); the 10 / 10,000 children figures are
+measured in-process against that stack's DynamoDB Local. Only against a running stack
+(`make serve`): `python -m bench.rollup --http URL [--dynamodb URL]`.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def seed_children(
     climbed further: seed under a top-level parent, or values that leave it unchanged."""
     from momentum.core import clock
     from momentum.core.ids import new_id
-    from momentum.okrs import keys, repository, rules
+    from momentum.okrs import keys, repository, rollup_items, rules
     from momentum.store import table
 
     now = clock.api_instant(clock.now())
@@ -145,29 +146,57 @@ def seed_children(
             }
         )
     table.batch_put([*goals, *entries])
-    answer = repository.add_to_aggregates(org_id, parent["id"], rules.summed(entries))
+    answer = rollup_items.add_to_aggregates(org_id, parent["id"], rules.summed(entries))
     assert answer is not None
     stored = answer[0]
-    repository.set_rolled_up(stored, *rules.effective(stored), now)
+    rollup_items.set_rolled_up(stored, *rules.effective(stored), now)
     return [str(g["id"]) for g in goals]
 
 
-def _flat(report: Report, api: Any, admin: Any) -> None:
+def flat(report: Report, dynamodb_url: str, org_id: str, user_id: str) -> None:
+    """A check-in's round trips and time at 10 and 10,000 children, in-process against
+    the local stack's DynamoDB Local (moto copies its whole table for every transaction,
+    which would time moto, not the check-in). The children are seeded; the parent is
+    created and the check-ins made through the service."""
     from bench.counting import DynamoCounter
+    from momentum.core import aws
+    from momentum.core import org as org_cache
+    from momentum.core.config import settings
+    from momentum.core.principal import principal_from_item
+    from momentum.identity import service as identity
+    from momentum.okrs import service
+    from momentum.okrs.models import CheckInCreate, GoalCreate
 
-    for children in (10, 10_000):
-        parent = api.post(
-            admin, "/v1/goals", {"kind": "objective", "title": f"{children} children", **PERIOD}
-        ).ok()
-        child_id = seed_children(admin.org_id, admin, parent, children)[0]
-        api.get(admin, f"/v1/goals/{child_id}").ok()  # warm the principal and org caches
-        body = {"value": 75, "status": "behind"}
-        with DynamoCounter() as counter:
-            started = time.perf_counter()
-            api.post(admin, f"/v1/goals/{child_id}/check-ins", body).ok()
-            elapsed = time.perf_counter() - started
-        report(f"rollup: check-in round trips at {children} children", counter.calls, "calls")
-        report(f"rollup: check-in time at {children} children", elapsed * 1000, "ms")
+    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL_DYNAMODB", "TABLE_NAME")}
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_url
+    aws.reset_clients()
+    [os.environ["TABLE_NAME"]] = aws.dynamodb().list_tables()["TableNames"]
+    settings.cache_clear()
+    org_cache.clear_cache()
+    try:
+        user = identity.user_item(org_id, user_id)
+        assert user is not None
+        principal = principal_from_item(org_id, user)
+        for children in (10, 10_000):
+            request = GoalCreate(kind="objective", title=f"{children} children")
+            parent = service.create_goal(principal, request).model_dump(mode="json")
+            first, second = seed_children(org_id, principal, parent, children)[:2]
+            service.check_in(principal, second, CheckInCreate(value=10, status="on_track"))
+            with DynamoCounter() as counter:
+                started = time.perf_counter()
+                service.check_in(principal, first, CheckInCreate(value=75, status="behind"))
+                elapsed = time.perf_counter() - started
+            report(f"rollup: check-in round trips at {children} children", counter.calls, "calls")
+            report(f"rollup: check-in time at {children} children", elapsed * 1000, "ms")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        aws.reset_clients()
+        settings.cache_clear()
+        org_cache.clear_cache()
 
 
 def bench(report: Report) -> None:
@@ -190,15 +219,14 @@ def bench(report: Report) -> None:
         api = InProcessApi()
         admin = api.new_org("Bench roll-up")
         _concurrent(report, api, admin)
-        _flat(report, api, admin)
         aws.reset_clients()
-    report_http(report, os.environ.get("BENCH_STACK_URL"))
+    report_http(report, os.environ.get("BENCH_STACK_URL"), os.environ.get("BENCH_DYNAMODB_URL"))
 
 
 # --- over HTTP ---------------------------------------------------------------------------
 
 
-def over_http(url: str, writers: int = WRITERS, rounds: int = ROUNDS) -> dict[str, float]:
+def over_http(url: str, writers: int = WRITERS, rounds: int = ROUNDS) -> dict[str, Any]:
     """`writers` concurrent clients checking in under one objective of a new org of the
     stack at `url`. Returns failed requests, stored and from-scratch progress, wall time."""
     import httpx
@@ -246,6 +274,8 @@ def over_http(url: str, writers: int = WRITERS, rounds: int = ROUNDS) -> dict[st
     children = [client.get(f"/v1/goals/{k['id']}").json() for k in krs]
     progress, _ = rules.rolled_up(rules.aggregates(rules.summed(children)))
     return {
+        "org_id": made["org_id"],
+        "user_id": made["admin_user_id"],
         "failed": failed,
         "stored": stored["progress"],
         "from_scratch": progress,
@@ -253,7 +283,7 @@ def over_http(url: str, writers: int = WRITERS, rounds: int = ROUNDS) -> dict[st
     }
 
 
-def report_http(report: Report, url: str | None = None) -> None:
+def report_http(report: Report, url: str | None = None, dynamodb_url: str | None = None) -> None:
     """Against `url`, or (for `make bench`) a local stack started here as the e2e tests
     start theirs: on free ports, with a temporary data folder."""
     if url is None:
@@ -266,7 +296,7 @@ def report_http(report: Report, url: str | None = None) -> None:
             stack = LocalStackProcess(Path(folder) / "data")
             stack.start()
             try:
-                report_http(report, stack.url)
+                report_http(report, stack.url, f"http://127.0.0.1:{stack.dynamodb_port}")
             finally:
                 stack.stop()
         return
@@ -279,6 +309,8 @@ def report_http(report: Report, url: str | None = None) -> None:
     report("rollup: HTTP final progress (stored)", figures["stored"], "%")
     report("rollup: HTTP final progress (from scratch)", figures["from_scratch"], "%")
     report("rollup: HTTP wall time", figures["seconds"], "s")
+    if dynamodb_url:
+        flat(report, dynamodb_url, figures["org_id"], figures["user_id"])
 
 
 if __name__ == "__main__":
@@ -291,8 +323,9 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--http", metavar="URL", help="a running local stack's base URL")
+    parser.add_argument("--dynamodb", metavar="URL", help="its DynamoDB Local (for 10k)")
     asked = parser.parse_args()
     if asked.http:
-        report_http(print_row, asked.http.rstrip("/"))
+        report_http(print_row, asked.http.rstrip("/"), asked.dynamodb)
     else:
         bench(print_row)

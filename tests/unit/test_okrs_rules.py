@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from momentum.core.problems import Conflict, Invalid
-from momentum.okrs import repository, rollup, rules
+from momentum.okrs import rollup, rollup_items, rules
 
 Goals = dict[str, dict[str, Any]]
 
@@ -61,9 +61,9 @@ class Table:
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> Table:
     table = Table()
-    monkeypatch.setattr(repository, "write_entry", table.write_entry)
-    monkeypatch.setattr(repository, "add_to_aggregates", table.add)
-    monkeypatch.setattr(repository, "set_rolled_up", table.set_rolled_up)
+    monkeypatch.setattr(rollup_items, "write_entry", table.write_entry)
+    monkeypatch.setattr(rollup_items, "add_to_aggregates", table.add)
+    monkeypatch.setattr(rollup_items, "set_rolled_up", table.set_rolled_up)
     monkeypatch.setattr(rollup.transactions, "write", lambda ops: None)
     return table
 
@@ -265,9 +265,9 @@ def test_a_late_write_of_an_older_state_changes_nothing(store: Table) -> None:
 def test_stored_aggregates_equal_a_from_scratch_recomputation(ops: list[Any]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         table = Table()
-        patch.setattr(repository, "write_entry", table.write_entry)
-        patch.setattr(repository, "add_to_aggregates", table.add)
-        patch.setattr(repository, "set_rolled_up", table.set_rolled_up)
+        patch.setattr(rollup_items, "write_entry", table.write_entry)
+        patch.setattr(rollup_items, "add_to_aggregates", table.add)
+        patch.setattr(rollup_items, "set_rolled_up", table.set_rolled_up)
         patch.setattr(rollup.transactions, "write", lambda ops: None)
         for serial, op in enumerate(ops):
             apply(table, op, serial)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from momentum.core import clock
-from momentum.okrs import history, repository, rules
+from momentum.okrs import history, repository, rollup_items, rules
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
@@ -72,7 +72,7 @@ def _climb(
     because = child
     expires = int((now + timedelta(days=TOMBSTONE_DAYS)).timestamp())
     for _ in range(WALK_LIMIT):
-        written, old = repository.write_entry(
+        written, old = rollup_items.write_entry(
             org_id, parent_id, child["id"], entry, int(child[rules.SEQ]), expires
         )
         if not written:
@@ -80,12 +80,12 @@ def _climb(
         deltas = rules.delta(old, entry)
         if not deltas:
             return
-        answer = repository.add_to_aggregates(org_id, parent_id, deltas)
+        answer = rollup_items.add_to_aggregates(org_id, parent_id, deltas)
         if answer is None:
             return  # the parent was deleted meanwhile
         parent, before = answer
         shown = rules.effective(parent)
-        if (parent.get("progress"), parent.get("status")) != shown and repository.set_rolled_up(
+        if (parent.get("progress"), parent.get("status")) != shown and rollup_items.set_rolled_up(
             parent, *shown, clock.api_instant(now)
         ):
             notes += _recorded(org_id, parent, shown, now, because)

@@ -15,7 +15,7 @@ from momentum.core.ids import is_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.core.text import words
-from momentum.okrs import changes, checkins, cycles, repository, rollup, rules, views
+from momentum.okrs import changes, checkins, cycles, repository, rollup, rollup_items, rules, views
 from momentum.okrs.access import (
     may_view,
     require_okrs,
@@ -47,7 +47,7 @@ def get_goal(principal: Principal, goal_id: str) -> GoalDetail:
     """One Query: the goal and its children's entries (see keys)."""
     require_okrs(principal)
     item, entries = (
-        repository.goal_and_entries(principal.org_id, goal_id) if is_id(goal_id) else (None, {})
+        rollup_items.goal_and_entries(principal.org_id, goal_id) if is_id(goal_id) else (None, {})
     )
     if item is None or not may_view(principal, item):
         raise NotFound("Goal not found.")

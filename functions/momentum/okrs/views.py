@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from momentum.core.config import settings
 from momentum.core.principal import Principal
-from momentum.okrs import repository, rules
+from momentum.okrs import rollup_items, rules
 from momentum.okrs.models import (
     CheckIn,
     ExplainedChild,
@@ -69,7 +69,7 @@ def goal(item: Item, children_ids: list[str]) -> Goal:
 def listed(org_id: str, item: Item) -> Goal:
     """A goal as a list shows it: its first children's ids (one Query, if it has any)."""
     has_children = rules.child_count(item) > 0
-    ids = repository.first_child_ids(org_id, item["id"], LISTED_CHILDREN) if has_children else []
+    ids = rollup_items.first_child_ids(org_id, item["id"], LISTED_CHILDREN) if has_children else []
     return goal(item, ids)
 
 
@@ -85,7 +85,9 @@ def detail(principal: Principal, item: Item, entries: dict[str, Item] | None = N
     """The goal with every child's entry (read here unless the caller read them already)."""
     if entries is None:
         entries = (
-            repository.child_entries(item["org_id"], item["id"]) if rules.child_count(item) else {}
+            rollup_items.child_entries(item["org_id"], item["id"])
+            if rules.child_count(item)
+            else {}
         )
     explained = Explanation.model_validate(
         rules.explanation(item, entries, visible_children(principal, entries))
