@@ -26,6 +26,7 @@ MODULES = [
     "latency",
     "identity",
     "okrs",
+    "rollup",
     "action_plans",
     "one_on_ones",
     "coaching",

@@ -1,4 +1,5 @@
-"""OKR figures: check-in round trips at alignment depth 1, 3 and 6 (equal, at most 3);
+"""OKR figures: check-in round trips at alignment depth 1, 3 and 6 (the check-in's own
+transaction, then at most three single writes per level rolled up; see bench/rollup.py);
 a goal read (1 round trip) and a type-ahead search (one Query per group, `mine` and
 `public`: 2); a goal's history read (1) and the goal list of the current cycle (1); a
 check-in on a goal stored before cycles and on one of a cycle holding 50 goals (equal:
@@ -69,7 +70,6 @@ def _seeded_goal(org_id: str, owner: Actor, due_at: Any, n: int) -> dict[str, An
         "owner_name": owner.name,
         "owner_chain": [],
         "owner_time_zone": "UTC",
-        "ancestor_ids": [],
         "visibility": "public",
         "start_date": "2026-01-01",
         "due_date": "2030-12-31",
@@ -78,7 +78,6 @@ def _seeded_goal(org_id: str, owner: Actor, due_at: Any, n: int) -> dict[str, An
         "metric": {"type": "percent", "start": 0, "target": 100, "current": 0},
         "own_progress": 0,
         "own_status": "not_started",
-        "children": {},
         "closed": False,
         "version": 1,
         "created_at": now,

@@ -79,8 +79,8 @@ def test_the_next_cycle_is_the_next_of_the_same_kind() -> None:
 def test_scores_are_progress_as_a_fraction_and_parents_carry_first() -> None:
     assert cycle_rules.final_score(70) == 0.7
     assert cycle_rules.final_score(133.3) == 1.0
-    goals = [{"id": "kr", "ancestor_ids": ["o"]}, {"id": "o", "ancestor_ids": []}]
-    assert [g["id"] for g in cycle_rules.carry_order(goals)] == ["o", "kr"]
+    goals = [{"id": "kr", "parent_id": "o"}, {"id": "a", "parent_id": "kr"}, {"id": "o"}]
+    assert [g["id"] for g in cycle_rules.carry_order(goals)] == ["o", "kr", "a"]
 
 
 def test_one_period_before_is_a_cadence_length_back() -> None:

@@ -1,8 +1,15 @@
-"""OKR roll-up rules: examples, and hypothesis properties over random trees and changes."""
+"""OKR roll-up rules: examples, and hypothesis properties over random trees and changes.
+
+The property runs the real climb (`rollup.settle`) against an in-memory table that
+behaves like DynamoDB's single-item writes (conditional entry writes returning the old
+entry, exact decimal ADDs, conditional stores of progress), so what is checked is the
+algorithm the service runs, not a copy of it."""
 
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,9 +17,55 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from momentum.core.problems import Conflict, Invalid
-from momentum.okrs import rules
+from momentum.okrs import rollup, rollup_items, rules
 
 Goals = dict[str, dict[str, Any]]
+
+
+class Table:
+    """The goals (by id) and the children's entries (by parent, child) of one org."""
+
+    def __init__(self) -> None:
+        self.goals: Goals = {}
+        self.entries: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def write_entry(
+        self, org: str, parent: str, child: str, entry: Any, seq: int, expires: int
+    ) -> tuple[bool, Any]:
+        old = self.entries.get((parent, child))
+        if old is not None and old["src_seq"] >= seq:
+            return False, None
+        self.entries[(parent, child)] = (
+            {"src_seq": seq, "removed": True} if entry is None else {**entry, "src_seq": seq}
+        )
+        return True, old
+
+    def add(self, org: str, goal_id: str, deltas: dict[str, Decimal]) -> Any:
+        if goal_id not in self.goals:
+            return None
+        goal = self.goals[goal_id]
+        before = copy.deepcopy(goal)
+        for name, value in deltas.items():
+            goal[name] = Decimal(goal.get(name) or 0) + value
+        goal[rules.SEQ] += 1
+        return copy.deepcopy(goal), before
+
+    def set_rolled_up(self, goal: dict[str, Any], progress: float, status: str, at: str) -> bool:
+        stored = self.goals[goal["id"]]
+        if stored[rules.SEQ] != goal[rules.SEQ]:
+            return False
+        stored["progress"], stored["status"] = progress, status
+        return True
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> Table:
+    table = Table()
+    monkeypatch.setattr(rollup_items, "write_entry", table.write_entry)
+    monkeypatch.setattr(rollup_items, "add_to_aggregates", table.add)
+    monkeypatch.setattr(rollup_items, "set_rolled_up", table.set_rolled_up)
+    monkeypatch.setattr(rollup.transactions, "write", lambda ops: None)
+    return table
 
 
 def new_goal(
@@ -30,54 +83,58 @@ def new_goal(
         "progress_mode": mode or ("rollup" if kind == "objective" else "manual"),
         "own_progress": 0.0,
         "own_status": "not_started",
-        "children": {},
         "closed": False,
         "visibility": "public",
         "owner_id": "u",
         "owner_chain": [],
         "parent_id": parent["id"] if parent else None,
-        "ancestor_ids": rules.ancestors_under(parent),
     }
     rules.refresh(goal)
+    rollup.bumped(None, goal)
     return goal
 
 
-def change(goals: Goals, goal_id: str, mutate: Any, new_parent: str | bool | None = False) -> None:
-    """What the service does for one change: the goal and its ancestors, nothing else."""
-    before = goals[goal_id]
+NOW = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def change(table: Table, goal_id: str, mutate: Any, new_parent: str | bool | None = False) -> None:
+    """What the service does for one change: the goal's own write, then the climb."""
+    before = table.goals[goal_id]
     after = copy.deepcopy(before)
     mutate(after)
     moving = new_parent is not False and new_parent != before["parent_id"]
     if moving:
-        parent = goals[new_parent] if isinstance(new_parent, str) else None
-        after["parent_id"], after["ancestor_ids"] = new_parent, rules.ancestors_under(parent)
+        after["parent_id"] = new_parent
     rules.refresh(after)
-    chain = {a: copy.deepcopy(goals[a]) for a in before["ancestor_ids"] + after["ancestor_ids"]}
-    if moving:
-        rules.roll_up_chain(chain, before["parent_id"], goal_id, None)
-    rules.roll_up_chain(chain, after["parent_id"], goal_id, rules.child_entry(after))
-    goals[goal_id] = after
-    goals.update(chain)
-    if moving:  # the subtree follows
-        frontier = list(after["children"])
-        while frontier:
-            child = goals[frontier.pop()]
-            child["ancestor_ids"] = rules.ancestors_under(goals[child["parent_id"]])
-            frontier += list(child["children"])
+    if not rules.shown_upward(before, after):
+        table.goals[goal_id] = after
+        return
+    rollup.bumped(before, after)
+    table.goals[goal_id] = after
+    rollup.settle("o", after, NOW, left=before["parent_id"] if moving else None)
 
 
-def add(goals: Goals, goal: dict[str, Any]) -> None:
-    goals[goal["id"]] = copy.deepcopy(goal)
-    chain = {a: copy.deepcopy(goals[a]) for a in goal["ancestor_ids"]}
-    rules.roll_up_chain(chain, goal["parent_id"], goal["id"], rules.child_entry(goal))
-    goals.update(chain)
+def add(table: Table, goal: dict[str, Any]) -> None:
+    table.goals[goal["id"]] = copy.deepcopy(goal)
+    rollup.settle("o", goal, NOW)
 
 
-def delete(goals: Goals, goal_id: str) -> None:
-    goal = goals.pop(goal_id)
-    chain = {a: copy.deepcopy(goals[a]) for a in goal["ancestor_ids"]}
-    rules.roll_up_chain(chain, goal["parent_id"], goal_id, None)
-    goals.update(chain)
+def delete(table: Table, goal_id: str) -> None:
+    goal = table.goals.pop(goal_id)
+    rollup.bumped(goal, goal)
+    rollup.settle("o", goal, NOW, left=goal["parent_id"], removed=True)
+
+
+def above(goals: Goals, goal_id: str | None) -> list[str]:
+    found = []
+    while goal_id:
+        found.append(goal_id)
+        goal_id = goals[goal_id]["parent_id"]
+    return found
+
+
+def kids_of(goals: Goals, goal_id: str) -> list[dict[str, Any]]:
+    return [g for g in goals.values() if g["parent_id"] == goal_id]
 
 
 SEVERITY = {"at_risk": 0, "behind": 1, "on_track": 2}
@@ -86,7 +143,7 @@ SEVERITY = {"at_risk": 0, "behind": 1, "on_track": 2}
 def from_scratch(goals: Goals, goal_id: str) -> tuple[float, str]:
     """SPEC §1 computed directly from the tree, independently of the stored aggregates."""
     goal = goals[goal_id]
-    kids = [g for g in goals.values() if g["parent_id"] == goal_id]
+    kids = kids_of(goals, goal_id)
     if goal["progress_mode"] != "rollup" or not kids:
         return goal["own_progress"], goal["own_status"]
     results = {k["id"]: from_scratch(goals, k["id"]) for k in kids}
@@ -127,7 +184,8 @@ operations = st.lists(
 )
 
 
-def apply(goals: Goals, op: tuple[Any, ...], serial: int) -> None:
+def apply(table: Table, op: tuple[Any, ...], serial: int) -> None:
+    goals = table.goals
     name, a, b, weight, status, mode, value = op
     ids = sorted(goals)
     objectives = [g for g in ids if goals[g]["kind"] == "objective"]
@@ -138,9 +196,11 @@ def apply(goals: Goals, op: tuple[Any, ...], serial: int) -> None:
             return
         if parent is not None and kind == "objective" and b % 3 == 0:
             parent = None
-        if parent is not None and len(parent["ancestor_ids"]) + 1 > rules.MAX_DEPTH:
+        try:
+            rules.check_parent(None, kind, parent, above(goals, parent["id"])[1:] if parent else [])
+        except (Conflict, Invalid):
             return
-        add(goals, new_goal(f"g{serial:03}", kind, parent, weight))
+        add(table, new_goal(f"g{serial:03}", kind, parent, weight))
         return
     if not ids:
         return
@@ -153,48 +213,78 @@ def apply(goals: Goals, op: tuple[Any, ...], serial: int) -> None:
             if rules.rolls_up(g):
                 g["progress_mode"] = "manual"
 
-        change(goals, target, checked)
+        change(table, target, checked)
     elif name in ("close", "reopen"):
-        change(goals, target, lambda g: g.update(closed=name == "close"))
+        change(table, target, lambda g: g.update(closed=name == "close"))
     elif name == "weight":
-        change(goals, target, lambda g: g.update(weight=weight))
+        change(table, target, lambda g: g.update(weight=weight))
     elif name == "mode" and goal["kind"] == "objective":
-        change(goals, target, lambda g: g.update(progress_mode=mode))
-    elif name == "delete" and not goal["children"]:
-        delete(goals, target)
+        change(table, target, lambda g: g.update(progress_mode=mode))
+    elif name == "delete" and not kids_of(goals, target):
+        delete(table, target)
     elif name == "move":
         new_parent = objectives[b % len(objectives)] if objectives and b % 4 else None
         parent = goals[new_parent] if new_parent else None
         try:
-            rules.check_parent(target, goal["kind"], parent)
+            rules.check_parent(
+                target, goal["kind"], parent, above(goals, new_parent)[1:] if new_parent else []
+            )
         except (Conflict, Invalid):
             return
-        depth = len(rules.ancestors_under(parent)) + _height(goals, target)
-        if depth <= rules.MAX_DEPTH:
-            change(goals, target, lambda g: None, new_parent)
+        change(table, target, lambda g: None, new_parent)
 
 
-def _height(goals: Goals, goal_id: str) -> int:
-    kids = goals[goal_id]["children"]
-    return 0 if not kids else 1 + max(_height(goals, k) for k in kids)
+def test_a_deep_check_in_climbs_and_a_move_leaves_the_old_parent(store: Table) -> None:
+    top, other = new_goal("top", "objective", None), new_goal("other", "objective", None)
+    middle = new_goal("middle", "objective", top)
+    kr = new_goal("kr", "key_result", middle)
+    for goal in (top, other, middle, kr):
+        add(store, goal)
+    change(store, "kr", lambda g: g.update(own_progress=40.0, own_status="behind"))
+    assert (store.goals["top"]["progress"], store.goals["top"]["status"]) == (40, "behind")
+    change(store, "middle", lambda g: None, "other")
+    assert (store.goals["top"]["progress"], store.goals["top"]["status"]) == (0, "not_started")
+    assert store.goals["top"][rules.CHILDREN] == 0
+    assert (store.goals["other"]["progress"], store.goals["other"]["status"]) == (40, "behind")
+    assert store.entries[("top", "middle")]["removed"]  # kept, so a late write stops there
+
+
+def test_a_late_write_of_an_older_state_changes_nothing(store: Table) -> None:
+    parent, kr = new_goal("p", "objective", None), new_goal("kr", "key_result", None)
+    kr["parent_id"] = "p"
+    add(store, parent)
+    add(store, kr)
+    change(store, "kr", lambda g: g.update(own_progress=80.0, own_status="on_track"))
+    stale = {**store.goals["kr"], "progress": 10.0, rules.SEQ: 1}
+    rollup.settle("o", stale, NOW)  # a climb of the first state arriving last
+    assert store.goals["p"]["progress"] == 80
 
 
 @settings(max_examples=300, deadline=None)
 @given(operations)
 def test_stored_aggregates_equal_a_from_scratch_recomputation(ops: list[Any]) -> None:
-    goals: Goals = {}
-    for serial, op in enumerate(ops):
-        apply(goals, op, serial)
+    with pytest.MonkeyPatch.context() as patch:
+        table = Table()
+        patch.setattr(rollup_items, "write_entry", table.write_entry)
+        patch.setattr(rollup_items, "add_to_aggregates", table.add)
+        patch.setattr(rollup_items, "set_rolled_up", table.set_rolled_up)
+        patch.setattr(rollup.transactions, "write", lambda ops: None)
+        for serial, op in enumerate(ops):
+            apply(table, op, serial)
+    goals = table.goals
     for goal_id, goal in goals.items():
-        kids = {g["id"]: g for g in goals.values() if g["parent_id"] == goal_id}
-        assert set(goal["children"]) == set(kids)
+        kids = {g["id"]: g for g in kids_of(goals, goal_id)}
+        live = {
+            child: entry
+            for (parent, child), entry in table.entries.items()
+            if parent == goal_id and not entry.get("removed")
+        }
+        assert set(live) == set(kids)
         for kid_id, kid in kids.items():
-            assert goal["children"][kid_id] == rules.child_entry(kid)
-        assert goal["ancestor_ids"] == rules.ancestors_under(goals.get(goal["parent_id"] or ""))
-        assert goal["rollup"]["total_weight"] == pytest.approx(
-            sum(k["weight"] for k in kids.values())
-        )
-        assert goal["rollup"]["child_count"] == len(kids)
+            assert {k: live[kid_id][k] for k in rules.ENTRY_FIELDS} == rules.child_entry(kid)
+        expected = rules.summed(live.values())
+        for name in rules.AGGREGATES:
+            assert Decimal(goal.get(name) or 0) == expected.get(name, Decimal(0)), name
         progress, status = from_scratch(goals, goal_id)
         assert goal["status"] == status
         assert goal["progress"] == pytest.approx(progress, abs=0.0101)
@@ -212,7 +302,7 @@ def test_rolled_up_progress_is_the_weighted_mean_and_stays_in_bounds(
         f"c{i}": {"weight": w, "progress": p, "status": "on_track"}
         for i, (w, p) in enumerate(children)
     }
-    progress, status = rules.rolled_up(rules.aggregate(entries))
+    progress, status = rules.rolled_up(rules.aggregates(rules.summed(entries.values())))
     expected = sum(w * p for w, p in children) / sum(w for w, _ in children)
     assert progress == pytest.approx(expected, abs=0.0051)  # rounded to 2 places
     assert 0 <= progress <= 100
@@ -225,7 +315,7 @@ def test_status_is_the_worst_among_started_open_children() -> None:
             f"c{i}": {"weight": 1, "progress": 0, "status": s, "closed": c}
             for i, (s, c) in enumerate(children)
         }
-        return rules.rolled_up(rules.aggregate(entries))[1]
+        return rules.rolled_up(rules.aggregates(rules.summed(entries.values())))[1]
 
     assert status_of(("on_track", False), ("behind", False), ("not_started", False)) == "behind"
     assert status_of(("on_track", False), ("at_risk", False)) == "at_risk"
@@ -254,12 +344,14 @@ def test_a_key_result_needs_an_objective_and_chains_cannot_loop() -> None:
     middle = new_goal("middle", "objective", top)
     kr = new_goal("kr", "key_result", middle)
     with pytest.raises(Invalid):
-        rules.check_parent(None, "key_result", None)
+        rules.check_parent(None, "key_result", None, [])
     with pytest.raises(Invalid):
-        rules.check_parent(None, "key_result", kr)
+        rules.check_parent(None, "key_result", kr, ["middle", "top"])
     with pytest.raises(Conflict):
-        rules.check_parent("top", "objective", middle)
-    rules.check_parent("kr", "key_result", top)
+        rules.check_parent("top", "objective", middle, ["top"])
+    with pytest.raises(Invalid):
+        rules.check_parent(None, "objective", top, [f"a{n}" for n in range(rules.MAX_DEPTH)])
+    rules.check_parent("kr", "key_result", top, [])
 
 
 def test_anyone_who_sees_an_open_objective_may_contribute_to_it() -> None:

@@ -1,5 +1,8 @@
-"""Changing goals: create, update (incl. re-parent, close, reopen) and delete, each in
-one transaction with the whole alignment chain (see `chain`)."""
+"""Changing goals: create, update (incl. re-parent, close, reopen) and delete, each one
+transaction on the goal alone, then rolled up the alignment chain by conflict-free ADDs
+(see `rollup`). A re-parent is the goal's pointer plus its contribution ADDed out of the
+old ancestors and into the new ones: O(depth) writes, whatever the size of its subtree
+(descendants keep only their parent pointer; ancestry is read along those)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
-from momentum.okrs import chain, cycles, repository, rules, views
+from momentum.okrs import chain, cycles, repository, rollup, rules, views
 from momentum.okrs.access import (
     editable_goal,
     goal_to_patch,
@@ -118,7 +121,7 @@ def _create(
 ) -> Item:
     owner = owner_facts(principal, request.owner_id, acting_for=acting_for)
     parent = parent_to_contribute(principal, request.parent_id) if request.parent_id else None
-    rules.check_parent(None, request.kind, parent)
+    rules.check_parent(None, request.kind, parent, _above(principal.org_id, parent))
     metric = _new_metric(request.metric)
     mode = request.progress_mode or rules.default_progress_mode(request.kind, metric["type"])
     rules.check_progress_mode(request.kind, mode, metric["type"])
@@ -139,7 +142,6 @@ def _create(
         "description": request.description,
         **owner.fields(),
         "parent_id": request.parent_id,
-        "ancestor_ids": rules.ancestors_under(parent),
         "visibility": request.visibility,
         "start_date": start,
         "due_date": due,
@@ -149,7 +151,6 @@ def _create(
         "metric": metric,
         "own_progress": rules.metric_progress(metric),
         "own_status": "not_started",
-        "children": {},
         "closed": False,
         "version": 1,
         "created_by": principal.user_id,
@@ -159,8 +160,7 @@ def _create(
     }
     body = {k: v for k, v in body.items() if v is not None}
     rules.refresh(body)
-    ancestors = chain.Chain.load(principal.org_id, body["ancestor_ids"])
-    rules.roll_up_chain(ancestors.after, body.get("parent_id"), goal_id, rules.child_entry(body))
+    rollup.bumped(None, body)
     item = chain.goal_with_due(
         principal.org_id, body, chain.reminder(principal.org_id, body, now, checked_in=False)
     )
@@ -183,11 +183,16 @@ def _create(
                 },
                 summary=summary,
             ),
-            *ancestors.ops(principal.org_id, now, item),
             *(also(item) if also else []),
         ]
     )
+    rollup.settle(principal.org_id, item, now)
     return item
+
+
+def _above(org_id: str, parent: Item | None) -> list[str]:
+    """The parent's own ancestors, nearest first (one read per level)."""
+    return repository.ancestors(org_id, parent)[1:] if parent else []
 
 
 # --- update ---------------------------------------------------------------------------------
@@ -237,7 +242,7 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     if patch.version is not None and patch.version != before["version"]:
         raise Conflict(
             "This goal changed since you read it.",
-            extra={"current": views.goal(before).model_dump(mode="json")},
+            extra={"current": views.listed(org_id, before).model_dump(mode="json")},
         )
     after = copy.deepcopy(before)
     _apply_fields(principal, before, after, patch)
@@ -247,19 +252,17 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     moving = new_parent_id != before.get("parent_id")
     if moving:
         parent = parent_to_contribute(principal, new_parent_id) if new_parent_id else None
-        rules.check_parent(goal_id, after["kind"], parent)
-        after["parent_id"], after["ancestor_ids"] = new_parent_id, rules.ancestors_under(parent)
+        rules.check_parent(goal_id, after["kind"], parent, _above(org_id, parent))
+        after["parent_id"] = new_parent_id
         if new_parent_id is None:
             after.pop("parent_id")
+    after.pop("ancestor_ids", None)  # stored before pointers sufficed: dropped on write
     rules.refresh(after)
+    climbs = rules.shown_upward(before, after)
+    if climbs:
+        rollup.bumped(before, after)
     now = clock.now()
     after["updated_at"] = clock.api_instant(now)
-    ancestors = chain.Chain.load(
-        org_id, list(dict.fromkeys(before["ancestor_ids"] + after["ancestor_ids"]))
-    )
-    if moving:
-        rules.roll_up_chain(ancestors.after, before.get("parent_id"), goal_id, None)
-    rules.roll_up_chain(ancestors.after, after.get("parent_id"), goal_id, rules.child_entry(after))
     rearm = (before.get("closed") and not after["closed"]) or after["owner_id"] != before[
         "owner_id"
     ]
@@ -278,12 +281,11 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
     )
     repository.write(
         [
-            repository.update_goal_op(
-                before, item, chain.moved if patch.version is None else chain.stale
-            ),
+            # a version sent was checked against the one read: a failure here is a write
+            # since the read (an edit, or a child's roll-up), so retry and check again
+            repository.update_goal_op(before, item, chain.moved),
             *repository.token_ops(org_id, before, item),
             *cycles.membership_ops(org_id, before, item),
-            *(_subtree_moves(org_id, item) if moving else []),
             activity.record(
                 org_id=org_id,
                 entity_id=goal_id,
@@ -295,42 +297,12 @@ def _patch(principal: Principal, goal_id: str, patch: GoalPatch) -> Item:
                     {k: before.get(k) for k in AUDITED}, {k: item.get(k) for k in AUDITED}
                 ),
             ),
-            *ancestors.ops(org_id, now, item),
         ]
     )
     item["version"] = before["version"] + 1
+    if climbs:
+        rollup.settle(org_id, item, now, left=before.get("parent_id") if moving else None)
     return item
-
-
-def _subtree_moves(org_id: str, moved: Item) -> list[transactions.Op]:
-    """Everything aligned below a moved goal gets its new ancestors (same transaction)."""
-    ops: list[transactions.Op] = []
-    ancestors_of = {moved["id"]: moved["ancestor_ids"]}
-    frontier = list(moved.get("children") or {})
-    while frontier:
-        found = repository.goals(org_id, frontier)
-        frontier = []
-        for child in found.values():
-            parent_id = child["parent_id"]
-            new_ancestors = [parent_id, *ancestors_of[parent_id]]
-            if len(new_ancestors) > rules.MAX_DEPTH:
-                raise Invalid(
-                    f"Alignment chains are limited to {rules.MAX_DEPTH} levels.",
-                    errors=[field_error("parent_id", "too deep")],
-                )
-            ancestors_of[child["id"]] = new_ancestors
-            ops.append(
-                repository.update_goal_op(
-                    child, {**child, "ancestor_ids": new_ancestors}, chain.moved
-                )
-            )
-            frontier += list(child.get("children") or {})
-            if len(ops) > transactions.MAX_TRANSACTION_ITEMS:
-                raise Conflict(
-                    "Too many goals are aligned below this one to move it at once; "
-                    "move its sub-objectives first."
-                )
-    return ops
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -344,21 +316,24 @@ def delete_goal(principal: Principal, goal_id: str) -> None:
 def _delete(principal: Principal, goal_id: str) -> None:
     org_id = principal.org_id
     before = editable_goal(principal, goal_id)
-    if before.get("children"):
+    if rules.child_count(before):
         raise Conflict(
-            f"{len(before['children'])} goals are aligned under this objective; "
+            f"{rules.child_count(before)} goals are aligned under this objective; "
             "delete or move them first."
         )
     now = clock.now()
-    ancestors = chain.Chain.load(org_id, before["ancestor_ids"])
-    rules.roll_up_chain(ancestors.after, before.get("parent_id"), goal_id, None)
+    gone = dict(before)
+    rollup.bumped(before, gone)
+    seen = before.get(rules.SEQ)
+    asserted = {":expected": before["version"], **({} if seen is None else {":seen": seen})}
     repository.write(
         [
             transactions.delete(
                 {"pk": before["pk"], "sk": before["sk"]},
-                condition="#version = :expected",
-                names={"#version": "version"},
-                values={":expected": before["version"]},
+                condition="#version = :expected AND "
+                + ("attribute_not_exists(#seq)" if seen is None else "#seq = :seen"),
+                names={"#version": "version", "#seq": rules.SEQ},
+                values=asserted,
                 on_condition_failed=chain.moved,
             ),
             *repository.token_ops(org_id, before, None),
@@ -372,6 +347,6 @@ def _delete(principal: Principal, goal_id: str) -> None:
                 at=now,
                 changes={"title": {"before": before["title"], "after": None}},
             ),
-            *ancestors.ops(org_id, now, before),
         ]
     )
+    rollup.settle(org_id, gone, now, left=before.get("parent_id"), removed=True)

@@ -1,5 +1,5 @@
-"""Checking in on a goal: its new value and status, rolled up the whole chain in the
-same transaction as the check-in itself (see `chain`)."""
+"""Checking in on a goal: its new value, status and history in one transaction on the
+goal alone, then rolled up the chain by conflict-free ADDs (see `rollup`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from momentum.core import clock
 from momentum.core.ids import new_id
 from momentum.core.principal import Principal
 from momentum.core.problems import Conflict
-from momentum.okrs import chain, history, keys, repository, rules
+from momentum.okrs import chain, history, keys, repository, rollup, rules
 from momentum.okrs.access import editable_goal, require_okrs
 from momentum.okrs.models import CheckInCreate
 from momentum.store import activity, transactions
@@ -40,8 +40,9 @@ def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Ite
     after["last_checkin_at"] = clock.key_instant(now)
     after["updated_at"] = clock.api_instant(now)
     rules.refresh(after)
-    ancestors = chain.Chain.load(org_id, before["ancestor_ids"])
-    rules.roll_up_chain(ancestors.after, after.get("parent_id"), goal_id, rules.child_entry(after))
+    climbs = rules.shown_upward(before, after)
+    if climbs:
+        rollup.bumped(before, after)
     item = chain.goal_with_due(org_id, after, chain.reminder(org_id, after, now, checked_in=True))
     checkin_id = new_id()
     checkin = {
@@ -90,7 +91,8 @@ def _check_in(principal: Principal, goal_id: str, request: CheckInCreate) -> Ite
                 changes=changes,
                 summary=f"check-in: {request.status}",
             ),
-            *ancestors.ops(org_id, now, item),
         ]
     )
+    if climbs:
+        rollup.settle(org_id, item, now)
     return checkin

@@ -146,4 +146,15 @@ def unfinished(goal: Mapping[str, Any]) -> bool:
 
 def carry_order(goals: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parents before their children, so a carried child can align under its parent's copy."""
-    return sorted(goals, key=lambda g: (len(g.get("ancestor_ids") or []), g["id"]))
+    chosen = list(goals)
+    by_id = {g["id"]: g for g in chosen}
+
+    def depth(goal: dict[str, Any]) -> int:
+        levels, seen = 0, {goal["id"]}
+        while goal.get("parent_id") in by_id and goal["parent_id"] not in seen:
+            goal = by_id[goal["parent_id"]]
+            seen.add(goal["id"])
+            levels += 1
+        return levels
+
+    return sorted(chosen, key=lambda g: (depth(g), g["id"]))

@@ -1,8 +1,9 @@
 """Where OKR items live.
 
-- A goal's item collection `ORG#o#GOAL#g`: the goal (sk GOAL, carrying its children's
-  entries and roll-up aggregates), its check-ins (sk CHECKIN#instant#id, newest last)
-  and its type-ahead tokens (sk SEARCH#word).
+- A goal's item collection `ORG#o#GOAL#g`: the goal (sk GOAL, carrying its roll-up
+  aggregates), one entry per child (sk CHILD#child id: what the roll-up explanation shows;
+  CHILD# sorts right before GOAL, so one Query reads the entries and the goal), its
+  check-ins (sk CHECKIN#instant#id, newest last) and its type-ahead tokens (sk SEARCH#word).
 - Goals by owner (gsi1): `ORG#o#GOALOWNER#u`, sorted by due date.
 - Goals by parent (gsi2 on the goal item): `ORG#o#GOALPARENT#p` (ROOT for top level).
 - Type-ahead tokens, one per word of a goal's title and owner name, sorted by word, then
@@ -26,6 +27,7 @@ from momentum.store.keys import due_partition, due_shard, key, org_prefix
 
 GOAL_SK = "GOAL"
 CHECKIN_PREFIX = "CHECKIN#"
+CHILD_PREFIX = "CHILD#"
 SEARCH_PREFIX = "SEARCH#"
 HISTORY_PREFIX = "HISTORY#"
 CYCLE_PREFIX = "CYCLE#"
@@ -38,6 +40,10 @@ def goal_partition(org_id: str, goal_id: str) -> str:
 
 def goal_key(org_id: str, goal_id: str) -> dict[str, str]:
     return key(goal_partition(org_id, goal_id), GOAL_SK)
+
+
+def child_key(org_id: str, parent_id: str, child_id: str) -> dict[str, str]:
+    return key(goal_partition(org_id, parent_id), f"{CHILD_PREFIX}{child_id}")
 
 
 def checkin_key(org_id: str, goal_id: str, at: datetime, checkin_id: str) -> dict[str, str]:

@@ -116,7 +116,11 @@ class Goal(View):
     )
     carried_from: str | None = None
     carried_to: str | None = None
-    children_ids: list[str] = []
+    children_ids: list[str] = Field(
+        default=[],
+        description="Its children (in a list: the first 100; `child_count` says how many).",
+    )
+    child_count: int = 0
     links: Links
     version: int
     created_at: str

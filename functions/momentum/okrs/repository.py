@@ -1,4 +1,5 @@
-"""OKR items: goals (with their index entries), check-ins and type-ahead tokens."""
+"""OKR items: goals (with their index entries), check-ins and type-ahead tokens (the
+roll-up's items, children's entries and the sums' ADDs, are in `entries`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from momentum.core import aws, cursors
 from momentum.core.problems import Conflict, Problem
 from momentum.core.text import words
-from momentum.okrs import keys
+from momentum.okrs import keys, rules
 from momentum.store import table, transactions
 from momentum.store.codec import Item, deserialize, serialize
 from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER
@@ -48,6 +49,21 @@ def goals(org_id: str, goal_ids: list[str]) -> dict[str, Item]:
                     found[item["id"]] = item
             request = answer.get("UnprocessedKeys") or {}
     return found
+
+
+def ancestors(org_id: str, goal: Item | None) -> list[str]:
+    """The ids above a goal (it included, nearest first), read along parent pointers: one
+    consistent read per level, at most MAX_DEPTH + 1 (a longer chain is reported as such)."""
+    found: list[str] = []
+    while goal is not None and len(found) <= rules.MAX_DEPTH:
+        found.append(goal["id"])
+        parent_id = goal.get("parent_id")
+        goal = _goal(org_id, parent_id) if parent_id and parent_id not in found else None
+    return found
+
+
+def _goal(org_id: str, goal_id: str) -> Item | None:
+    return goal(org_id, goal_id)
 
 
 def checkins_page(
@@ -107,6 +123,12 @@ def _cycle_clause(cycle_ids: list[str], values: dict[str, Any]) -> str:
         values[f":cycle{index}"] = cycle_id
         names.append(f":cycle{index}")
     return f"cycle_id IN ({', '.join(names)})"
+
+
+def children_of(org_id: str, goal_id: str) -> list[Item]:
+    """The goals aligned under one (by their own parent pointer, through gsi2)."""
+    found = table.query_all(keys.parent_partition(org_id, goal_id), index=GSI_BY_LOOKUP)
+    return [item for item in found if item.get("type") == "goal"]
 
 
 def goals_of_owner(org_id: str, owner_id: str) -> list[Item]:
@@ -241,14 +263,25 @@ def _unchanged() -> Problem:
 def update_goal_op(
     before: Item, after: Item, on_condition_failed: Callable[[], Problem] = _unchanged
 ) -> transactions.Op:
-    """One Update writing only the fields that changed, if nobody wrote the goal since."""
-    sets = {
-        k: v for k, v in after.items() if k not in (*KEY_FIELDS, "version") and before.get(k) != v
-    }
-    removes = [k for k in before if k not in after and k not in KEY_FIELDS]
+    """One Update writing only the fields that changed, if nobody wrote the goal since.
+
+    The roll-up aggregates are never written here (only ADDed, see `add_to_aggregates`);
+    a change that moves `rollup_seq` (one its parent must hear of) also asserts the seq it
+    read, so the progress it computed from those aggregates is still right."""
+    skipped = (*KEY_FIELDS, "version", *rules.AGGREGATES)
+    sets = {k: v for k, v in after.items() if k not in skipped and before.get(k) != v}
+    removes = [k for k in before if k not in after and k not in skipped]
     names = {"#version": "version"}
     values: dict[str, Any] = {":expected": before["version"], ":next": before["version"] + 1}
     clauses = ["#version = :next"]
+    condition = "#version = :expected"
+    if after.get(rules.SEQ) != before.get(rules.SEQ):
+        names["#seq"] = rules.SEQ
+        if before.get(rules.SEQ) is None:
+            condition += " AND attribute_not_exists(#seq)"
+        else:
+            values[":seen"] = before[rules.SEQ]
+            condition += " AND #seq = :seen"
     for index, (name, value) in enumerate(sets.items()):
         names[f"#f{index}"], values[f":v{index}"] = name, value
         clauses.append(f"#f{index} = :v{index}")
@@ -260,7 +293,7 @@ def update_goal_op(
     return transactions.update(
         {"pk": before["pk"], "sk": before["sk"]},
         expression,
-        condition="#version = :expected",
+        condition=condition,
         names=names,
         values=values,
         on_condition_failed=on_condition_failed,

@@ -1,16 +1,18 @@
 """Pure OKR rules: metric progress, roll-up, explanations, permissions. No I/O, no clock.
 
-A goal is handled here as its stored item (a dict). Every parent objective keeps, in its
-own item, one entry per child (`children[child_id]`: weight, progress, status, closed and
-what an explanation shows), plus the aggregates derived from them (`rollup`). A change to
-one goal therefore rewrites only the goal and its ancestors, each recomputed from its own
-item: that is what lets a check-in update the whole chain in one transaction.
+A goal is handled here as its stored item (a dict). A parent objective keeps, in its own
+item, only commutative aggregates of its children (`rollup_*` numbers: sum of weights, sum
+of weight * progress, how many children, how many per status): a child's change is an
+ADD of its contribution's delta, so concurrent changes under one parent never conflict
+and the parent item does not grow with its children. What an explanation shows about each
+child lives in one entry item per child, under the parent's partition (see `keys`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from momentum.core.problems import Conflict, Invalid, field_error
@@ -20,7 +22,7 @@ Goal = dict[str, Any]
 STATUSES = ("at_risk", "behind", "on_track", "not_started")
 # Worst first: a parent shows the worst status among its started children.
 SEVERITY = {"at_risk": 0, "behind": 1, "on_track": 2}
-MAX_DEPTH = 12  # alignment levels above a goal: bounds the roll-up transaction
+MAX_DEPTH = 12  # alignment levels above a goal a create or move may reach
 FORMULA = "progress = sum(weight * child progress) / sum(weight)"
 
 
@@ -70,22 +72,64 @@ def check_progress_mode(kind: str, mode: str, metric_type: str) -> None:
 
 # --- roll-up ------------------------------------------------------------------------------
 
+WEIGHT = "rollup_weight"  # sum of the children's weights
+WEIGHTED = "rollup_weighted"  # sum of weight * progress
+CHILDREN = "rollup_children"  # how many children
+SEQ = "rollup_seq"  # bumped by every write that changes what the goal contributes upward
 
-def aggregate(children: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The per-parent aggregates: weight sum, weighted progress sum, status counts."""
-    total_weight = sum(float(c["weight"]) for c in children.values())
-    weighted_sum = sum(float(c["weight"]) * float(c["progress"]) for c in children.values())
-    open_counts = {s: 0 for s in SEVERITY}
-    closed_counts = {s: 0 for s in SEVERITY}
-    for child in children.values():
-        if child["status"] in SEVERITY:
-            (closed_counts if child.get("closed") else open_counts)[child["status"]] += 1
+
+def count_attribute(status: str, closed: bool) -> str:
+    return f"rollup_{'closed' if closed else 'open'}_{status}"
+
+
+AGGREGATES = (
+    WEIGHT,
+    WEIGHTED,
+    CHILDREN,
+    *(count_attribute(s, c) for c in (False, True) for s in SEVERITY),
+)
+
+
+def _exact(value: Any) -> Decimal:
+    """Numbers as DynamoDB adds them: decimals, so sums are exact in any order."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value))
+
+
+def contribution(entry: Mapping[str, Any] | None) -> dict[str, Decimal]:
+    """What one child adds to its parent's aggregates (nothing for a removed child)."""
+    if entry is None or entry.get("removed"):
+        return {}
+    weight = _exact(entry["weight"])
+    parts = {WEIGHT: weight, WEIGHTED: weight * _exact(entry["progress"]), CHILDREN: Decimal(1)}
+    if entry["status"] in SEVERITY:
+        parts[count_attribute(entry["status"], bool(entry.get("closed")))] = Decimal(1)
+    return parts
+
+
+def delta(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, Decimal]:
+    """The ADDs turning a parent's aggregates from counting `old` to counting `new`."""
+    before, after = contribution(old), contribution(new)
+    changes = {k: after.get(k, Decimal(0)) - before.get(k, Decimal(0)) for k in {*before, *after}}
+    return {k: v for k, v in sorted(changes.items()) if v != 0}
+
+
+def summed(entries: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]:
+    """The aggregates of these children, computed from scratch."""
+    total: dict[str, Decimal] = {}
+    for entry in entries:
+        for name, value in contribution(entry).items():
+            total[name] = total.get(name, Decimal(0)) + value
+    return total
+
+
+def aggregates(goal: Mapping[str, Any]) -> dict[str, Any]:
+    """The goal's aggregates as the explanation names them (missing numbers are 0)."""
     return {
-        "total_weight": _round(total_weight, 6),
-        "weighted_sum": _round(weighted_sum, 6),
-        "open_status_counts": open_counts,
-        "closed_status_counts": closed_counts,
-        "child_count": len(children),
+        "total_weight": float(goal.get(WEIGHT) or 0),
+        "weighted_sum": float(goal.get(WEIGHTED) or 0),
+        "open_status_counts": {s: int(goal.get(count_attribute(s, False)) or 0) for s in SEVERITY},
+        "closed_status_counts": {s: int(goal.get(count_attribute(s, True)) or 0) for s in SEVERITY},
+        "child_count": int(goal.get(CHILDREN) or 0),
     }
 
 
@@ -105,28 +149,42 @@ def rolled_up(agg: Mapping[str, Any]) -> tuple[float, str]:
     return progress, "not_started"
 
 
+def child_count(goal: Mapping[str, Any]) -> int:
+    return int(goal.get(CHILDREN) or 0)
+
+
 def rolls_up(goal: Mapping[str, Any]) -> bool:
     """Whether the goal's progress and status come from its children right now."""
-    return goal.get("progress_mode") == "rollup" and bool(goal.get("children"))
+    return goal.get("progress_mode") == "rollup" and child_count(goal) > 0
 
 
 def effective(goal: Mapping[str, Any]) -> tuple[float, str]:
     """The progress and status the goal shows: rolled up, or its own (pinned, KPI, leaf)."""
     if rolls_up(goal):
-        return rolled_up(aggregate(goal["children"]))
+        return rolled_up(aggregates(goal))
     return float(goal.get("own_progress", 0) or 0), str(goal.get("own_status", "not_started"))
 
 
 def refresh(goal: Goal) -> None:
-    """Recompute the goal's aggregates, progress and status from its own item."""
-    children = goal.get("children") or {}
-    goal["children"] = children
-    goal["rollup"] = aggregate(children)
+    """Recompute the goal's progress and status from its own item."""
     goal["progress"], goal["status"] = effective(goal)
 
 
+ENTRY_FIELDS = (
+    "kind",
+    "title",
+    "weight",
+    "progress",
+    "status",
+    "closed",
+    "visibility",
+    "owner_id",
+    "owner_chain",
+)
+
+
 def child_entry(goal: Mapping[str, Any]) -> dict[str, Any]:
-    """What a parent stores about one child (enough to roll up and to explain)."""
+    """What a parent keeps about one child (enough to roll up and to explain)."""
     return {
         "kind": goal["kind"],
         "title": goal["title"],
@@ -140,25 +198,11 @@ def child_entry(goal: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def roll_up_chain(
-    goals: dict[str, Goal], parent_id: str | None, child_id: str, entry: dict[str, Any] | None
-) -> list[str]:
-    """Set (or, with None, remove) `child_id`'s entry in `parent_id` and recompute every
-    ancestor up the chain. `goals` holds the ancestors by id and is updated in place;
-    returns the ids of the goals visited, nearest first."""
-    visited: list[str] = []
-    while parent_id is not None and parent_id in goals:
-        parent = goals[parent_id]
-        children = dict(parent.get("children") or {})
-        if entry is None:
-            children.pop(child_id, None)
-        else:
-            children[child_id] = entry
-        parent["children"] = children
-        refresh(parent)
-        visited.append(parent_id)
-        child_id, entry, parent_id = parent_id, child_entry(parent), parent.get("parent_id")
-    return visited
+def shown_upward(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether a change of the goal changes what its parent(s) keep about it."""
+    return child_entry(before) != child_entry(after) or before.get("parent_id") != after.get(
+        "parent_id"
+    )
 
 
 def rollup_summary(goal: Mapping[str, Any], child_title: str) -> str:
@@ -172,11 +216,13 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, Any]:
-    """How the goal's progress and status were reached. Children the reader may not view
-    are shown without their title."""
+def explanation(
+    goal: Mapping[str, Any], entries: Mapping[str, Mapping[str, Any]], visible: Iterable[str]
+) -> dict[str, Any]:
+    """How the goal's progress and status were reached, from its aggregates and its
+    children's entries (by child id). Children the reader may not view are shown
+    without their title."""
     may_see = set(visible)
-    children = goal.get("children") or {}
     shown = [
         {
             "id": child_id,
@@ -187,11 +233,12 @@ def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, An
             "status": child["status"],
             "closed": child.get("closed", False),
         }
-        for child_id, child in sorted(children.items())
+        for child_id, child in sorted(entries.items())
     ]
     mode = goal.get("progress_mode", "manual")
+    agg: dict[str, Any] | None = None
     if rolls_up(goal):
-        agg = aggregate(children)
+        agg = aggregates(goal)
         terms = " + ".join(f"{_number(c['weight'])} * {_number(c['progress'])}" for c in shown)
         text = (
             f"({terms}) / {_number(agg['total_weight'])} = {_number(goal['progress'])}"
@@ -200,10 +247,11 @@ def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, An
         )
         source = "rollup"
     else:
-        agg = None
         text = {
             "custom_kpi": "tracked by its custom KPI; never rolled up",
-            "manual": "pinned by its latest check-in" if children else "set by its check-ins",
+            "manual": "pinned by its latest check-in"
+            if child_count(goal)
+            else "set by its check-ins",
             "rollup": "no children yet: set by its check-ins",
         }.get(mode, "set by its check-ins")
         source = "own"
@@ -225,8 +273,11 @@ def explanation(goal: Mapping[str, Any], visible: Iterable[str]) -> dict[str, An
 # --- alignment ------------------------------------------------------------------------------
 
 
-def check_parent(goal_id: str | None, kind: str, parent: Mapping[str, Any] | None) -> None:
-    """A key result needs its objective; a parent is always an objective; no cycles."""
+def check_parent(
+    goal_id: str | None, kind: str, parent: Mapping[str, Any] | None, above: list[str]
+) -> None:
+    """A key result needs its objective; a parent is always an objective; no cycles.
+    `above` is the parent's own ancestors, nearest first (read along parent pointers)."""
     if parent is None:
         if kind == "key_result":
             raise Invalid(
@@ -239,22 +290,13 @@ def check_parent(goal_id: str | None, kind: str, parent: Mapping[str, Any] | Non
             "Goals align under objectives only.",
             errors=[field_error("parent_id", "not an objective")],
         )
-    if goal_id is not None and (
-        parent["id"] == goal_id or goal_id in (parent.get("ancestor_ids") or [])
-    ):
+    if goal_id is not None and (parent["id"] == goal_id or goal_id in above):
         raise Conflict("That objective is aligned under this goal; the chain cannot loop.")
-    if len(parent.get("ancestor_ids") or []) + 1 > MAX_DEPTH:
+    if len(above) + 1 > MAX_DEPTH:
         raise Invalid(
             f"Alignment chains are limited to {MAX_DEPTH} levels.",
             errors=[field_error("parent_id", "too deep")],
         )
-
-
-def ancestors_under(parent: Mapping[str, Any] | None) -> list[str]:
-    """A child's ancestor ids, nearest first."""
-    if parent is None:
-        return []
-    return [parent["id"], *(parent.get("ancestor_ids") or [])]
 
 
 # --- permissions ----------------------------------------------------------------------------

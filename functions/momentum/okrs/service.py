@@ -13,9 +13,9 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.principal import Principal
-from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.core.text import words
-from momentum.okrs import changes, checkins, cycles, repository, rules, views
+from momentum.okrs import changes, checkins, cycles, repository, rollup, rollup_items, rules, views
 from momentum.okrs.access import (
     may_view,
     require_okrs,
@@ -44,8 +44,14 @@ def create_goal(principal: Principal, request: GoalCreate) -> GoalDetail:
 
 
 def get_goal(principal: Principal, goal_id: str) -> GoalDetail:
+    """One Query: the goal and its children's entries (see keys)."""
     require_okrs(principal)
-    return views.detail(principal, visible_goal(principal, goal_id))
+    item, entries = (
+        rollup_items.goal_and_entries(principal.org_id, goal_id) if is_id(goal_id) else (None, {})
+    )
+    if item is None or not may_view(principal, item):
+        raise NotFound("Goal not found.")
+    return views.detail(principal, item, entries)
 
 
 def patch_goal(principal: Principal, goal_id: str, patch: GoalPatch) -> GoalDetail:
@@ -86,7 +92,8 @@ def list_goals(
         limit=limit,
         cursor=cursor,
     )
-    return [views.goal(item) for item in items if may_view(principal, item)], next_cursor
+    shown = [item for item in items if may_view(principal, item)]
+    return [views.listed(principal.org_id, item) for item in shown], next_cursor
 
 
 def _cycles_asked(principal: Principal, cycle_id: str | None) -> list[str] | None:
@@ -286,14 +293,12 @@ def _rewrite_one(org_id: str, before: Item, fields: Item) -> None:
     if all(before.get(k) == v for k, v in fields.items()):
         return
     after = {**copy.deepcopy(before), **fields}
-    ops = [repository.update_goal_op(before, after), *repository.token_ops(org_id, before, after)]
-    parent_id = before.get("parent_id")
-    parent = repository.goals(org_id, [parent_id]).get(parent_id) if parent_id else None
-    if parent is not None:
-        # the parent's entry for this goal decides who sees its title in explanations
-        updated = copy.deepcopy(parent)
-        rules.roll_up_chain(
-            {parent["id"]: updated}, parent["id"], before["id"], rules.child_entry(after)
-        )
-        ops.append(repository.update_goal_op(parent, updated))
-    repository.write(ops)
+    # the parent's entry for this goal decides who sees its title in explanations
+    climbs = rules.shown_upward(before, after)
+    if climbs:
+        rollup.bumped(before, after)
+    repository.write(
+        [repository.update_goal_op(before, after), *repository.token_ops(org_id, before, after)]
+    )
+    if climbs:
+        rollup.settle(org_id, after, clock.now())

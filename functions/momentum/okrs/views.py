@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from momentum.core.config import settings
 from momentum.core.principal import Principal
-from momentum.okrs import rules
+from momentum.okrs import rollup_items, rules
 from momentum.okrs.models import (
     CheckIn,
     ExplainedChild,
@@ -23,7 +23,10 @@ def links(goal_id: str) -> Links:
     return Links(web=f"{app_url}/goals/{goal_id}", login=f"{app_url}/login?next=/goals/{goal_id}")
 
 
-def goal(item: Item) -> Goal:
+LISTED_CHILDREN = 100  # children ids a list answers per goal (`child_count` says how many)
+
+
+def goal(item: Item, children_ids: list[str]) -> Goal:
     metric = item["metric"]
     return Goal(
         id=item["id"],
@@ -54,7 +57,8 @@ def goal(item: Item) -> Goal:
         final_score=item.get("final_score"),
         carried_from=item.get("carried_from"),
         carried_to=item.get("carried_to"),
-        children_ids=sorted(item.get("children") or {}),
+        children_ids=sorted(children_ids),
+        child_count=rules.child_count(item),
         links=links(item["id"]),
         version=item["version"],
         created_at=item["created_at"],
@@ -62,20 +66,34 @@ def goal(item: Item) -> Goal:
     )
 
 
-def visible_children(principal: Principal, item: Item) -> list[str]:
+def listed(org_id: str, item: Item) -> Goal:
+    """A goal as a list shows it: its first children's ids (one Query, if it has any)."""
+    has_children = rules.child_count(item) > 0
+    ids = rollup_items.first_child_ids(org_id, item["id"], LISTED_CHILDREN) if has_children else []
+    return goal(item, ids)
+
+
+def visible_children(principal: Principal, entries: dict[str, Item]) -> list[str]:
     return [
         child_id
-        for child_id, child in (item.get("children") or {}).items()
+        for child_id, child in entries.items()
         if rules.can_view(principal.user_id, principal.is_admin, child)
     ]
 
 
-def detail(principal: Principal, item: Item) -> GoalDetail:
+def detail(principal: Principal, item: Item, entries: dict[str, Item] | None = None) -> GoalDetail:
+    """The goal with every child's entry (read here unless the caller read them already)."""
+    if entries is None:
+        entries = (
+            rollup_items.child_entries(item["org_id"], item["id"])
+            if rules.child_count(item)
+            else {}
+        )
     explained = Explanation.model_validate(
-        rules.explanation(item, visible_children(principal, item))
+        rules.explanation(item, entries, visible_children(principal, entries))
     )
     return GoalDetail(
-        **goal(item).model_dump(),
+        **goal(item, list(entries)).model_dump(),
         children=[ExplainedChild.model_validate(c) for c in explained.children],
         explanation=explained,
     )
