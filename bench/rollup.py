@@ -201,7 +201,7 @@ def flat(report: Report, dynamodb_url: str, org_id: str, user_id: str) -> None:
 
 def bench(report: Report) -> None:
     from moto import mock_aws
-    from tests.harness import InProcessApi, fake_sign_in
+    from tests.support.harness import InProcessApi, fake_sign_in
 
     from momentum.core import aws
     from momentum.core import org as org_cache

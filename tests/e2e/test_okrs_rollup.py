@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bench.rollup import over_http
 
-from tests.e2e.conftest import HttpApi
+from tests.support.local_stack import HttpApi
 
 
 def test_sixteen_clients_checking_in_under_one_objective_all_succeed(stack: HttpApi) -> None:

@@ -20,7 +20,7 @@ from momentum.identity import service as identity
 from momentum.okrs import keys, rollup, service
 from momentum.okrs.models import CheckInCreate
 from momentum.store import table
-from tests.harness import Actor, Api
+from tests.support.harness import Actor, Api
 
 PERIOD = {"start_date": "2026-01-01", "due_date": "2030-12-31"}
 WRITERS = 16
