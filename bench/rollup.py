@@ -290,7 +290,7 @@ def report_http(report: Report, url: str | None = None, dynamodb_url: str | None
         import tempfile
         from pathlib import Path
 
-        from tests.e2e.conftest import LocalStackProcess
+        from tests.support.local_stack import LocalStackProcess
 
         with tempfile.TemporaryDirectory() as folder:
             stack = LocalStackProcess(Path(folder) / "data")
