@@ -19,17 +19,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from momentum.core import aws, clock
+from momentum.core import clock
 from momentum.core import org as org_cache
 from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.notify.slack_install import installation
 from momentum.okrs import cadence, cycles, keys, views
-from momentum.store import table
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store import table, transactions
+from momentum.store.codec import Item
 from momentum.store.keys import due_partition
 from momentum.store.schema import DUE_SHARDS
 
@@ -212,18 +210,11 @@ def _rearm(goals: list[Item], org_id: str, at: datetime) -> None:
     """Move each goal's wake-up, unless it moved since it was read (a check-in, a close)."""
     for goal in goals:
         due = keys.reminder_due(org_id, goal["owner_id"], goal["id"], at)
-        try:
-            aws.dynamodb().update_item(
-                TableName=table.table_name(),
-                Key=serialize({"pk": goal["pk"], "sk": goal["sk"]}),
-                UpdateExpression="SET due_pk = :pk, due_sk = :sk",
-                ConditionExpression="due_sk = :read",
-                ExpressionAttributeValues={
-                    ":pk": serialize_value(due["due_pk"]),
-                    ":sk": serialize_value(due["due_sk"]),
-                    ":read": serialize_value(goal["due_sk"]),
-                },
+        transactions.write_if(
+            transactions.update(
+                {"pk": goal["pk"], "sk": goal["sk"]},
+                "SET due_pk = :pk, due_sk = :sk",
+                condition="due_sk = :read",
+                values={":pk": due["due_pk"], ":sk": due["due_sk"], ":read": goal["due_sk"]},
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        )

@@ -1,4 +1,5 @@
-"""Multi-item writes as one TransactWriteItems: all of them or none.
+"""Writes: several ops as one TransactWriteItems (all of them or none), or one op as a
+single conditional write.
 
 Each operation carries the domain error to raise if its own condition fails, so a
 cancelled transaction says *which* rule was broken ("a series already exists for this
@@ -15,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws
 from momentum.core.problems import Conflict, Problem
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store.codec import Item, deserialize, serialize, serialize_value
 from momentum.store.table import table_name
 
 MAX_TRANSACTION_ITEMS = 100
@@ -159,6 +160,53 @@ def _write_one(op: Op) -> None:
         getattr(aws.dynamodb(), _SINGLE_WRITE[op.kind])(TableName=table_name(), **op.params)
     except ClientError as error:
         raise _domain_error(error, [op]) from error
+
+
+def write_if(op: Op) -> bool:
+    """One conditional write (Put, Update or Delete); False when its condition did not
+    hold, for claims and re-arms where losing the race is an answer, not an error."""
+    return _attempt(op) is not None
+
+
+def update_returning(
+    key: dict[str, str],
+    expression: str,
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Item | None:
+    """One conditional UpdateItem; the item as written, or None when the condition failed."""
+    op = update(key, expression, condition=condition, names=names, values=values)
+    return _attempt(op, returning="ALL_NEW")
+
+
+def delete_returning(
+    key: dict[str, str],
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Item | None:
+    """One DeleteItem; the item as it was, or None when the condition failed (or there
+    was nothing to delete): read-and-consume in one step."""
+    op = delete(key, condition=condition, names=names, values=values)
+    return _attempt(op, returning="ALL_OLD")
+
+
+def _attempt(op: Op, *, returning: str | None = None) -> Item | None:
+    """A single write; None if its condition failed, else the returned attributes ({})."""
+    params = {**op.params, "ReturnValues": returning} if returning else op.params
+    try:
+        answer = getattr(aws.dynamodb(), _SINGLE_WRITE[op.kind])(TableName=table_name(), **params)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return None
+        raise
+    raw = answer.get("Attributes")
+    if returning:
+        return deserialize(raw) if raw else None
+    return {}
 
 
 def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:
