@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
-from momentum.core import aws, principal
-from momentum.core import org as org_cache
+from momentum.core import aws
 from momentum.core.config import settings
+from momentum.frame import org as org_cache
+from momentum.frame import principal
 from momentum.store.schema import create_table_request
 from tests.harness import InProcessApi, fake_sign_in
 

@@ -15,7 +15,7 @@ from momentum.coaching import repository, rules, views
 from momentum.coaching.models import Engagement, ProgressFilter, ReportRow
 from momentum.coaching.service import require_coaching
 from momentum.core import cursors
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.store.codec import Item
 

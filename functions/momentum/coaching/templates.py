@@ -15,8 +15,8 @@ from momentum.coaching.service import (
 )
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 

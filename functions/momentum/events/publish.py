@@ -20,8 +20,8 @@ from botocore.exceptions import ClientError
 from momentum.core import aws, clock, observability
 from momentum.core.config import settings
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.events import types
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import transactions
 from momentum.store.activity import PUBLISH_SWEEP
 from momentum.store.codec import Item

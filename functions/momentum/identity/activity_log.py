@@ -14,8 +14,8 @@ import importlib
 
 from momentum.core import cursors
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.identity.models import ActivityEntry
 from momentum.store import table
 from momentum.store.keys import activity_partition

@@ -10,8 +10,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
+from momentum.frame.principal import Principal, forget_cached
 from momentum.identity import keys, repository, rules, sign_in
 from momentum.identity.models import (
     CheckinReminders,

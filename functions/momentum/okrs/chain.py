@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from momentum.core import clock
-from momentum.core import org as org_cache
 from momentum.core.problems import Conflict, Problem
+from momentum.frame import org as org_cache
 from momentum.okrs import cadence, history, keys, repository
 from momentum.store import activity, transactions
 from momentum.store.codec import Item

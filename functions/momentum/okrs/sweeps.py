@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from momentum.core import clock
-from momentum.core import org as org_cache
-from momentum.core.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
+from momentum.frame import org as org_cache
+from momentum.frame.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.notify.slack_install import installation
@@ -61,7 +61,7 @@ def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
 
 
 def _remind_isolated(goals: list[Item], now: datetime, summary: Summary) -> None:
-    """One owner's failure is logged and backed off (core.sweeps), never the whole run's."""
+    """One owner's failure is logged and backed off (frame.sweeps), never the whole run's."""
     try:
         remind_owner(goals, now, summary)
     except Exception:

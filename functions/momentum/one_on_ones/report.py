@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.org import org_item
-from momentum.core.principal import Principal
 from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.frame.org import org_item
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.one_on_ones import repository
 from momentum.one_on_ones.access import open_module

@@ -12,8 +12,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.one_on_ones import (
     keys,

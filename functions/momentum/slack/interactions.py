@@ -14,8 +14,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from momentum.core.principal import Principal, principal_from_item
 from momentum.core.problems import Problem
+from momentum.frame.principal import Principal, principal_from_item
 from momentum.identity import service as identity
 from momentum.notify.failures import DeliveryFailed
 from momentum.notify.slack_app import (

@@ -18,8 +18,8 @@ from standardwebhooks.webhooks import Webhook
 
 from momentum.core import clock
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.events import types
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import due_attributes

@@ -9,8 +9,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.frame.principal import Principal
 from momentum.store import activity, table, transactions
 from momentum.store.codec import Item
 from momentum.webhooks_out import keys, urls

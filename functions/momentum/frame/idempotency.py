@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
-from momentum.core.api import created, header
 from momentum.core.config import settings
-from momentum.core.principal import current_lambda_context, current_principal
 from momentum.core.problems import Conflict, Invalid
+from momentum.frame.api import created, header
+from momentum.frame.principal import current_lambda_context, current_principal
 from momentum.store import table
 from momentum.store.keys import idempotency_partition
 
