@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core import clock
+from momentum.core import clock, domain_events
+from momentum.core.domain_events import AccountsKnown, UserRenamed, UserReorganised
 from momentum.core.ids import is_id, new_id
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.frame.principal import Principal, forget_cached
@@ -115,13 +116,11 @@ def _check_placement(org_id: str, company_id: str | None, location_id: str | Non
 
 
 def _check_accounts(org_id: str, account_ids: list[str] | None) -> None:
-    """A customer's accounts must be the org's (the accounts context is imported only
-    when some are named)."""
+    """A customer's accounts must be the org's (the accounts context answers, and is
+    imported only when some are named)."""
     if not account_ids:
         return
-    from momentum.accounts import service as accounts
-
-    known = accounts.known_account_ids(org_id, account_ids)
+    known: set[str] = set().union(*domain_events.ask(AccountsKnown(org_id, account_ids)))
     unknown = [i for i, aid in enumerate(account_ids) if aid not in known]
     if unknown:
         raise Invalid(
@@ -279,16 +278,12 @@ def _tell_goals(
     org_id: str, user_id: str, new_name: str | None, chains: dict[str, list[str]]
 ) -> None:
     """Goals keep their owner's name (type-ahead) and manager chain (private goals) on
-    them, so they follow renames and reorganisations. Done after the user's own write:
-    the OKR context's import is paid only by such changes."""
-    if new_name is None and not chains:
-        return
-    from momentum.okrs import service as okrs
-
+    them, so they follow renames and reorganisations: told after the user's own write,
+    as domain events (the OKR context subscribes; see momentum.wiring)."""
     if new_name is not None:
-        okrs.owner_renamed(org_id, user_id, new_name)
+        domain_events.publish(UserRenamed(org_id, user_id, new_name))
     for owner_id, chain in chains.items():
-        okrs.owner_reorganised(org_id, owner_id, chain)
+        domain_events.publish(UserReorganised(org_id, owner_id, chain))
 
 
 def _role_marker_changes(

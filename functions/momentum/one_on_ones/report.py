@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from momentum.core import clock
+from momentum.core.domain_events import DirectoryGroupMembers, ask
 from momentum.core.problems import Invalid, NotFound, field_error
 from momentum.frame.org import org_item
 from momentum.frame.principal import Principal
@@ -99,9 +100,8 @@ def _group_members(org_id: str, group_id: str | None) -> set[str] | None:
     """A directory group's members (the group an identity provider pushed), or None."""
     if group_id is None:
         return None
-    from momentum.scim import service as directory
-
-    members = directory.group_member_ids(org_id, group_id)
+    answers = ask(DirectoryGroupMembers(org_id, group_id))  # SCIM answers (wiring.py)
+    members: set[str] | None = answers[0] if answers else None
     if members is None:
         raise NotFound("Directory group not found.")
     return members
