@@ -23,8 +23,8 @@ from momentum.core import clock
 from momentum.frame import org as org_cache
 from momentum.frame.sweeps import PAGE_SIZE, Budget, Summary, entries_failed
 from momentum.identity import service as identity
+from momentum.notify.api import installation
 from momentum.notify.service import Notification, deliver
-from momentum.notify.slack_install import installation
 from momentum.okrs import cadence, cycles, keys, views
 from momentum.store import table, transactions
 from momentum.store.codec import Item

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
 
-from momentum.notify.slack_install import Installation, installations_for_team
+from momentum.notify.api import Installation, installations_for_team
 
 PATH = "/webhooks/slack/interactions"
 MAX_BODY_BYTES = 256 * 1024
