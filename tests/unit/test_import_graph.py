@@ -8,6 +8,8 @@ from pathlib import Path
 
 import grimp
 
+from momentum import catalog
+
 ROOT = Path(__file__).resolve().parents[2] / "functions" / "momentum"
 
 
@@ -63,3 +65,10 @@ def test_only_the_store_calls_the_dynamodb_client() -> None:
     ]
     outside.remove("core/aws.py")  # the one factory of boto3 clients
     assert outside == []
+
+
+def test_every_lambda_has_the_domain_event_subscriptions() -> None:
+    """Each handler module lives in the handlers package, whose import wires the events."""
+    assert all(f.handler.startswith("momentum.handlers.") for f in catalog.FUNCTIONS)
+    graph = grimp.build_graph("momentum")
+    assert "momentum.wiring" in graph.find_modules_directly_imported_by("momentum.handlers")
