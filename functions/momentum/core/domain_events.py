@@ -1,10 +1,10 @@
 """Domain events: how one context reacts to another's change without importing it.
 
 The context that changes something publishes a typed event (`publish(UserRenamed(...))`);
-a context that cares has a use case in its service, subscribed to the event with
-`@subscribe(UserRenamed)`. A context that needs an answer only another context knows
-(may this reader see that entity's activity?) asks a question the same way: `ask`
-returns what the subscribers answered. Handlers run in the caller's process and
+a context that cares has a use case in its service, which `momentum.wiring` subscribes
+to the event (`@subscribe(UserRenamed)`). A context that needs an answer only another
+context knows (may this reader see that entity's activity?) asks a question the same
+way: `ask` returns what the subscribers answered. Handlers run in the caller's process and
 request, in subscription order; an exception propagates to the publisher (the change
 fails loudly rather than half-applied).
 
@@ -14,8 +14,8 @@ handler, so a function pays for a context only when it has to tell it something.
 
 Events are plain frozen dataclasses, so the outbound events of `momentum.events` can
 reuse them later; `subject` narrows a topic to one entity kind where the answer differs
-per kind (activity of a goal goes to OKRs, of a meeting to 1:1s). Questions carry the reader
-as `Any`: core's base sits below the request frame that defines the principal.
+per kind (activity of a goal goes to OKRs, of a meeting to 1:1s). Questions carry the
+reader as `Any`: core's base sits below the request frame that defines the principal.
 """
 
 from __future__ import annotations
