@@ -37,6 +37,7 @@ e2e: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check functions infra tests bench
 	$(VENV)/bin/ruff format --check functions infra tests bench
+	PYTHONPATH=functions $(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix functions infra tests bench

@@ -13,10 +13,10 @@ from tests.support.harness import Actor, InProcessApi, fake_sign_in
 from bench.counting import DynamoCounter
 from momentum.accounts import repository
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
 from momentum.core.ids import new_id
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
 from momentum.store import table
 from momentum.store.schema import create_table_request
 

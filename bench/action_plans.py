@@ -12,9 +12,9 @@ from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
 from momentum.store.schema import create_table_request
 
 Report = Callable[[str, float, str], None]

@@ -12,9 +12,10 @@ from moto import mock_aws
 from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
-from momentum.core import aws, clock, principal
-from momentum.core import org as org_cache
+from momentum.core import aws, clock
 from momentum.core.config import settings
+from momentum.frame import org as org_cache
+from momentum.frame import principal
 from momentum.store.schema import create_table_request
 
 Report = Callable[[str, float, str], None]

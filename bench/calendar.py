@@ -17,8 +17,9 @@ from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from bench.imports import cold_import, runtime_python
-from momentum.core import aws, principal
+from momentum.core import aws
 from momentum.core.config import settings
+from momentum.frame import principal
 from momentum.handlers import webhooks
 from momentum.store.schema import create_table_request
 

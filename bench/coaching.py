@@ -17,11 +17,11 @@ from bench.counting import DynamoCounter
 from momentum.coaching import repository, tracking
 from momentum.coaching.sweeps import track_engagement_progress
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
 from momentum.core.ids import new_id
-from momentum.core.sweeps import Budget
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
+from momentum.frame.sweeps import Budget
 from momentum.store import table
 from momentum.store.schema import create_table_request
 

@@ -28,11 +28,11 @@ import tests.conftest  # noqa: F401  (the test environment: table name, fake cre
 from moto import mock_aws
 
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
 from momentum.core.ids import new_id
-from momentum.core.sweeps import Budget
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
+from momentum.frame.sweeps import Budget
 from momentum.identity import repository as identity_repository
 from momentum.one_on_ones import materialise, repository
 from momentum.report_exports import worker

@@ -9,8 +9,9 @@ from moto import mock_aws
 from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
-from momentum.core import aws, principal
+from momentum.core import aws
 from momentum.core.config import settings
+from momentum.frame import principal
 from momentum.store.schema import create_table_request
 
 Report = Callable[[str, float, str], None]

@@ -18,11 +18,11 @@ from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
 from momentum.core.ids import new_id
-from momentum.core.sweeps import Budget
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
+from momentum.frame.sweeps import Budget
 from momentum.okrs import cadence, keys, repository, rules
 from momentum.okrs.sweeps import send_checkin_reminders
 from momentum.store import table

@@ -16,10 +16,10 @@ from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
-from momentum.core.sweeps import Budget
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
+from momentum.frame.sweeps import Budget
 from momentum.one_on_ones import materialise, repository
 from momentum.one_on_ones.sweeps import rollover_agendas, send_meeting_reminders
 from momentum.store import table

@@ -49,7 +49,7 @@ def _atomic_moto() -> None:
 
 
 def _concurrent(report: Report, api: Any, admin: Any) -> None:
-    from momentum.core.principal import principal_from_item
+    from momentum.frame.principal import principal_from_item
     from momentum.identity import service as identity
     from momentum.okrs import rollup, service
     from momentum.okrs.models import CheckInCreate
@@ -160,9 +160,9 @@ def flat(report: Report, dynamodb_url: str, org_id: str, user_id: str) -> None:
     created and the check-ins made through the service."""
     from bench.counting import DynamoCounter
     from momentum.core import aws
-    from momentum.core import org as org_cache
     from momentum.core.config import settings
-    from momentum.core.principal import principal_from_item
+    from momentum.frame import org as org_cache
+    from momentum.frame.principal import principal_from_item
     from momentum.identity import service as identity
     from momentum.okrs import service
     from momentum.okrs.models import CheckInCreate, GoalCreate
@@ -204,9 +204,9 @@ def bench(report: Report) -> None:
     from tests.support.harness import InProcessApi, fake_sign_in
 
     from momentum.core import aws
-    from momentum.core import org as org_cache
-    from momentum.core import principal as principal_module
     from momentum.core.config import settings
+    from momentum.frame import org as org_cache
+    from momentum.frame import principal as principal_module
     from momentum.store.schema import create_table_request
 
     _atomic_moto()

@@ -24,8 +24,9 @@ from tests.support.slack_web_api import slack_web_api
 
 from bench.counting import DynamoCounter
 from bench.imports import cold_import, runtime_python
-from momentum.core import aws, principal
+from momentum.core import aws
 from momentum.core.config import settings
+from momentum.frame import principal
 from momentum.handlers import slack_interactions
 from momentum.store.schema import create_table_request
 

@@ -25,11 +25,11 @@ from bench.one_on_ones import _meeting_items
 from bench.sweep_peak import index_entry_wcu, peak
 from momentum import catalog
 from momentum.core import aws, clock
-from momentum.core import org as org_cache
-from momentum.core import principal as principal_module
 from momentum.core.config import settings
 from momentum.core.ids import new_id
-from momentum.core.sweeps import shards_due
+from momentum.frame import org as org_cache
+from momentum.frame import principal as principal_module
+from momentum.frame.sweeps import shards_due
 from momentum.handlers import sweeps
 from momentum.identity import repository as identity_repository
 from momentum.okrs import cadence

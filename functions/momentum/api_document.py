@@ -46,7 +46,7 @@ ROUTE_MODULES = (
 
 def build() -> dict[str, Any]:
     from momentum.api_contract import shape
-    from momentum.core.api import build_resolver
+    from momentum.frame.api import build_resolver
 
     routers = [importlib.import_module(name).router for name in ROUTE_MODULES]
     app = build_resolver(*routers)

@@ -251,7 +251,7 @@ WORKER_FUNCTIONS: tuple[Function, ...] = (
     ),
 )
 
-# --- background work (core/background.py) -------------------------------------------------
+# --- background work (frame/background.py) -------------------------------------------------
 
 BACKGROUND_FUNCTION = Function(
     name="background",

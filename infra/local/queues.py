@@ -33,8 +33,14 @@ CONSUMERS = {
 
 
 class QueuePoller:
-    def __init__(self, poll_seconds: float = 0.5, invoke: Invoke = gateway.invoke) -> None:
+    def __init__(
+        self,
+        poll_seconds: float = 0.5,
+        invoke: Invoke = gateway.invoke,
+        queues: tuple[str, ...] = tuple(CONSUMERS),
+    ) -> None:
         self._invoke = invoke
+        self._queues = queues  # the queue URL settings to poll (default: every consumer)
         self._stop = threading.Event()
         self._poll = poll_seconds
         self._busy = threading.Lock()
@@ -65,7 +71,8 @@ class QueuePoller:
         with self._busy:
             for _ in range(max_rounds):
                 batch_total = 0
-                for variable, function_name in CONSUMERS.items():
+                for variable in self._queues:
+                    function_name = CONSUMERS[variable]
                     url = os.environ.get(variable)
                     if not url or not _handler_exists(function_name):
                         continue

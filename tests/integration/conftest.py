@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from momentum.core import aws, clock, principal
-from momentum.core import org as org_cache
+from momentum.core import aws, clock
 from momentum.core.config import settings
+from momentum.frame import org as org_cache
+from momentum.frame import principal
 from momentum.store.schema import create_table_request
 from tests.support.calendar_providers import FakeProviders, fake_providers
 from tests.support.harness import InProcessApi, fake_sign_in

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from bench.counting import DynamoCounter
 
-from momentum.core import background, clock
+from momentum.core import clock
+from momentum.frame import background
 from momentum.handlers import background as worker
 from momentum.identity import reorganising
-from tests.integration.test_one_on_ones_story import START, Clock, at, people, set_now
 from tests.support.harness import Actor, InProcessApi, LambdaContext
-
-__all__ = ["set_now"]
+from tests.support.one_on_ones import START, Clock, at, people
 
 WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
 

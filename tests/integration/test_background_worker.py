@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from momentum import catalog
-from momentum.core import aws, background
+from momentum.core import aws
 from momentum.core.config import settings
-from momentum.core.sweeps import Budget
+from momentum.frame import background
+from momentum.frame.sweeps import Budget
 from momentum.handlers import background as worker
 from tests.support.harness import InProcessApi, LambdaContext
 

@@ -338,7 +338,7 @@ def test_a_disabled_coaching_module_answers_404(api: InProcessApi) -> None:
         "/v1/org/settings",
         {"modules": {"coaching": {"enabled": False, "display_name": "Coaching"}}},
     ).ok()
-    from momentum.core import org
+    from momentum.frame import org
 
     org.clear_cache()
     assert api.get(program.admin, "/v1/engagements").status == 404

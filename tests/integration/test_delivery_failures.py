@@ -233,7 +233,7 @@ def test_a_mended_webhook_is_used_by_the_next_retry(
     assert retrying["next_attempt_at"] == iso(MONDAY_9 + RETRIES[0])
 
     api.patch(x.admin, "/v1/org/settings", {"slack": {"webhook_url": f"{slack.url}/new"}}).ok()
-    from momentum.core import org as org_cache
+    from momentum.frame import org as org_cache
 
     org_cache.clear_cache()  # the 60 s org cache of a warm container has passed
     early = api.run_sweep("delivery-retries", iso(MONDAY_9 + timedelta(minutes=4)))
@@ -255,7 +255,7 @@ def test_a_retry_after_slack_was_switched_off_parks_at_once(
     x = set_up_org(api, "Broken", None, f"{slack.url}/refuse")
     assert api.run_sweep("checkin-reminders", iso(MONDAY_9))["failed"] == 2
     api.patch(x.admin, "/v1/org/settings", {"slack": {"webhook_url": None}}).ok()
-    from momentum.core import org as org_cache
+    from momentum.frame import org as org_cache
 
     org_cache.clear_cache()
     retried = api.run_sweep("delivery-retries", iso(MONDAY_9 + RETRIES[0]))

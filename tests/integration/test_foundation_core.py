@@ -8,7 +8,7 @@ import pytest
 
 from momentum.core import cursors
 from momentum.core.problems import BadRequest
-from momentum.core.sweeps import Budget, sweep_due
+from momentum.frame.sweeps import Budget, sweep_due
 from momentum.notify.service import Notification, deliver
 from momentum.store import table
 from momentum.store.keys import due_attributes, ledger_key

@@ -15,7 +15,7 @@ from bench.rollup import seed_children
 from moto.dynamodb.responses import DynamoHandler
 
 from momentum.core import aws
-from momentum.core.principal import Principal, principal_from_item
+from momentum.frame.principal import Principal, principal_from_item
 from momentum.identity import service as identity
 from momentum.okrs import keys, rollup, service
 from momentum.okrs.models import CheckInCreate

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from momentum.core import clock
-from momentum.core.principal import principal_from_item
+from momentum.frame.principal import principal_from_item
 from momentum.identity import service as identity
 from momentum.one_on_ones import service
 from momentum.one_on_ones.models import OneOnOneCreate

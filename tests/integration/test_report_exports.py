@@ -14,8 +14,9 @@ from bench.exports import download, run_queue, seed_meetings, seed_people
 from moto.s3 import models as moto_s3
 
 from momentum.core import clock
-from momentum.core.sweeps import Budget
-from momentum.report_exports import bound, sources, storage, worker
+from momentum.frame import report_bound as bound
+from momentum.frame.sweeps import Budget
+from momentum.report_exports import sources, storage, worker
 from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 YEAR = {"report": "one-on-ones", "from": "2025-01-01", "to": "2025-12-31"}

@@ -37,7 +37,7 @@ def _in_process(function: Any, event: dict[str, Any]) -> Any:
 
 def _drain() -> int:
     """Deliver the queued shards to the sweep workers, several at once."""
-    return QueuePoller(invoke=_in_process).drain()
+    return QueuePoller(invoke=_in_process, queues=("SWEEP_QUEUE_URL",)).drain()
 
 
 ORGS = [f"01JORG{n:02d}" for n in range(6)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from momentum.action_plans import rules
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 
 PLAN = {"owner_id": "manager", "assignee_id": "assignee"}
 

@@ -27,8 +27,8 @@ from momentum.accounts.service import (
 )
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
+from momentum.frame.principal import Principal
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 

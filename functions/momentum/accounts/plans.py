@@ -30,7 +30,7 @@ from momentum.accounts.plan_tree import (
     requested_changes,
 )
 from momentum.accounts.service import owner_snapshot, require_editor, today
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.store.codec import Item
 
 # --- plans --------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from typing import Any
 
 from momentum.accounts import keys
 from momentum.accounts.keys import NodeKind
-from momentum.core import cursors
 from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.schema import GSI_BY_OWNER
@@ -80,15 +79,14 @@ def accounts(org_id: str, account_ids: list[str]) -> list[Item]:
 def accounts_page(
     org_id: str, prefix: str | None, limit: int, cursor: str | None
 ) -> tuple[list[Item], str | None]:
-    scope = f"accounts:{org_id}:{prefix or ''}"
-    page = table.query(
+    return table.page(
         keys.accounts_directory(org_id),
+        scope=f"accounts:{org_id}:{prefix or ''}",
+        cursor=cursor,
+        limit=limit,
         index=GSI_BY_OWNER,
         sk_prefix=prefix or None,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)
 
 
 def template_item(org_id: str, body: dict[str, Any]) -> Item:
@@ -101,11 +99,10 @@ def template(org_id: str, template_id: str) -> Item | None:
 
 
 def templates_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
-    scope = f"plan-templates:{org_id}"
-    page = table.query(
+    return table.page(
         keys.templates_partition(org_id),
-        sk_prefix="TEMPLATE#",
+        scope=f"plan-templates:{org_id}",
+        cursor=cursor,
         limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
+        sk_prefix="TEMPLATE#",
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)

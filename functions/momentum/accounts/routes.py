@@ -30,9 +30,9 @@ from momentum.accounts.models import (
     TemplateCreate,
     TemplatePatch,
 )
-from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import current_principal
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 
 router = Router()
 Id = Annotated[str, Path(max_length=64)]

@@ -16,12 +16,12 @@ from pydantic import MISSING
 from momentum.accounts import keys, repository, rules
 from momentum.accounts.models import Account, AccountCreate, AccountPatch, ActionPlan
 from momentum.core import clock, cursors
-from momentum.core import org as org_settings
 from momentum.core.ids import is_id, new_id
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.core.text import fold
+from momentum.frame import org as org_settings
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.store import activity, transactions
 from momentum.store.codec import Item

@@ -33,9 +33,9 @@ from momentum.accounts.service import (
 )
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
 from momentum.core.text import fold
+from momentum.frame.principal import Principal
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 

@@ -15,9 +15,9 @@ from typing import Any
 from momentum.action_plans import repository, views
 from momentum.action_plans.models import ActionPlan
 from momentum.core import cursors
-from momentum.core import org as org_cache
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
+from momentum.frame import org as org_cache
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.store.codec import Item
 from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER, Index

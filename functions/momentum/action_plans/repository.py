@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.action_plans import keys
-from momentum.core import cursors
 from momentum.store import table
 from momentum.store.codec import Item, serialize
 from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER, Index
@@ -54,12 +53,11 @@ def position_of(item: Item, index: Index) -> dict[str, Any]:
 def updates_page(
     org_id: str, plan_id: str, limit: int, cursor: str | None
 ) -> tuple[list[Item], str | None]:
-    scope = f"plan-updates:{org_id}:{plan_id}"
-    page = table.query(
+    return table.page(
         keys.plan_partition(org_id, plan_id),
+        scope=f"plan-updates:{org_id}:{plan_id}",
+        cursor=cursor,
+        limit=limit,
         sk_prefix=keys.UPDATE_PREFIX,
         newest_first=True,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)

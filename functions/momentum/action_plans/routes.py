@@ -17,10 +17,10 @@ from momentum.action_plans.models import (
     PlanUpdate,
     UpdateCreate,
 )
-from momentum.core.api import no_content
-from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import current_principal
+from momentum.frame.api import no_content
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 
 router = Router()
 TAGS = ["Engage action plans"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 
 
 def can_view(

@@ -25,11 +25,11 @@ from momentum.action_plans.models import (
     UpdateCreate,
 )
 from momentum.core import clock
-from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.frame import org as org_cache
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.okrs import service as okrs
 from momentum.okrs.models import GoalCreate

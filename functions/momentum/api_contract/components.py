@@ -8,8 +8,8 @@ import copy
 from typing import Any
 
 from momentum.core import problems
-from momentum.core.idempotency import MAX_KEY_LENGTH
 from momentum.core.pages import DEFAULT_LIMIT, MAX_LIMIT
+from momentum.frame.idempotency import MAX_KEY_LENGTH
 
 BEARER = "cognito"
 PROBLEM_JSON = problems.PROBLEM_JSON

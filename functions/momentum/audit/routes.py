@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from momentum.audit import export, service
 from momentum.audit.models import AuditEntry, AuditPage
 from momentum.core.pages import Cursor
-from momentum.core.principal import current_principal
 from momentum.core.problems import BadRequest
+from momentum.frame.principal import current_principal
 
 router = Router()
 TAG = ["Audit log"]

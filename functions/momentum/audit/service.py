@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from momentum.core import clock, cursors
-from momentum.core.principal import Principal
 from momentum.core.problems import BadRequest
+from momentum.frame.principal import Principal
 from momentum.store import table
 from momentum.store.codec import Item
 from momentum.store.keys import audit_partition

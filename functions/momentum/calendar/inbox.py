@@ -18,8 +18,7 @@ from urllib.parse import parse_qs
 
 from momentum.calendar import keys
 from momentum.calendar.queue import enqueue_sync
-from momentum.core import aws
-from momentum.core.config import settings
+from momentum.store import table
 
 logger = logging.getLogger("momentum.webhooks")
 GOOGLE_STATES = frozenset({"sync", "exists", "not_exists"})
@@ -34,15 +33,10 @@ class Refused(Exception):
 
 def _stored(item_key: dict[str, str]) -> dict[str, str] | None:
     """The string attributes of one item (one GetItem; raw, to stay free of pydantic)."""
-    answer = aws.dynamodb().get_item(
-        TableName=settings().table_name,
-        Key={name: {"S": value} for name, value in item_key.items()},
-        ProjectionExpression="push_id, resource_id, secret_digest",
-    )
-    raw = answer.get("Item")
-    if not raw:
+    found = table.get(item_key, attributes=("push_id", "resource_id", "secret_digest"))
+    if not found:
         return None
-    return {name: value["S"] for name, value in raw.items() if "S" in value}
+    return {name: value for name, value in found.items() if isinstance(value, str)}
 
 
 def _secret_matches(stored: dict[str, str], presented: str) -> bool:

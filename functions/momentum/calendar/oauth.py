@@ -29,8 +29,8 @@ from momentum.calendar.queue import enqueue_sync
 from momentum.core import clock
 from momentum.core.clock import parse_instant
 from momentum.core.config import settings
-from momentum.core.principal import Principal
 from momentum.core.problems import BadRequest, Forbidden, NotFound
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.store import transactions
 from momentum.store.codec import Item

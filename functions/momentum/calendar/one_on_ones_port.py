@@ -10,7 +10,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import service as one_on_ones
 from momentum.one_on_ones.models import CreateAnswer, OneOnOneCreate
 from momentum.store.codec import Item

@@ -4,7 +4,6 @@ OAuth states. Every read here is one round trip."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -194,50 +193,24 @@ def state_item(
     }
 
 
-def _conditional(send: Callable[..., dict[str, Any]], **kwargs: Any) -> Item | None:
-    """One conditional UpdateItem/DeleteItem on a state; None when its condition fails."""
-    from botocore.exceptions import ClientError
-
-    from momentum.store.codec import deserialize
-
-    try:
-        answer = send(TableName=table.table_name(), **kwargs)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return None
-        raise
-    raw = answer.get("Attributes")
-    return deserialize(raw) if raw else None
-
-
 def bind_state(org_id: str, nonce: str, binding_hash: str) -> Item | None:
     """Tie a state to the browser that opened its sign-in link, once: a second opening
     (a forwarded or leaked link) finds it bound and gets None."""
-    from momentum.core import aws
-    from momentum.store.codec import serialize
-
-    return _conditional(
-        aws.dynamodb().update_item,
-        Key=serialize(keys.oauth_state_key(org_id, nonce)),
-        UpdateExpression="SET binding_hash = :h",
-        ConditionExpression="attribute_exists(pk) AND attribute_not_exists(binding_hash)",
-        ExpressionAttributeValues=serialize({":h": binding_hash}),
-        ReturnValues="ALL_NEW",
+    return transactions.update_returning(
+        keys.oauth_state_key(org_id, nonce),
+        "SET binding_hash = :h",
+        condition="attribute_exists(pk) AND attribute_not_exists(binding_hash)",
+        values={":h": binding_hash},
     )
 
 
 def take_state(org_id: str, nonce: str, binding_hash: str) -> Item | None:
     """Read and delete a state in one step, so a code can be exchanged only once, and
     only from the browser the state is bound to (otherwise nothing is consumed)."""
-    from momentum.core import aws
-    from momentum.store.codec import serialize
-
-    return _conditional(
-        aws.dynamodb().delete_item,
-        Key=serialize(keys.oauth_state_key(org_id, nonce)),
-        ConditionExpression="binding_hash = :h",
-        ExpressionAttributeValues=serialize({":h": binding_hash}),
-        ReturnValues="ALL_OLD",
+    return transactions.delete_returning(
+        keys.oauth_state_key(org_id, nonce),
+        condition="binding_hash = :h",
+        values={":h": binding_hash},
     )
 
 

@@ -23,12 +23,12 @@ from momentum.calendar.models import (
     ProviderName,
 )
 from momentum.calendar.repository import STATE_TTL
-from momentum.core.api import no_content
 from momentum.core.config import settings
-from momentum.core.idempotency import create_once
-from momentum.core.org import require_module
-from momentum.core.principal import Principal, current_principal
 from momentum.core.problems import BadRequest
+from momentum.frame.api import no_content
+from momentum.frame.idempotency import create_once
+from momentum.frame.org import require_module
+from momentum.frame.principal import Principal, current_principal
 from momentum.one_on_ones.models import CreateAnswer
 
 router = Router()

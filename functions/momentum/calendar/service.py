@@ -20,9 +20,9 @@ from momentum.calendar.queue import enqueue_sync
 from momentum.calendar.zones import zone_info
 from momentum.core import clock
 from momentum.core.ids import is_id
-from momentum.core.org import require_module
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
+from momentum.frame.org import require_module
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.one_on_ones.models import CreateAnswer, OneOnOneCreate
 from momentum.store.codec import Item

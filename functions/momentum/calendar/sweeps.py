@@ -20,7 +20,7 @@ from momentum.calendar import keys, notices, pushes, repository, tokens
 from momentum.calendar.events import GrantRevoked, ProviderError
 from momentum.calendar.queue import enqueue_sync
 from momentum.core.clock import key_instant
-from momentum.core.sweeps import Budget, Summary, sweep_due
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import transactions
 from momentum.store.codec import Item
 from momentum.store.keys import due_attributes

@@ -16,9 +16,9 @@ from momentum.coaching import repository, rules, views
 from momentum.coaching.models import Engagement, ProgressFilter, ReportRow
 from momentum.coaching.service import require_coaching
 from momentum.core import cursors
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
+from momentum.frame.report_bound import MAX_INLINE_ENGAGEMENTS, ExportInstead
 from momentum.identity import service as identity
-from momentum.report_exports.bound import MAX_INLINE_ENGAGEMENTS, ExportInstead
 from momentum.store.codec import Item
 
 REPORT_PAGE = 500  # engagements per index page the report reads

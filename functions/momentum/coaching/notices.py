@@ -18,7 +18,7 @@ from typing import Any
 from momentum.coaching import rules, tracking, views
 from momentum.core.clock import key_instant
 from momentum.core.config import settings
-from momentum.core.org import module_enabled
+from momentum.frame.org import module_enabled
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver
 from momentum.store.codec import Item

@@ -28,9 +28,13 @@ def template_item(org_id: str, body: dict[str, Any]) -> Item:
     return {**body, **keys.template_key(org_id, body["id"]), "type": "engagement_template"}
 
 
-def templates_page(org_id: str, limit: int, start_key: dict[str, Any] | None) -> table.Page:
-    return table.query(
-        keys.templates_partition(org_id), sk_prefix="TEMPLATE#", limit=limit, start_key=start_key
+def templates_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+    return table.page(
+        keys.templates_partition(org_id),
+        scope=f"engagement-templates:{org_id}",
+        cursor=cursor,
+        limit=limit,
+        sk_prefix="TEMPLATE#",
     )
 
 

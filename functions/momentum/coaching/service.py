@@ -21,9 +21,9 @@ from momentum.coaching.models import (
 from momentum.coaching.repository import Collection
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.org import org_item, require_module
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.frame.org import org_item, require_module
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.store import activity, transactions
 from momentum.store.codec import Item

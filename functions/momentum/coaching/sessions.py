@@ -18,8 +18,8 @@ from momentum.coaching.repository import Collection
 from momentum.coaching.service import known_user, recorded_by_participant, save
 from momentum.core import clock
 from momentum.core.ids import new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, NotFound
+from momentum.frame.principal import Principal
 from momentum.store import transactions
 from momentum.store.codec import Item
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from momentum.coaching import keys, notices, rules, tracking
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget, Summary, sweep_due
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import due_attributes

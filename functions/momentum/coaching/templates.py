@@ -13,10 +13,10 @@ from momentum.coaching.service import (
     require_coaching,
     tracking_body,
 )
-from momentum.core import clock, cursors
+from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.store import activity, transactions
 from momentum.store.codec import Item
 
@@ -67,9 +67,8 @@ def list_templates(
     principal: Principal, limit: int, cursor: str | None
 ) -> tuple[list[Template], str | None]:
     require_coaching(principal)
-    scope = f"engagement-templates:{principal.org_id}"
-    page = repository.templates_page(principal.org_id, limit, cursors.decode(cursor, scope=scope))
-    return [views.template_view(i) for i in page.items], cursors.encode(page.last_key, scope=scope)
+    items, next_cursor = repository.templates_page(principal.org_id, limit, cursor)
+    return [views.template_view(i) for i in items], next_cursor
 
 
 def patch_template(principal: Principal, template_id: str, patch: TemplatePatch) -> Template:

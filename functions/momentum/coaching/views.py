@@ -15,7 +15,7 @@ from momentum.coaching.models import (
     Template,
 )
 from momentum.coaching.repository import Collection
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.store.codec import Item
 
 

@@ -47,7 +47,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     ),
     "sign_in": ("USER_POOL_ID",),
     "event_bus": ("EVENT_BUS_NAME",),
-    # Background work (core/background.py): the FIFO queue its jobs go through
+    # Background work (frame/background.py): the FIFO queue its jobs go through
     "background_queue": ("BACKGROUND_QUEUE_URL",),
     # Report exports: the API asks for them and presigns downloads, the worker writes them.
     "exports": ("EXPORT_BUCKET", "EXPORT_QUEUE_URL"),

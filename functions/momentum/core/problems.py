@@ -1,6 +1,6 @@
 """Domain errors, and their one RFC 9457 problem+json shape.
 
-core.api answers them for the resolver-based functions; the plain functions (webhooks,
+frame.api answers them for the resolver-based functions; the plain functions (webhooks,
 docs) answer them with `lambda_result`, so every error a client sees has the same shape.
 Nothing here imports beyond the standard library: the light functions rely on it.
 """

@@ -19,9 +19,10 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws, clock, observability
 from momentum.core.config import settings
+from momentum.core.domain_events import EntityVisibility, EventGoingOut, ask
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.events import types
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import transactions
 from momentum.store.activity import PUBLISH_SWEEP
 from momentum.store.codec import Item
@@ -50,10 +51,7 @@ def _private(entry: Item) -> bool:
         return True
     if entry["entity_kind"] != "goal":
         return False
-    from momentum.okrs import service as okrs
-
-    goal = okrs.goal_item(org_of(entry), entry["entity_id"])
-    return goal is None or goal.get("visibility", "public") != "public"
+    return ask(EntityVisibility(org_of(entry), "goal", entry["entity_id"])) != ["public"]
 
 
 def event_of(entry: Item) -> dict[str, Any]:
@@ -113,8 +111,6 @@ def _put_on_bus(event: dict[str, Any]) -> None:
 
 
 def _publish(entry: Item, now: datetime) -> bool:
-    from momentum.webhooks_out import deliveries
-
     event = fitting(event_of(entry))
     try:
         _put_on_bus(event)
@@ -129,7 +125,7 @@ def _publish(entry: Item, now: datetime) -> bool:
             values={":read": entry["due_sk"]},
             on_condition_failed=_AlreadyPublished,
         ),
-        *deliveries.new_deliveries(org_of(entry), event, now),
+        *(op for ops in ask(EventGoingOut(org_of(entry), event, now)) for op in ops),
     ]
     try:
         transactions.write(ops)

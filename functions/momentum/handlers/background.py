@@ -1,4 +1,4 @@
-"""Lambda entry point: the background worker (SQS FIFO, core/background.py).
+"""Lambda entry point: the background worker (SQS FIFO, frame/background.py).
 
 Each record is one job step, logged under its message id. A step that fails is reported
 in `batchItemFailures`, and so is every later record of the same message group in the
@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from momentum.core import background, config, observability
-from momentum.core.sweeps import Budget
+from momentum.core import config, observability
+from momentum.frame import background
+from momentum.frame.sweeps import Budget
 
 logger = observability.logger
 config.check_cold_start()

@@ -3,7 +3,7 @@
 from typing import Any
 
 from momentum.coaching.routes import router
-from momentum.core.api import build_resolver, handle
+from momentum.frame.api import build_resolver, handle
 
 app = build_resolver(router)
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from momentum.audit.routes import router as audit_router
-from momentum.core.api import build_resolver, handle
+from momentum.frame.api import build_resolver, handle
 from momentum.scim.directory_routes import router as directory_router
 from momentum.scim.token_routes import router as scim_token_router
 from momentum.webhooks_out.routes import router as webhooks_router

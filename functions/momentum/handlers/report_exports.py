@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from momentum.core import config, observability
-from momentum.core.sweeps import Budget
+from momentum.frame.sweeps import Budget
 from momentum.report_exports import worker
 
 logger = observability.logger

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from momentum.core.api import build_resolver, handle
+from momentum.frame.api import build_resolver, handle
 from momentum.slack.routes import router
 
 app = build_resolver(router)

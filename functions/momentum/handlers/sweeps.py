@@ -21,7 +21,7 @@ from momentum import catalog
 from momentum.core import aws, clock, config, observability
 from momentum.core.clock import api_instant, instant_from_event, parse_instant
 from momentum.core.config import settings
-from momentum.core.sweeps import ALL_SHARDS, Budget, Summary, shards_due
+from momentum.frame.sweeps import ALL_SHARDS, Budget, Summary, shards_due
 from momentum.notify.service import tally
 
 logger = observability.logger

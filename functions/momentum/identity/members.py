@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core import clock
+from momentum.core import clock, domain_events
+from momentum.core.domain_events import AccountsKnown, UserRenamed
 from momentum.core.ids import is_id, new_id
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.frame.principal import Principal, forget_cached
 from momentum.identity import keys, reorganising, repository, rules, sign_in
 from momentum.identity.models import (
     CheckinReminders,
@@ -115,13 +116,11 @@ def _check_placement(org_id: str, company_id: str | None, location_id: str | Non
 
 
 def _check_accounts(org_id: str, account_ids: list[str] | None) -> None:
-    """A customer's accounts must be the org's (the accounts context is imported only
-    when some are named)."""
+    """A customer's accounts must be the org's (the accounts context answers, and is
+    imported only when some are named)."""
     if not account_ids:
         return
-    from momentum.accounts import service as accounts
-
-    known = accounts.known_account_ids(org_id, account_ids)
+    known: set[str] = set().union(*domain_events.ask(AccountsKnown(org_id, account_ids)))
     unknown = [i for i, aid in enumerate(account_ids) if aid not in known]
     if unknown:
         raise Invalid(
@@ -304,12 +303,10 @@ def _write_followed_by_sign_in(current: Item, updated: Item, ops: list[transacti
 
 
 def _tell_goals_renamed(org_id: str, user_id: str, new_name: str) -> None:
-    """Goals keep their owner's name (type-ahead), so they follow renames. Done after the
-    user's own write: the OKR context's import is paid only by such changes. (A manager
-    change reaches goals through the reorganisation job.)"""
-    from momentum.okrs import service as okrs
-
-    okrs.owner_renamed(org_id, user_id, new_name)
+    """Goals keep their owner's name (type-ahead), so they follow renames: told after the
+    user's own write, as a domain event (the OKR context subscribes; see momentum.wiring).
+    A manager change reaches goals through the reorganisation job."""
+    domain_events.publish(UserRenamed(org_id, user_id, new_name))
 
 
 def _role_marker_changes(

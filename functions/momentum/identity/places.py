@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.identity import keys, repository
 from momentum.identity.models import Company, CompanyCreate, Location, LocationCreate
 from momentum.store import transactions

@@ -4,7 +4,7 @@ The request (members.patch_user) writes the moved user's manager and chain and m
 user `reorganisation = <job id>`, which the API shows as `"reorganising": true`. The job
 ("identity.reorganise", one message group per org, so an org's reorganisations apply in
 the order they were made) walks the subtree below the user through the reports index,
-gives each report the chain it now has, has their goals follow (okrs.owner_reorganised),
+gives each report the chain it now has, has their goals follow (UserReorganised),
 and finally removes the marker. It derives every chain from the tree as stored when it
 runs, so a replay or a redelivery writes nothing new, and a walk that outgrows its budget
 continues from its cursor: a stack of (user, reports page) it re-reads on resuming.
@@ -20,10 +20,12 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from momentum.core import background
+from momentum.core import domain_events
+from momentum.core.domain_events import UserReorganised
 from momentum.core.ids import new_id
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget
+from momentum.frame import background
+from momentum.frame.sweeps import Budget
 from momentum.identity import repository, rules
 from momentum.store import transactions
 from momentum.store.codec import Item
@@ -120,11 +122,9 @@ def _moved(org_id: str, report: Item, manager_id: str, chain: list[str]) -> bool
 
 
 def _goals_follow(org_id: str, user_id: str, chain: list[str]) -> None:
-    """Goals keep their owner's chain (who may see private ones): the OKR context's own
-    reaction to a reorganisation, imported only here."""
-    from momentum.okrs import service as okrs
-
-    okrs.owner_reorganised(org_id, user_id, chain)
+    """Goals keep their owner's chain (who may see private ones): told as a domain event,
+    which the OKR context answers (momentum.wiring)."""
+    domain_events.publish(UserReorganised(org_id, user_id, chain))
 
 
 def _settle(org_id: str, user_id: str, job_id: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core import cursors
 from momentum.identity import keys
 from momentum.store import table, transactions
 from momentum.store.codec import Item
@@ -67,15 +66,14 @@ def user_by_email(org_id: str, email: str) -> Item | None:
 def directory_page(
     org_id: str, prefix: str | None, limit: int, cursor: str | None
 ) -> tuple[list[Item], str | None]:
-    scope = f"users:{org_id}:{prefix or ''}"
-    page = table.query(
+    return table.page(
         keys.directory_partition(org_id),
+        scope=f"users:{org_id}:{prefix or ''}",
+        cursor=cursor,
+        limit=limit,
         index=GSI_BY_OWNER,
         sk_prefix=prefix or None,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)
 
 
 def direct_reports(org_id: str, manager_id: str) -> list[Item]:

@@ -8,9 +8,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import current_principal
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 from momentum.identity import activity_log, members, places, service, settings
 from momentum.identity.models import (
     ActivityEntry,

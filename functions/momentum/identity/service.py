@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, NotFound
 from momentum.core.text import fold
+from momentum.frame.principal import Principal
 from momentum.identity import repository
 from momentum.identity.models import (
     User,

@@ -7,9 +7,9 @@ value, nested objects merge field by field, `null` resets a field to its default
 from __future__ import annotations
 
 from momentum.core import clock, outbound
-from momentum.core import org as org_cache
-from momentum.core.principal import Principal, forget_cached
 from momentum.core.problems import NotFound
+from momentum.frame import org as org_cache
+from momentum.frame.principal import Principal, forget_cached
 from momentum.identity import repository, rules, service
 from momentum.identity.models import (
     CheckinReminders,

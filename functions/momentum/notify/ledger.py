@@ -18,13 +18,9 @@ import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.types import Binary
-from botocore.exceptions import ClientError
-
-from momentum.core import aws, cursors
 from momentum.core.clock import api_instant, epoch_seconds, key_instant
-from momentum.store import table
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store import table, transactions
+from momentum.store.codec import Item, as_bytes
 from momentum.store.keys import delivery_problems_partition, due_attributes
 from momentum.store.schema import GSI_BY_OWNER
 
@@ -36,80 +32,60 @@ THROTTLED_RETRY = timedelta(minutes=1)  # the next delivery-retries run takes it
 ATTEMPTS = len(RETRY_AFTER) + 1
 
 
-def _conditional(**request: Any) -> bool:
-    """One conditional UpdateItem/PutItem; False when its condition did not hold."""
-    try:
-        if "Item" in request:
-            aws.dynamodb().put_item(TableName=table.table_name(), **request)
-        else:
-            aws.dynamodb().update_item(TableName=table.table_name(), **request)
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def _values(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: serialize_value(value) for name, value in values.items()}
-
-
 def claim(key: dict[str, str], now: datetime) -> bool:
     """True if the caller now holds the right (and duty) to send this notification."""
-    return _conditional(
-        Item=serialize(
+    return transactions.write_if(
+        transactions.put(
             {
                 **key,
                 "type": "ledger",
                 "state": "sending",
                 "claimed_at": key_instant(now),
                 "expires_at": epoch_seconds(now + KEEP),
-            }
-        ),
-        ConditionExpression=(
-            "attribute_not_exists(pk) OR (#state = :sending AND claimed_at < :stale)"
-        ),
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues=_values(
-            {":sending": "sending", ":stale": key_instant(now - LEASE)}
-        ),
+            },
+            condition="attribute_not_exists(pk) OR (#state = :sending AND claimed_at < :stale)",
+            names={"#state": "state"},
+            values={":sending": "sending", ":stale": key_instant(now - LEASE)},
+        )
     )
 
 
 def claim_retry(item: Item, now: datetime) -> bool:
     """Take a due retry. Its due entry moves LEASE ahead, so a crash mid-send is retried."""
     lease = due_attributes(RETRY_SWEEP, now + LEASE, item["pk"])
-    return _conditional(
-        Key=serialize({"pk": item["pk"], "sk": item["sk"]}),
-        UpdateExpression="SET #state = :sending, claimed_at = :now, due_sk = :lease",
-        ConditionExpression=(
-            "due_sk = :read AND (#state = :retrying OR (#state = :sending AND claimed_at < :stale))"
-        ),
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues=_values(
-            {
+    return transactions.write_if(
+        transactions.update(
+            {"pk": item["pk"], "sk": item["sk"]},
+            "SET #state = :sending, claimed_at = :now, due_sk = :lease",
+            condition=(
+                "due_sk = :read"
+                " AND (#state = :retrying OR (#state = :sending AND claimed_at < :stale))"
+            ),
+            names={"#state": "state"},
+            values={
                 ":sending": "sending",
                 ":retrying": "retrying",
                 ":now": key_instant(now),
                 ":lease": lease["due_sk"],
                 ":read": item["due_sk"],
                 ":stale": key_instant(now - LEASE),
-            }
-        ),
+            },
+        )
     )
 
 
 def mark_sent(key: dict[str, str], message_id: str, now: datetime) -> None:
     """Final: the notification was handed over (and is no longer anyone's problem)."""
-    aws.dynamodb().update_item(
-        TableName=table.table_name(),
-        Key=serialize(key),
-        UpdateExpression="SET #state = :sent, message_id = :id, sent_at = :now "
-        "REMOVE payload, due_pk, due_sk, gsi1pk, gsi1sk, next_attempt_at",
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues=_values(
-            {":sent": "sent", ":id": message_id, ":now": api_instant(now)}
-        ),
+    transactions.write(
+        [
+            transactions.update(
+                key,
+                "SET #state = :sent, message_id = :id, sent_at = :now "
+                "REMOVE payload, due_pk, due_sk, gsi1pk, gsi1sk, next_attempt_at",
+                names={"#state": "state"},
+                values={":sent": "sent", ":id": message_id, ":now": api_instant(now)},
+            )
+        ]
     )
 
 
@@ -164,12 +140,14 @@ def record_failure(
             {":due_pk": due["due_pk"], ":due_sk": due["due_sk"], ":retry_at": api_instant(retry_at)}
         )
     # Only the claim taken at `now` may record its outcome (not one taken over since).
-    _conditional(
-        Key=serialize(key),
-        UpdateExpression=expression,
-        ConditionExpression="#state = :sending AND claimed_at = :claimed",
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues=_values(values),
+    transactions.write_if(
+        transactions.update(
+            key,
+            expression,
+            condition="#state = :sending AND claimed_at = :claimed",
+            names={"#state": "state"},
+            values=values,
+        )
     )
     return parked
 
@@ -200,12 +178,14 @@ def defer_throttled(
     for name, value in (first or {}).items():
         sets.append(f"{name} = :{name}")
         values[f":{name}"] = value
-    _conditional(
-        Key=serialize(key),
-        UpdateExpression="SET " + ", ".join(sets),
-        ConditionExpression="#state = :sending AND claimed_at = :claimed",
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues=_values(values),
+    transactions.write_if(
+        transactions.update(
+            key,
+            "SET " + ", ".join(sets),
+            condition="#state = :sending AND claimed_at = :claimed",
+            names={"#state": "state"},
+            values=values,
+        )
     )
 
 
@@ -215,19 +195,17 @@ def pack(parts: dict[str, str]) -> bytes:
 
 
 def unpack(payload: Any) -> dict[str, str]:
-    raw = payload.value if isinstance(payload, Binary) else payload  # as read, or as written
-    parts: dict[str, str] = json.loads(zlib.decompress(raw))
+    parts: dict[str, str] = json.loads(zlib.decompress(as_bytes(payload)))
     return parts
 
 
 def problems_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
     """The org's failed notifications (retrying or parked), newest first."""
-    scope = f"delivery-problems:{org_id}"
-    page = table.query(
+    return table.page(
         delivery_problems_partition(org_id),
+        scope=f"delivery-problems:{org_id}",
+        cursor=cursor,
+        limit=limit,
         index=GSI_BY_OWNER,
         newest_first=True,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from momentum.core.org import org_item
-from momentum.core.sweeps import Budget, Summary, sweep_due
+from momentum.frame.org import org_item
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.notify import ledger
 from momentum.notify.service import attempt
 from momentum.store.codec import Item

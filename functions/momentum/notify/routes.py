@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from momentum.core.models import View
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import current_principal
+from momentum.frame.principal import current_principal
 from momentum.notify import ledger
 from momentum.store.codec import Item
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from momentum.core import org as org_cache
 from momentum.core.ids import is_id
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.frame import org as org_cache
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.okrs import repository, rules
 from momentum.okrs.models import GoalPatch

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from momentum.core import org as org_cache
 from momentum.core.problems import Conflict, Problem
+from momentum.frame import org as org_cache
 from momentum.okrs import cadence, keys, repository
 from momentum.store.codec import Item
 

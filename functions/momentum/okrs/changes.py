@@ -12,8 +12,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.okrs import chain, cycles, repository, rollup, rules, views
 from momentum.okrs.access import (
     editable_goal,

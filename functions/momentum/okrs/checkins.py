@@ -7,8 +7,8 @@ import copy
 
 from momentum.core import clock
 from momentum.core.ids import new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict
+from momentum.frame.principal import Principal
 from momentum.okrs import chain, history, keys, repository, rollup, rules
 from momentum.okrs.access import editable_goal, require_okrs
 from momentum.okrs.models import CheckInCreate

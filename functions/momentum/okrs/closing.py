@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.okrs import changes, cycle_rules, cycles, history, keys, repository
 from momentum.okrs.access import require_okrs
 from momentum.okrs.cycle_models import CycleClose, CycleClosed, ScoredGoal

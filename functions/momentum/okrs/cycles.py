@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from momentum.core import clock
-from momentum.core import org as org_cache
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, Problem, field_error
+from momentum.frame import org as org_cache
+from momentum.frame.principal import Principal
 from momentum.okrs import cycle_rules, keys
 from momentum.okrs.access import require_okrs
 from momentum.okrs.cycle_models import Cycle, CycleCreate

@@ -13,8 +13,8 @@ from typing import Any
 
 from momentum.core import clock, cursors
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.okrs import keys
 from momentum.okrs.access import may_view, require_okrs, visible_goal
 from momentum.okrs.cycle_models import History, HistoryPoint

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from momentum.core import aws, cursors
 from momentum.core.problems import Conflict, Problem
 from momentum.core.text import words
 from momentum.okrs import keys, rules
 from momentum.store import table, transactions
-from momentum.store.codec import Item, deserialize, serialize
+from momentum.store.codec import Item
 from momentum.store.schema import GSI_BY_LOOKUP, GSI_BY_OWNER
 
 MAX_TITLE_TOKENS = 20  # words of a title that type-ahead finds (bounds the transaction)
@@ -30,25 +29,9 @@ def goal(org_id: str, goal_id: str) -> Item | None:
 
 def goals(org_id: str, goal_ids: list[str]) -> dict[str, Item]:
     """Goals by id, strongly consistent (roll-ups recompute from what was just written)."""
-    found: dict[str, Item] = {}
-    unique = list(dict.fromkeys(goal_ids))
-    for start in range(0, len(unique), 100):
-        request: dict[str, Any] = {
-            table.table_name(): {
-                "Keys": [
-                    serialize(keys.goal_key(org_id, gid)) for gid in unique[start : start + 100]
-                ],
-                "ConsistentRead": True,
-            }
-        }
-        while request:
-            answer = aws.dynamodb().batch_get_item(RequestItems=request)
-            for raw in answer["Responses"].get(table.table_name(), []):
-                item = deserialize(raw)
-                if item.get("type") == "goal":
-                    found[item["id"]] = item
-            request = answer.get("UnprocessedKeys") or {}
-    return found
+    wanted = [keys.goal_key(org_id, gid) for gid in dict.fromkeys(goal_ids)]
+    found = table.batch_get(wanted, consistent=True)
+    return {item["id"]: item for item in found if item.get("type") == "goal"}
 
 
 def ancestors(org_id: str, goal: Item | None) -> list[str]:
@@ -69,15 +52,14 @@ def _goal(org_id: str, goal_id: str) -> Item | None:
 def checkins_page(
     org_id: str, goal_id: str, limit: int, cursor: str | None
 ) -> tuple[list[Item], str | None]:
-    scope = f"checkins:{org_id}:{goal_id}"
-    page = table.query(
+    return table.page(
         keys.goal_partition(org_id, goal_id),
+        scope=f"checkins:{org_id}:{goal_id}",
+        cursor=cursor,
+        limit=limit,
         sk_prefix=keys.CHECKIN_PREFIX,
         newest_first=True,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    return page.items, cursors.encode(page.last_key, scope=scope)
 
 
 def goals_page(
@@ -111,10 +93,7 @@ def goals_page(
         filters["filter_values"][":parent"] = parent_id
     if cycle_ids is not None:
         filters["filter_expression"] += " AND " + _cycle_clause(cycle_ids, filters["filter_values"])
-    page = table.query(
-        pk, index=index, limit=limit, start_key=cursors.decode(cursor, scope=scope), **filters
-    )
-    return page.items, cursors.encode(page.last_key, scope=scope)
+    return table.page(pk, scope=scope, cursor=cursor, limit=limit, index=index, **filters)
 
 
 def _cycle_clause(cycle_ids: list[str], values: dict[str, Any]) -> str:

@@ -5,17 +5,12 @@ so concurrent children never conflict (see `rollup`)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from momentum.core import aws
 from momentum.okrs import keys, rules
-from momentum.store import table
-from momentum.store.codec import Item, deserialize, serialize, serialize_value
+from momentum.store import table, transactions
+from momentum.store.codec import Item, deserialize
 
 # --- reads -------------------------------------------------------------------------------
 
@@ -86,22 +81,17 @@ def write_entry(
         names[f"#r{index}"] = name
     expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(removes)))
     names["#type"] = "type"
-    try:
-        answer = aws.dynamodb().update_item(
-            TableName=table.table_name(),
-            Key=serialize(keys.child_key(org_id, parent_id, child_id)),
-            UpdateExpression=expression,
-            ConditionExpression="attribute_not_exists(#seq) OR #seq < :seq",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={k: serialize_value(v) for k, v in values.items()},
-            ReturnValues="ALL_OLD",
-        )
-    except ClientError as error:
-        if _code(error) == "ConditionalCheckFailedException":
-            return False, None  # a later state of the child is there: it carried ours too
-        raise
-    old = answer.get("Attributes")
-    return True, deserialize(old) if old else None
+    before = transactions.update_returning(
+        keys.child_key(org_id, parent_id, child_id),
+        expression,
+        condition="attribute_not_exists(#seq) OR #seq < :seq",
+        names=names,
+        values=values,
+        returning="ALL_OLD",
+    )
+    if before is None:
+        return False, None  # a later state of the child is there: it carried ours too
+    return True, before or None
 
 
 def add_to_aggregates(
@@ -116,21 +106,16 @@ def add_to_aggregates(
     for index, (name, value) in enumerate(deltas.items()):
         names[f"#a{index}"], values[f":a{index}"] = name, value
         clauses.append(f"#a{index} :a{index}")
-    params = {
-        "TableName": table.table_name(),
-        "Key": serialize(keys.goal_key(org_id, goal_id)),
-        "UpdateExpression": "ADD " + ", ".join(clauses),
-        "ConditionExpression": "attribute_exists(pk)",
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": {k: serialize_value(v) for k, v in values.items()},
-        "ReturnValues": "ALL_NEW",
-    }
-    try:
-        raw = _retrying_conflicts(lambda: aws.dynamodb().update_item(**params))["Attributes"]
-    except ClientError as error:
-        if _code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
+    raw = transactions.update_returning(
+        keys.goal_key(org_id, goal_id),
+        "ADD " + ", ".join(clauses),
+        condition="attribute_exists(pk)",
+        names=names,
+        values=values,
+        wire=True,  # the sums as DynamoDB holds them: exact decimals
+    )
+    if raw is None:
+        return None
     after = deserialize(raw)
     exact = {name: Decimal(raw[name]["N"]) for name in deltas if name in raw}
     before = {**after, **deserialize({k: {"N": str(v - deltas[k])} for k, v in exact.items()})}
@@ -141,42 +126,12 @@ def add_to_aggregates(
 def set_rolled_up(goal: Item, progress: float, status: str, updated_at: str) -> bool:
     """Store the progress and status the goal's aggregates give, unless another roll-up
     reached it since (that one stores its own, later, values)."""
-    try:
-        aws.dynamodb().update_item(
-            TableName=table.table_name(),
-            Key=serialize({"pk": goal["pk"], "sk": goal["sk"]}),
-            UpdateExpression="SET progress = :p, #status = :s, updated_at = :at",
-            ConditionExpression="#seq = :seq",
-            ExpressionAttributeNames={"#status": "status", "#seq": rules.SEQ},
-            ExpressionAttributeValues={
-                k: serialize_value(v)
-                for k, v in {
-                    ":p": progress,
-                    ":s": status,
-                    ":at": updated_at,
-                    ":seq": goal[rules.SEQ],
-                }.items()
-            },
+    return transactions.write_if(
+        transactions.update(
+            {"pk": goal["pk"], "sk": goal["sk"]},
+            "SET progress = :p, #status = :s, updated_at = :at",
+            condition="#seq = :seq",
+            names={"#status": "status", "#seq": rules.SEQ},
+            values={":p": progress, ":s": status, ":at": updated_at, ":seq": goal[rules.SEQ]},
         )
-    except ClientError as error:
-        if _code(error) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def _retrying_conflicts(call: Callable[[], Any]) -> Any:
-    """A single write refused because a transaction holds the item is retried: it was
-    not applied, so an ADD is never counted twice."""
-    for attempt in range(5):
-        try:
-            return call()
-        except ClientError as error:
-            if _code(error) != "TransactionConflictException" or attempt == 4:
-                raise
-            time.sleep(0.01 * 2**attempt)
-    raise AssertionError("unreachable")
+    )

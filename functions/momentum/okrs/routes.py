@@ -9,10 +9,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from momentum.core.api import no_content
-from momentum.core.idempotency import create_once
 from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from momentum.core.principal import current_principal
+from momentum.frame.api import no_content
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 from momentum.okrs import closing, cycles, history, service
 from momentum.okrs.cycle_models import (
     Cycle,

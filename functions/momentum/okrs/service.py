@@ -12,9 +12,9 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error
 from momentum.core.text import words
+from momentum.frame.principal import Principal
 from momentum.okrs import changes, checkins, cycles, repository, rollup, rollup_items, rules, views
 from momentum.okrs.access import (
     may_view,

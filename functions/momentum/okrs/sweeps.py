@@ -19,18 +19,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from momentum.core import aws, clock
-from momentum.core import org as org_cache
+from momentum.core import clock
 from momentum.core.membership import is_active
-from momentum.core.sweeps import Budget, Summary, due_pages, entries_failed, out_of_time
+from momentum.frame import org as org_cache
+from momentum.frame.sweeps import Budget, Summary, due_pages, entries_failed, out_of_time
 from momentum.identity import service as identity
+from momentum.notify.api import installation
 from momentum.notify.service import Notification, deliver
-from momentum.notify.slack_install import installation
 from momentum.okrs import cadence, cycles, keys, views
-from momentum.store import table
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store import transactions
+from momentum.store.codec import Item
 
 KIND = "checkin_reminder"
 PERIOD_WORDS = {"weekly": "week", "biweekly": "two weeks", "monthly": "month"}
@@ -59,7 +57,7 @@ def send_checkin_reminders(now: datetime, budget: Budget) -> Summary:
 
 
 def _remind_isolated(goals: list[Item], now: datetime, summary: Summary) -> None:
-    """One owner's failure is logged and backed off (core.sweeps), never the whole run's."""
+    """One owner's failure is logged and backed off (frame.sweeps), never the whole run's."""
     try:
         remind_owner(goals, now, summary)
     except Exception:
@@ -208,18 +206,11 @@ def _rearm(goals: list[Item], org_id: str, at: datetime) -> None:
     """Move each goal's wake-up, unless it moved since it was read (a check-in, a close)."""
     for goal in goals:
         due = keys.reminder_due(org_id, goal["owner_id"], goal["id"], at)
-        try:
-            aws.dynamodb().update_item(
-                TableName=table.table_name(),
-                Key=serialize({"pk": goal["pk"], "sk": goal["sk"]}),
-                UpdateExpression="SET due_pk = :pk, due_sk = :sk",
-                ConditionExpression="due_sk = :read",
-                ExpressionAttributeValues={
-                    ":pk": serialize_value(due["due_pk"]),
-                    ":sk": serialize_value(due["due_sk"]),
-                    ":read": serialize_value(goal["due_sk"]),
-                },
+        transactions.write_if(
+            transactions.update(
+                {"pk": goal["pk"], "sk": goal["sk"]},
+                "SET due_pk = :pk, due_sk = :sk",
+                condition="due_sk = :read",
+                values={":pk": due["due_pk"], ":sk": due["due_sk"], ":read": goal["due_sk"]},
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from momentum.core.config import settings
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.okrs import rollup_items, rules
 from momentum.okrs.models import (
     CheckIn,

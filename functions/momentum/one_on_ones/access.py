@@ -4,9 +4,9 @@ exactly as for a missing id; a disabled module answers 404 too."""
 from __future__ import annotations
 
 from momentum.core.ids import is_id
-from momentum.core.org import require_module
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.org import require_module
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import repository, rules
 from momentum.store.codec import Item
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Forbidden, Invalid, NotFound, field_error
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import keys, rules, views
 from momentum.one_on_ones.access import meeting_collection_for, meeting_for
 from momentum.one_on_ones.models import (

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core import background, clock
-from momentum.core.principal import Principal
+from momentum.core import clock
 from momentum.core.problems import Conflict, Forbidden
-from momentum.core.sweeps import Budget
+from momentum.frame import background
+from momentum.frame.principal import Principal
+from momentum.frame.sweeps import Budget
 from momentum.one_on_ones import keys, meetings, repository
 from momentum.one_on_ones.access import series_for
 from momentum.store import activity, table, transactions

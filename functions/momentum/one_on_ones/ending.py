@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import carry, materialise, meetings, repository
 from momentum.one_on_ones.access import series_for
 from momentum.store import activity, transactions

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import overrides, repository, rules
 from momentum.one_on_ones.models import SeriesPatch
 from momentum.store import activity, transactions

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Forbidden
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import carry, keys, overrides, repository, rules
 from momentum.one_on_ones.access import meeting_for
 from momentum.one_on_ones.models import MeetingPatch

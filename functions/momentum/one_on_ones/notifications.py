@@ -10,7 +10,7 @@ from typing import Any
 from momentum.core import clock
 from momentum.core.config import settings
 from momentum.core.membership import is_active
-from momentum.core.org import org_item
+from momentum.frame.org import org_item
 from momentum.notify.service import Notification, deliver
 from momentum.one_on_ones import rules
 from momentum.one_on_ones.repository import TOPICS

@@ -17,14 +17,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.org import org_item
-from momentum.core.principal import Principal
+from momentum.core.domain_events import DirectoryGroupMembers, ask
 from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.frame.org import org_item
+from momentum.frame.principal import Principal
+from momentum.frame.report_bound import MAX_INLINE_MEETINGS, ExportInstead
 from momentum.identity import service as identity
 from momentum.one_on_ones import repository
 from momentum.one_on_ones.access import open_module
 from momentum.one_on_ones.models import PairReport, Report
-from momentum.report_exports.bound import MAX_INLINE_MEETINGS, ExportInstead
 from momentum.store.codec import Item
 
 MAX_DAYS = 366
@@ -177,9 +178,8 @@ def group_members(org_id: str, group_id: str | None) -> set[str] | None:
     """A directory group's members (the group an identity provider pushed), or None."""
     if group_id is None:
         return None
-    from momentum.scim import service as directory
-
-    members = directory.group_member_ids(org_id, group_id)
+    answers = ask(DirectoryGroupMembers(org_id, group_id))  # SCIM answers (wiring.py)
+    members: set[str] | None = answers[0] if answers else None
     if members is None:
         raise NotFound("Directory group not found.")
     return members

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from momentum.core import aws
 from momentum.core.clock import key_instant, parse_instant, zone
 from momentum.core.problems import Conflict, Problem
 from momentum.one_on_ones import keys, rules
@@ -243,17 +240,7 @@ def recurrence_of(series: Item) -> rules.Recurrence:
 def write(ops: list[transactions.Op]) -> None:
     """Several ops: one transaction. One op: a single conditional write, which costs half a
     transactional one (and sweeps clear most due entries with exactly one)."""
-    if len(ops) != 1 or ops[0].kind not in ("Update", "Put", "Delete"):
-        transactions.write(ops)
-        return
-    op = ops[0]
-    call = {"Update": "update_item", "Put": "put_item", "Delete": "delete_item"}[op.kind]
-    try:
-        getattr(aws.dynamodb(), call)(TableName=table.table_name(), **op.params)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            raise op.on_condition_failed() from error
-        raise
+    transactions.write(ops)
 
 
 # --- reads -------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from itertools import islice
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import (
     carry,
     keys,

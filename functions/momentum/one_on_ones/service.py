@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from momentum.core import clock, cursors
+from momentum.core import clock
 from momentum.core.ids import is_id, new_id
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, field_error
+from momentum.frame.principal import Principal
 from momentum.identity import service as identity
 from momentum.one_on_ones import (
     keys,
@@ -295,15 +295,15 @@ def list_one_on_ones(
         kwargs.update(sk_between=("ACTIVE#", f"ACTIVE#{now_key}"), newest_first=True)
     else:
         kwargs.update(sk_prefix="ARCHIVED#", newest_first=True)
-    page = table.query(
+    items, next_cursor = table.page(
         keys.user_list_partition(principal.org_id, principal.user_id),
-        index=GSI_BY_LOOKUP,
+        scope=scope,
+        cursor=cursor,
         limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
+        index=GSI_BY_LOOKUP,
         **kwargs,
     )
-    rows = [views.row_view(item, principal.user_id) for item in page.items]
-    return rows, cursors.encode(page.last_key, scope=scope)
+    return [views.row_view(item, principal.user_id) for item in items], next_cursor
 
 
 # --- calendar links --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 from momentum.core import clock
 from momentum.core.membership import is_active
 from momentum.core.problems import Problem
-from momentum.core.sweeps import Budget, Summary, sweep_due
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.identity import service as identity
 from momentum.one_on_ones import carry, keys, materialise, notifications, repository, rules
 from momentum.store.codec import Item

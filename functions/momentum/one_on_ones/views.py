@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.one_on_ones import keys, rules
 from momentum.one_on_ones.models import (
     AgendaEntry,

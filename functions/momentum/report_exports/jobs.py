@@ -12,11 +12,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from momentum.core import aws, clock
-from momentum.store import table
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.core import clock
+from momentum.store import table, transactions
+from momentum.store.codec import Item
 from momentum.store.keys import key, org_prefix
 from momentum.store.schema import TTL_ATTRIBUTE
 
@@ -74,20 +72,15 @@ def _update(
     sets = ", ".join(f"#v{i} = :v{i}" for i in range(len(values)))
     expression_values = {f":v{i}": value for i, value in enumerate(values.values())}
     expression_values.update(given)
-    try:
-        aws.dynamodb().update_item(
-            TableName=table.table_name(),
-            Key=serialize(job_key(org_id, export_id)),
-            UpdateExpression=f"SET {sets}",
-            ConditionExpression=condition,
-            ExpressionAttributeNames={**names, "#step": "step"},
-            ExpressionAttributeValues={k: serialize_value(v) for k, v in expression_values.items()},
+    return transactions.write_if(
+        transactions.update(
+            job_key(org_id, export_id),
+            f"SET {sets}",
+            condition=condition,
+            names={**names, "#step": "step"},
+            values=expression_values,
         )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    )
 
 
 def claim(job: Item, lease_seconds: int, now: datetime) -> bool:

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from momentum.core.idempotency import create_once
-from momentum.core.principal import current_principal
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 from momentum.report_exports import service
 from momentum.report_exports.models import ExportCreate, ExportJob
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from momentum.audit import service as audit
+from momentum.coaching import listing as engagements_listing
+from momentum.coaching.service import require_coaching
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
+from momentum.one_on_ones import report as one_on_ones_report
 from momentum.report_exports import jobs, storage, worker
 from momentum.report_exports.models import (
     EngagementsExport,
@@ -27,21 +31,16 @@ ADMIN_REPORTS = ("one-on-ones", "audit-log")
 def _filters(principal: Principal, request: ExportRequest) -> dict[str, Any]:
     """The report's own checks, as its inline request would make them, before any job."""
     if isinstance(request, OneOnOnesExport):
-        from momentum.one_on_ones import report
-
-        report.check(principal, request.from_date, request.to_date, request.group_id)
-        return report.export_request(request.from_date, request.to_date, request.group_id)
+        one_on_ones_report.check(principal, request.from_date, request.to_date, request.group_id)
+        return one_on_ones_report.export_request(
+            request.from_date, request.to_date, request.group_id
+        )
     if isinstance(request, EngagementsExport):
-        from momentum.coaching import listing
-        from momentum.coaching.service import require_coaching
-
         require_coaching(principal)
-        filters = listing.export_filters(
+        filters = engagements_listing.export_filters(
             request.progress, request.off_track_from, request.off_track_to
         )
         return {"report": "engagements", **filters}
-    from momentum.audit import service as audit
-
     principal.require_admin()
     audit.audit_query(request.from_, request.to, request.actor_id, request.entity_kind)
     given = {

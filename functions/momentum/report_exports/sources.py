@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from momentum.core.sweeps import Budget
+from momentum.audit import export as audit_export
+from momentum.audit import service as audit
+from momentum.coaching import listing as engagements_listing
+from momentum.coaching.models import ReportRow
+from momentum.core import clock
+from momentum.core.membership import is_active
+from momentum.core.problems import Forbidden
+from momentum.frame.principal import principal_from_item
+from momentum.frame.sweeps import Budget
+from momentum.identity import service as identity
+from momentum.one_on_ones import report as one_on_ones_report
 from momentum.report_exports import jobs, storage
 
 ROWS_PER_CHUNK = 1000
@@ -55,42 +65,39 @@ class Source:
 
 
 def _one_on_ones(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
-    from momentum.core import clock
-    from momentum.one_on_ones import report
-
-    span = report.period(
+    span = one_on_ones_report.period(
         ctx.org_id, date.fromisoformat(ctx.filters["from"]), date.fromisoformat(ctx.filters["to"])
     )
-    members = report.group_members(ctx.org_id, ctx.filters.get("group_id"))
+    members = one_on_ones_report.group_members(ctx.org_id, ctx.filters.get("group_id"))
     now = clock.key_instant(clock.parse_instant(ctx.requested_at))
     tally_key = ctx.scratch("tally.json")
     position = cursor or {"stage": "tally", "month": 0, "start": None, "saved": False}
     if position["stage"] == "tally":
         pairs = _load_pairs(tally_key) if position["saved"] else {}
-        pages = report.meeting_pages(
+        pages = one_on_ones_report.meeting_pages(
             ctx.org_id, span, position["month"], position["start"], limit=PAGE_ITEMS
         )
         for meetings, month, start in pages:
             ctx.reads += len(meetings)
-            report.tally(pairs, meetings, span, members, now)
+            one_on_ones_report.tally(pairs, meetings, span, members, now)
             if month < len(span.months) and ctx.budget.exhausted():
                 _save_pairs(tally_key, pairs, None)
                 yield Chunk([], {"stage": "tally", "month": month, "start": start, "saved": True})
         ids = sorted({uid for pair in pairs for uid in pair})
         ctx.reads += len(ids)
-        names = report.names_of(ctx.org_id, ids)
+        names = one_on_ones_report.names_of(ctx.org_id, ids)
         _save_pairs(tally_key, pairs, names)  # the rows stage continues from this
         offset = 0
     else:
         pairs, names = _load_pairs(tally_key), _load_names(tally_key)
         offset = int(position["offset"])
-    rows = report.pair_rows(pairs, names)
+    rows = one_on_ones_report.pair_rows(pairs, names)
     span_from, span_to = span.from_date, span.to_date
     for first in range(offset, len(rows), ROWS_PER_CHUNK):
         chunk = rows[first : first + ROWS_PER_CHUNK]
         following = first + len(chunk)
         yield Chunk(
-            [report.csv_row(span_from, span_to, row) for row in chunk],
+            [one_on_ones_report.csv_row(span_from, span_to, row) for row in chunk],
             {"stage": "rows", "offset": following},
         )
 
@@ -114,19 +121,17 @@ def _load_names(key: str) -> dict[str, str]:
 
 
 def _audit_log(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
-    from momentum.audit import export, service
-
-    query = service.audit_query(
+    query = audit.audit_query(
         ctx.filters.get("from"),
         ctx.filters.get("to") or ctx.requested_at,
         ctx.filters.get("actor_id"),
         ctx.filters.get("entity_kind"),
     )
-    position: Cursor = cursor or service.first_position(query)
+    position: Cursor = cursor or audit.first_position(query)
     while position is not None:
-        items, position = service.page_at(ctx.org_id, query, ROWS_PER_CHUNK, position)
+        items, position = audit.page_at(ctx.org_id, query, ROWS_PER_CHUNK, position)
         ctx.reads += len(items)
-        yield Chunk([export.csv_row(item) for item in items], position)
+        yield Chunk([audit_export.csv_row(item) for item in items], position)
 
 
 # --- the engagements report ----------------------------------------------------------------
@@ -134,12 +139,6 @@ def _audit_log(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
 
 def _engagements(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
     """As the asker sees them now: their roles are read again for every invocation."""
-    from momentum.coaching import listing
-    from momentum.core.membership import is_active
-    from momentum.core.principal import principal_from_item
-    from momentum.core.problems import Forbidden
-    from momentum.identity import service as identity
-
     item = identity.user_item(ctx.org_id, ctx.requested_by)
     if not is_active(item):
         raise Forbidden("The person who asked for this export no longer has access.")
@@ -154,29 +153,23 @@ def _engagements(ctx: Context, cursor: Cursor) -> Iterator[Chunk]:
     )
     start = (cursor or {}).get("start")
     while True:
-        items, start = listing.report_page(principal, start)
+        items, start = engagements_listing.report_page(principal, start)
         ctx.reads += len(items)
-        rows = listing.report_rows(principal, items, *filters)
-        yield Chunk([listing.csv_row(row) for row in rows], {"start": start})
+        rows = engagements_listing.report_rows(principal, items, *filters)
+        yield Chunk([engagements_listing.csv_row(row) for row in rows], {"start": start})
         if start is None:
             return
 
 
 def _audit_columns() -> list[str]:
-    from momentum.audit.export import COLUMNS
-
-    return list(COLUMNS)
+    return list(audit_export.COLUMNS)
 
 
 def source_of(report: str) -> Source:
     if report == "one-on-ones":
-        from momentum.one_on_ones.report import COLUMNS
-
-        return Source(list(COLUMNS), _one_on_ones, scratch=("tally.json",))
+        return Source(list(one_on_ones_report.COLUMNS), _one_on_ones, scratch=("tally.json",))
     if report == "audit-log":
         return Source(_audit_columns(), _audit_log)
     if report == "engagements":
-        from momentum.coaching.models import ReportRow
-
         return Source(list(ReportRow.model_fields), _engagements)
     raise KeyError(report)

@@ -16,7 +16,7 @@ from typing import Any
 
 from momentum.core import aws, clock, observability
 from momentum.core.config import settings
-from momentum.core.sweeps import Budget
+from momentum.frame.sweeps import Budget
 from momentum.report_exports import jobs, storage
 from momentum.report_exports.sources import Context, source_of
 from momentum.store.codec import Item

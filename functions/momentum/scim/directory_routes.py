@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from momentum.core.models import View
 from momentum.core.pages import Page
-from momentum.core.principal import current_principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import current_principal
 from momentum.scim import service
 
 router = Router()

@@ -14,9 +14,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
-from momentum.core.api import check_request
-from momentum.core.principal import bind_event
 from momentum.core.problems import Problem
+from momentum.frame.api import check_request
+from momentum.frame.principal import bind_event
 from momentum.scim import documents, groups, tokens, users
 from momentum.scim.errors import SCIM_JSON, ScimError, from_problem
 from momentum.scim.schema import (

@@ -4,7 +4,7 @@ pushed (a report filtered by group, a user's groups)."""
 from __future__ import annotations
 
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
+from momentum.frame.principal import Principal
 from momentum.scim import groups
 
 

@@ -9,11 +9,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import Field
 
-from momentum.core.api import no_content
-from momentum.core.idempotency import create_once
 from momentum.core.models import Strict, View
 from momentum.core.pages import Page
-from momentum.core.principal import current_principal
+from momentum.frame.api import no_content
+from momentum.frame.idempotency import create_once
+from momentum.frame.principal import current_principal
 from momentum.scim import tokens
 
 router = Router()

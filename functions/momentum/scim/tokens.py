@@ -16,8 +16,8 @@ from typing import Any
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.scim.errors import ScimError
 from momentum.store import activity, table, transactions
 from momentum.store.codec import Item

@@ -14,8 +14,8 @@ from aws_lambda_powertools import Logger
 
 from momentum.core import clock
 from momentum.core.ids import is_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Problem
+from momentum.frame.principal import Principal
 from momentum.identity import members
 from momentum.identity import service as identity
 from momentum.identity.models import UserCreate, UserPatch

@@ -15,19 +15,19 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from momentum.core.membership import is_active
-from momentum.core.principal import Principal, principal_from_item
 from momentum.core.problems import Problem
+from momentum.frame.principal import Principal, principal_from_item
 from momentum.identity import service as identity
-from momentum.notify.failures import DeliveryFailed
-from momentum.notify.slack_app import (
+from momentum.notify.api import (
     CHECK_IN_ACTION,
     DONE_BLOCK,
     GOAL_BLOCK,
+    DeliveryFailed,
+    Installation,
     call,
     goal_block,
     web_client,
 )
-from momentum.notify.slack_install import Installation
 from momentum.okrs import service as okrs
 from momentum.okrs.models import CheckInCreate
 from momentum.store.codec import Item

@@ -19,7 +19,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from momentum.notify.slack_install import Installation, installations_for_team
+from momentum.notify.api import Installation, installations_for_team
 from momentum.slack.signature import SignatureVerifier
 
 PATH = "/webhooks/slack/interactions"

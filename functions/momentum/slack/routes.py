@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from momentum.core.api import no_content
-from momentum.core.principal import current_principal
+from momentum.frame.api import no_content
+from momentum.frame.principal import current_principal
 from momentum.slack import service
 from momentum.slack.models import SlackAppInstall, SlackAppInstalled
 

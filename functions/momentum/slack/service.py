@@ -9,11 +9,10 @@ and are never answered, logged or put in the activity log.
 from __future__ import annotations
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import Conflict, Invalid, NotFound
-from momentum.notify import slack_install
-from momentum.notify.failures import DeliveryFailed
-from momentum.notify.slack_app import call, web_client
+from momentum.frame.principal import Principal
+from momentum.notify import api as slack_install
+from momentum.notify.api import DeliveryFailed, call, web_client
 from momentum.slack.models import SlackAppInstall, SlackAppInstalled
 from momentum.store import activity, table, transactions
 from momentum.store.schema import GSI_BY_LOOKUP

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from pydantic import BaseModel
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+if TYPE_CHECKING:  # the store itself stays free of pydantic (the webhook receiver is light)
+    from pydantic import BaseModel
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 Item = dict[str, Any]
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def _to_dynamo_number(value: Any) -> Any:
@@ -45,6 +47,12 @@ def serialize_value(value: Any) -> Any:
 
 def deserialize(raw: dict[str, Any]) -> Item:
     return {k: _from_dynamo_number(_deserializer.deserialize(v)) for k, v in raw.items()}
+
+
+def as_bytes(value: Any) -> bytes:
+    """A binary attribute as bytes, whether read back (boto3's Binary) or as written."""
+    raw: bytes = value.value if isinstance(value, Binary) else value
+    return raw
 
 
 def to_item(model: BaseModel, **keys: Any) -> Item:

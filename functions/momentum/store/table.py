@@ -5,11 +5,11 @@ Round trips are what requests pay for, so every helper here is exactly one call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from momentum.core import aws
+from momentum.core import aws, cursors
 from momentum.core.config import settings
 from momentum.store.codec import Item, deserialize, serialize, serialize_value
 from momentum.store.schema import GSI_DUE, Index
@@ -19,16 +19,30 @@ def table_name() -> str:
     return settings().table_name
 
 
-def get(key: dict[str, str], *, consistent: bool = False) -> Item | None:
-    answer = aws.dynamodb().get_item(
-        TableName=table_name(), Key=serialize(key), ConsistentRead=consistent
-    )
-    raw = answer.get("Item")
+def client() -> Any:
+    """The DynamoDB client, for libraries that take one (Powertools idempotency)."""
+    return aws.dynamodb()
+
+
+def get(
+    key: dict[str, str], *, consistent: bool = False, attributes: Sequence[str] = ()
+) -> Item | None:
+    """One GetItem; `attributes` reads only those (a projection)."""
+    params: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": serialize(key),
+        "ConsistentRead": consistent,
+    }
+    if attributes:
+        params["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(attributes)))
+        params["ExpressionAttributeNames"] = {f"#a{i}": name for i, name in enumerate(attributes)}
+    raw = aws.dynamodb().get_item(**params).get("Item")
     return deserialize(raw) if raw else None
 
 
 def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[Item]:
-    """Items by key: one round trip per 100 keys (unprocessed keys are retried)."""
+    """Items by key: one round trip per 100 keys (unprocessed keys are retried).
+    `consistent` reads what was just written (roll-ups recompute from it)."""
     found: list[Item] = []
     for start in range(0, len(keys), 100):
         chunk = keys[start : start + 100]
@@ -103,6 +117,15 @@ def query(
     return Page(
         [deserialize(raw) for raw in answer.get("Items", [])], answer.get("LastEvaluatedKey")
     )
+
+
+def page(
+    pk: str, *, scope: str, cursor: str | None, limit: int, **kwargs: Any
+) -> tuple[list[Item], str | None]:
+    """One page of a list answer: the Query resumes at the cursor, and the next cursor is
+    bound to `scope` (the org and the list), so it cannot be replayed on another list."""
+    found = query(pk, limit=limit, start_key=cursors.decode(cursor, scope=scope), **kwargs)
+    return found.items, cursors.encode(found.last_key, scope=scope)
 
 
 def query_all(pk: str, **kwargs: Any) -> list[Item]:

@@ -1,4 +1,5 @@
-"""Multi-item writes as one TransactWriteItems: all of them or none.
+"""Writes: several ops as one TransactWriteItems (all of them or none), or one op as a
+single conditional write.
 
 Each operation carries the domain error to raise if its own condition fails, so a
 cancelled transaction says *which* rule was broken ("a series already exists for this
@@ -7,6 +8,7 @@ pair"), not just that something was.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from momentum.core import aws
 from momentum.core.problems import Conflict, Problem
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store.codec import Item, deserialize, serialize, serialize_value
 from momentum.store.table import table_name
 
 MAX_TRANSACTION_ITEMS = 100
@@ -152,6 +154,7 @@ def write(ops: Sequence[Op], *, token: str | None = None) -> None:
 
 # A lone write needs no transaction: a plain conditional write is atomic, and costs half.
 _SINGLE_WRITE = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
+CONFLICT_ATTEMPTS = 5
 
 
 def _write_one(op: Op) -> None:
@@ -159,6 +162,63 @@ def _write_one(op: Op) -> None:
         getattr(aws.dynamodb(), _SINGLE_WRITE[op.kind])(TableName=table_name(), **op.params)
     except ClientError as error:
         raise _domain_error(error, [op]) from error
+
+
+def write_if(op: Op) -> bool:
+    """One conditional write (Put, Update or Delete); False when its condition did not
+    hold, for claims and re-arms where losing the race is an answer, not an error."""
+    return _attempt(op) is not None
+
+
+def update_returning(
+    key: dict[str, str],
+    expression: str,
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    returning: str = "ALL_NEW",
+    wire: bool = False,
+) -> Item | None:
+    """One conditional UpdateItem; the item as written (`returning="ALL_OLD"`: as it was,
+    {} if it did not exist), or None when the condition failed. `wire` keeps DynamoDB's
+    attribute values as sent (numbers as exact decimal strings, for sums added with ADD)."""
+    op = update(key, expression, condition=condition, names=names, values=values)
+    return _attempt(op, returning=returning, wire=wire)
+
+
+def delete_returning(
+    key: dict[str, str],
+    *,
+    condition: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Item | None:
+    """One DeleteItem; the item as it was, or None when the condition failed (or there
+    was nothing to delete): read-and-consume in one step."""
+    op = delete(key, condition=condition, names=names, values=values)
+    return _attempt(op, returning="ALL_OLD") or None
+
+
+def _attempt(op: Op, *, returning: str | None = None, wire: bool = False) -> Item | None:
+    """A single write; None if its condition failed, else the returned attributes ({}).
+    A write refused because a transaction holds the item was not applied, so it is
+    retried (briefly): an ADD is never counted twice."""
+    params = {**op.params, "ReturnValues": returning} if returning else op.params
+    write = getattr(aws.dynamodb(), _SINGLE_WRITE[op.kind])
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            answer = write(TableName=table_name(), **params)
+            break
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "ConditionalCheckFailedException":
+                return None
+            if code != "TransactionConflictException" or attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * 2**attempt)
+    raw = answer.get("Attributes") or {}
+    return raw if wire else deserialize(raw)
 
 
 def _domain_error(error: ClientError, ops: Sequence[Op]) -> Exception:

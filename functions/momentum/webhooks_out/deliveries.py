@@ -18,8 +18,9 @@ from standardwebhooks.webhooks import Webhook
 
 from momentum.core import clock
 from momentum.core.problems import Conflict
-from momentum.core.sweeps import Budget, Summary, sweep_due
 from momentum.events import types
+from momentum.events.publish import PARTICIPANTS_ONLY_KINDS, redacted
+from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import due_attributes
@@ -36,8 +37,6 @@ USER_AGENT = "Momentum-Webhooks/1"
 
 def new_deliveries(org_id: str, event: dict[str, Any], now: datetime) -> list[transactions.Op]:
     """One pending delivery per active subscription that wants this event."""
-    from momentum.events.publish import PARTICIPANTS_ONLY_KINDS, redacted
-
     ops = []
     for subscription in subscriptions.subscriptions(org_id):
         if subscription["status"] != "active":

@@ -7,10 +7,10 @@ import base64
 import secrets
 from typing import Any
 
-from momentum.core import clock, cursors
+from momentum.core import clock
 from momentum.core.ids import is_id, new_id
-from momentum.core.principal import Principal
 from momentum.core.problems import Invalid, NotFound, field_error
+from momentum.frame.principal import Principal
 from momentum.store import activity, table, transactions
 from momentum.store.codec import Item
 from momentum.webhooks_out import keys, urls
@@ -139,16 +139,15 @@ def deliveries(
 ) -> tuple[list[Delivery], str | None]:
     """The delivery log, newest first."""
     _owned(principal, subscription_id)
-    scope = f"webhook-deliveries:{principal.org_id}:{subscription_id}"
-    page = table.query(
+    items, next_cursor = table.page(
         keys.partition(principal.org_id),
+        scope=f"webhook-deliveries:{principal.org_id}:{subscription_id}",
+        cursor=cursor,
+        limit=limit,
         sk_prefix=keys.deliveries_prefix(subscription_id),
         newest_first=True,
-        limit=limit,
-        start_key=cursors.decode(cursor, scope=scope),
     )
-    items = [Delivery.model_validate(item) for item in page.items]
-    return items, cursors.encode(page.last_key, scope=scope)
+    return [Delivery.model_validate(item) for item in items], next_cursor
 
 
 def can_view_activity(principal: Principal, entity_id: str) -> bool:

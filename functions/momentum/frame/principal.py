@@ -66,7 +66,7 @@ def current_lambda_context() -> Any:
 
 
 def bind_event(event: dict[str, Any], lambda_context: Any = None) -> None:
-    """Called once per request by core.api before routing."""
+    """Called once per request by frame.api before routing."""
     _current_event.set(event)
     _lambda_context.set(lambda_context)
     _current.set(None)

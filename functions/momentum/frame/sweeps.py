@@ -26,12 +26,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
-from momentum.core import aws
 from momentum.core.clock import key_instant, monotonic
-from momentum.store import table
-from momentum.store.codec import Item, serialize, serialize_value
+from momentum.store import table, transactions
+from momentum.store.codec import Item
 from momentum.store.keys import due_partition
 from momentum.store.schema import DUE_SHARDS
 
@@ -166,19 +164,20 @@ def entries_failed(sweep: str, entries: list[Item], now: datetime) -> None:
         failures = int(entry.get("due_failures", 0))
         later = now + FAILURE_BACKOFF[min(failures, len(FAILURE_BACKOFF) - 1)]
         read = str(entry["due_sk"])
+        # A failed condition means the work already moved the entry (a claim re-armed
+        # it): that stands. Any other failure leaves it due, and the next run retries.
         try:
-            aws.dynamodb().update_item(
-                TableName=table.table_name(),
-                Key=serialize({"pk": entry["pk"], "sk": entry["sk"]}),
-                UpdateExpression="SET due_sk = :later, due_failures = :failures",
-                ConditionExpression="due_sk = :read",
-                ExpressionAttributeValues={
-                    ":later": serialize_value(key_instant(later) + read[len(key_instant(now)) :]),
-                    ":failures": serialize_value(failures + 1),
-                    ":read": serialize_value(read),
-                },
+            transactions.write_if(
+                transactions.update(
+                    {"pk": entry["pk"], "sk": entry["sk"]},
+                    "SET due_sk = :later, due_failures = :failures",
+                    condition="due_sk = :read",
+                    values={
+                        ":later": key_instant(later) + read[len(key_instant(now)) :],
+                        ":failures": failures + 1,
+                        ":read": read,
+                    },
+                )
             )
-        except ClientError as error:
-            # The work already moved the entry (e.g. a claim re-armed it): that stands.
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                logger.warning("failed entry not re-armed", extra={"pk": entry["pk"]})
+        except Exception:  # the entry failed already; its re-arm must not hide that
+            logger.warning("failed entry not re-armed", extra={"pk": entry["pk"]})

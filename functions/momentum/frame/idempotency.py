@@ -11,11 +11,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
-from momentum.core import aws
-from momentum.core.api import created, header
 from momentum.core.config import settings
-from momentum.core.principal import current_lambda_context, current_principal
 from momentum.core.problems import Conflict, Invalid
+from momentum.frame.api import created, header
+from momentum.frame.principal import current_lambda_context, current_principal
+from momentum.store import table
 from momentum.store.keys import idempotency_partition
 
 WINDOW_SECONDS = 24 * 3600
@@ -52,7 +52,7 @@ def run_once(
         sort_key_attr="sk",
         static_pk_value=idempotency_partition(org_id),
         expiry_attr="expires_at",
-        boto3_client=aws.dynamodb(),
+        boto3_client=table.client(),
     )
     config = IdempotencyConfig(
         event_key_jmespath="[scope, user, key]",

@@ -18,7 +18,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel
 
 from momentum.core import clock, edge, observability
-from momentum.core import principal as principal_module
 from momentum.core.config import check_cold_start
 from momentum.core.problems import (
     PROBLEM_JSON,
@@ -29,6 +28,7 @@ from momentum.core.problems import (
     UnsupportedMediaType,
     lambda_result,
 )
+from momentum.frame import principal as principal_module
 
 logger = observability.logger
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.core import clock
-from momentum.core.principal import Principal
 from momentum.core.problems import NotFound
+from momentum.frame.principal import Principal
 from momentum.store import table
 from momentum.store.keys import org_key
 

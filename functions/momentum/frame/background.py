@@ -24,7 +24,7 @@ from typing import Any
 
 from momentum.core import aws
 from momentum.core.config import settings
-from momentum.core.sweeps import Budget
+from momentum.frame.sweeps import Budget
 
 Job = Callable[[dict[str, Any], Budget], "dict[str, Any] | None"]
 
