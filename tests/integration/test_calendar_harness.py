@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import httpx
 from infra.local import calendar_fakes
 
-from momentum.calendar import config as calendar_config
-from momentum.calendar import http as calendar_http
-from momentum.calendar import tokens
+from momentum.calendar.connections import tokens
+from momentum.calendar.providers import config as calendar_config
+from momentum.calendar.providers import http as calendar_http
 from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
 from tests.harness import Actor, Api, InProcessApi, Reply

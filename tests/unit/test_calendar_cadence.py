@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from momentum.calendar import cadence
 from momentum.calendar.cadence import Unsupported
-from momentum.calendar.zones import to_iana
+from momentum.calendar.providers.zones import to_iana
 from momentum.one_on_ones import rules as one_on_one_rules
 
 NEW_YORK = ZoneInfo("America/New_York")

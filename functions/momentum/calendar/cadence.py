@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from momentum.calendar.zones import zone_info
+from momentum.calendar.providers.zones import zone_info
 
 Cadence = Literal["weekly", "biweekly", "triweekly", "monthly", "several_per_week"]
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -40,7 +40,7 @@ def use_transport(transport: httpx.BaseTransport | None) -> None:
 def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     import httpx
 
-    from momentum.calendar.events import ProviderError
+    from momentum.calendar.providers.events import ProviderError
 
     if not outbound.is_allowed(url, outbound.CALENDAR_PROVIDER):  # also links a provider sent
         raise ProviderError(f"{method} {url.split('?')[0][:100]} is not a provider URL")

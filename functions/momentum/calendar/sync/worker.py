@@ -16,17 +16,19 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from momentum.calendar import cadence, keys, notices, repository, rules, tokens
+from momentum.calendar import cadence, keys, repository, rules
 from momentum.calendar import one_on_ones_port as port
-from momentum.calendar.events import (
+from momentum.calendar.connections import notices, tokens
+from momentum.calendar.providers.events import (
     CalendarEvent,
     Changes,
     EventNotFound,
     GrantRevoked,
     SyncStateExpired,
 )
-from momentum.calendar.provider import Calendar, calendar_for
-from momentum.calendar.zones import zone_info
+from momentum.calendar.providers.provider import Calendar, calendar_for
+from momentum.calendar.providers.zones import zone_info
+from momentum.calendar.sync import pushes
 from momentum.core.clock import parse_instant
 from momentum.core.problems import Problem
 from momentum.store.codec import Item
@@ -95,8 +97,6 @@ def sync_connection(ref: str, *, reason: str, now: datetime) -> Outcome:
 def _lifecycle(run: _Run, collection: list[Item], event: str) -> None:
     """Graph lifecycle events: renew (reauthorizationRequired) or recreate (removed) the
     subscription; `missed` needs nothing more than the delta round that follows."""
-    from momentum.calendar import pushes
-
     current = repository.pushes(collection)
     if event == "reauthorizationRequired" and current:
         pushes.renew(run.connection, current[0], run.access, run.now)

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from momentum.calendar import config, http
-from momentum.calendar.events import Attendee, CalendarEvent, Changes, EventKind, Response
-from momentum.calendar.provider import Push, checked
-from momentum.calendar.zones import to_iana
+from momentum.calendar.providers import config, http
+from momentum.calendar.providers.events import Attendee, CalendarEvent, Changes, EventKind, Response
+from momentum.calendar.providers.provider import Push, checked
+from momentum.calendar.providers.zones import to_iana
 
 PAGE_SIZE = 250
 MAX_PAGES = 200
@@ -30,7 +30,7 @@ def _instant(value: dict[str, Any] | None, zone: str) -> tuple[datetime | None, 
     if value.get("dateTime"):
         moment = datetime.fromisoformat(str(value["dateTime"]).replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            from momentum.calendar.zones import zone_info
+            from momentum.calendar.providers.zones import zone_info
 
             moment = moment.replace(tzinfo=zone_info(value.get("timeZone") or zone))
         return moment.astimezone(UTC), False

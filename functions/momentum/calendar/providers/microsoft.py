@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from momentum.calendar import cadence, config, http
-from momentum.calendar.events import (
+from momentum.calendar import cadence
+from momentum.calendar.providers import config, http
+from momentum.calendar.providers.events import (
     Attendee,
     CalendarEvent,
     Changes,
@@ -19,8 +20,8 @@ from momentum.calendar.events import (
     ProviderError,
     Response,
 )
-from momentum.calendar.provider import Push, checked
-from momentum.calendar.zones import to_iana, zone_info
+from momentum.calendar.providers.provider import Push, checked
+from momentum.calendar.providers.zones import to_iana, zone_info
 
 PREFER = 'IdType="ImmutableId", odata.maxpagesize=100'
 MAX_PAGES = 200
