@@ -1,127 +1,68 @@
 """Windows time-zone names (what Outlook and Graph often send) to IANA names.
 
-The table is CLDR's windowsZones.xml, territory "001" (the zone CLDR names as the
-default for each Windows name), for the names Exchange commonly emits. Anything not in
-it falls back to treating the name as IANA, then to UTC.
+The table is CLDR's windowsZones.xml as tzlocal ships it (`tzlocal.windows_tz.win_tz`:
+every Windows name, mapped to the zone CLDR names for territory "001"), so it follows
+CLDR as tzlocal is updated rather than a copy kept by hand. It is loaded on the first
+name that is not IANA already (about 1 ms), so no function pays for it at import.
+
+A name that is neither Windows nor IANA (Exchange's "Customized Time Zone", a typo) is
+never dropped silently: the caller's fallback is used (Google: the calendar's own
+zone; Graph: the next zone the event names, then UTC) and a warning names it, once per
+container for each name.
 """
 
 from __future__ import annotations
 
+import logging
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-WINDOWS_TO_IANA: dict[str, str] = {
-    "Dateline Standard Time": "Etc/GMT+12",
-    "UTC-11": "Etc/GMT+11",
-    "Aleutian Standard Time": "America/Adak",
-    "Hawaiian Standard Time": "Pacific/Honolulu",
-    "Alaskan Standard Time": "America/Anchorage",
-    "Pacific Standard Time (Mexico)": "America/Tijuana",
-    "Pacific Standard Time": "America/Los_Angeles",
-    "US Mountain Standard Time": "America/Phoenix",
-    "Mountain Standard Time (Mexico)": "America/Mazatlan",
-    "Mountain Standard Time": "America/Denver",
-    "Central America Standard Time": "America/Guatemala",
-    "Central Standard Time": "America/Chicago",
-    "Central Standard Time (Mexico)": "America/Mexico_City",
-    "Canada Central Standard Time": "America/Regina",
-    "SA Pacific Standard Time": "America/Bogota",
-    "Eastern Standard Time (Mexico)": "America/Cancun",
-    "Eastern Standard Time": "America/New_York",
-    "US Eastern Standard Time": "America/Indianapolis",
-    "Venezuela Standard Time": "America/Caracas",
-    "Atlantic Standard Time": "America/Halifax",
-    "SA Western Standard Time": "America/La_Paz",
-    "Pacific SA Standard Time": "America/Santiago",
-    "Newfoundland Standard Time": "America/St_Johns",
-    "E. South America Standard Time": "America/Sao_Paulo",
-    "Argentina Standard Time": "America/Buenos_Aires",
-    "SA Eastern Standard Time": "America/Cayenne",
-    "Greenland Standard Time": "America/Godthab",
-    "Montevideo Standard Time": "America/Montevideo",
-    "UTC-02": "Etc/GMT+2",
-    "Azores Standard Time": "Atlantic/Azores",
-    "Cape Verde Standard Time": "Atlantic/Cape_Verde",
-    "UTC": "Etc/UTC",
-    "Coordinated Universal Time": "Etc/UTC",
-    "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik",
-    "Morocco Standard Time": "Africa/Casablanca",
-    "W. Europe Standard Time": "Europe/Berlin",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "Romance Standard Time": "Europe/Paris",
-    "Central European Standard Time": "Europe/Warsaw",
-    "W. Central Africa Standard Time": "Africa/Lagos",
-    "Jordan Standard Time": "Asia/Amman",
-    "GTB Standard Time": "Europe/Bucharest",
-    "Middle East Standard Time": "Asia/Beirut",
-    "Egypt Standard Time": "Africa/Cairo",
-    "E. Europe Standard Time": "Europe/Chisinau",
-    "Syria Standard Time": "Asia/Damascus",
-    "South Africa Standard Time": "Africa/Johannesburg",
-    "FLE Standard Time": "Europe/Kiev",
-    "Israel Standard Time": "Asia/Jerusalem",
-    "Kaliningrad Standard Time": "Europe/Kaliningrad",
-    "Arabic Standard Time": "Asia/Baghdad",
-    "Turkey Standard Time": "Europe/Istanbul",
-    "Arab Standard Time": "Asia/Riyadh",
-    "Belarus Standard Time": "Europe/Minsk",
-    "Russian Standard Time": "Europe/Moscow",
-    "E. Africa Standard Time": "Africa/Nairobi",
-    "Iran Standard Time": "Asia/Tehran",
-    "Arabian Standard Time": "Asia/Dubai",
-    "Azerbaijan Standard Time": "Asia/Baku",
-    "Georgian Standard Time": "Asia/Tbilisi",
-    "Afghanistan Standard Time": "Asia/Kabul",
-    "West Asia Standard Time": "Asia/Tashkent",
-    "Pakistan Standard Time": "Asia/Karachi",
-    "India Standard Time": "Asia/Calcutta",
-    "Sri Lanka Standard Time": "Asia/Colombo",
-    "Nepal Standard Time": "Asia/Katmandu",
-    "Central Asia Standard Time": "Asia/Almaty",
-    "Bangladesh Standard Time": "Asia/Dhaka",
-    "Myanmar Standard Time": "Asia/Rangoon",
-    "SE Asia Standard Time": "Asia/Bangkok",
-    "N. Central Asia Standard Time": "Asia/Novosibirsk",
-    "China Standard Time": "Asia/Shanghai",
-    "North Asia Standard Time": "Asia/Krasnoyarsk",
-    "Singapore Standard Time": "Asia/Singapore",
-    "W. Australia Standard Time": "Australia/Perth",
-    "Taipei Standard Time": "Asia/Taipei",
-    "Ulaanbaatar Standard Time": "Asia/Ulaanbaatar",
-    "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul",
-    "Cen. Australia Standard Time": "Australia/Adelaide",
-    "AUS Central Standard Time": "Australia/Darwin",
-    "E. Australia Standard Time": "Australia/Brisbane",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-    "West Pacific Standard Time": "Pacific/Port_Moresby",
-    "Tasmania Standard Time": "Australia/Hobart",
-    "Vladivostok Standard Time": "Asia/Vladivostok",
-    "New Zealand Standard Time": "Pacific/Auckland",
-    "Fiji Standard Time": "Pacific/Fiji",
-    "Tonga Standard Time": "Pacific/Tongatapu",
-    "Samoa Standard Time": "Pacific/Apia",
-    "Line Islands Standard Time": "Pacific/Kiritimati",
-}
-
-IANA_TO_WINDOWS: dict[str, str] = {}
-for _windows, _iana in WINDOWS_TO_IANA.items():
-    IANA_TO_WINDOWS.setdefault(_iana, _windows)
-IANA_TO_WINDOWS["UTC"] = "UTC"
+logger = logging.getLogger("momentum.calendar")
+# Graph's own spellings of UTC, which CLDR does not list (it names the Windows id "UTC").
+GRAPH_ALIASES = {"tzone://Microsoft/Utc": "Etc/UTC", "Coordinated Universal Time": "Etc/UTC"}
 
 
-def to_iana(name: str | None, fallback: str = "UTC") -> str:
-    """The IANA name for a Windows or IANA zone name; `fallback` if neither is known."""
-    if not name:
-        return fallback
-    mapped = WINDOWS_TO_IANA.get(name.strip())
-    if mapped:
-        return mapped
+@cache
+def windows_to_iana() -> dict[str, str]:
+    """CLDR's Windows → IANA table (territory 001)."""
+    from tzlocal.windows_tz import win_tz
+
+    return {**win_tz, **GRAPH_ALIASES}
+
+
+@cache
+def _is_iana(name: str) -> bool:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return fallback
-    return name
+        return False
+    return True
+
+
+def known(name: str | None) -> str | None:
+    """The IANA name for a Windows or IANA zone name; None if it is neither."""
+    if not name or not name.strip():
+        return None
+    name = name.strip()
+    mapped = windows_to_iana().get(name) if not _is_iana(name) else name
+    return mapped if mapped and _is_iana(mapped) else None
+
+
+@cache
+def unknown_zone(name: str, fallback: str) -> None:
+    """Say which zone was not understood and what was used instead (once per name)."""
+    logger.warning("calendar time zone %r is neither Windows nor IANA; using %s", name, fallback)
+
+
+def to_iana(name: str | None, fallback: str = "UTC") -> str:
+    """The IANA name for a Windows or IANA zone name; `fallback` (with a warning naming
+    the zone) if it is neither; `fallback` quietly when no zone is given at all."""
+    found = known(name)
+    if found is not None:
+        return found
+    if name and name.strip():
+        unknown_zone(name.strip()[:100], fallback)
+    return fallback
 
 
 def zone_info(name: str | None, fallback: str = "UTC") -> ZoneInfo:
