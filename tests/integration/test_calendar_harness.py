@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import stamina
 from infra.local import calendar_fakes
 
 from momentum.calendar.connections import tokens
@@ -154,7 +155,9 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
     tokens.clear()
     providers = FakeProviders(api, tmp_path)
     calendar_http.use_transport(providers.transport)
-    yield providers
+    # Provider retries happen (up to their own attempts) but never sleep in tests.
+    with stamina.set_testing(True, attempts=calendar_http.ATTEMPTS, cap=True):
+        yield providers
     calendar_http.use_transport(None)
     for name, value in saved.items():
         if value is None:
