@@ -12,7 +12,7 @@ from pathlib import Path
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
 from tests.support import events
-from tests.support.calendar_providers import connect, fake_providers, instant
+from tests.support.calendar_providers import _Context, connect, fake_providers, instant
 from tests.support.harness import InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
@@ -58,7 +58,7 @@ def bench(report: Report) -> None:
                 "x-goog-channel-token": channel["token"]})  # fmt: skip
             with DynamoCounter() as counter:
                 started = time.perf_counter()
-                assert webhooks.handler(event, None)["statusCode"] == 200
+                assert webhooks.handler(event, _Context())["statusCode"] == 200
                 elapsed = time.perf_counter() - started
             report("calendar: DynamoDB calls per Google notification", counter.calls, "calls")
             report("calendar: Google notification answered (warm, moto)", elapsed * 1000, "ms")
@@ -76,7 +76,7 @@ def bench(report: Report) -> None:
             )
             webhooks.handler(
                 {**event, "headers": {**event["headers"], "x-goog-message-number": "99999999"}},
-                None,
+                _Context(),
             )
             with DynamoCounter() as counter:
                 fakes.drain()

@@ -316,13 +316,13 @@ SCHEDULES: tuple[Schedule, ...] = (
     ),
     Schedule(
         sweep="calendar-renewal",
-        runs="momentum.calendar.sweeps:renew_subscriptions",
+        runs="momentum.calendar.sync.sweeps:renew_subscriptions",
         expression="rate(1 hour)",
         description="Renews Google channels and Graph subscriptions before expiry",
     ),
     Schedule(
         sweep="calendar-reconcile",
-        runs="momentum.calendar.sweeps:reconcile_connections",
+        runs="momentum.calendar.sync.sweeps:reconcile_connections",
         expression="rate(6 hours)",
         description="Periodic full reconciliation per calendar connection",
     ),

@@ -196,6 +196,9 @@ def _route(
 
     if path.startswith("/control/"):
         return control.handle(fake, method, path.removeprefix("/control"), raw)
+    throttled = _throttled(fake, method, path)
+    if throttled is not None:
+        return throttled
     for provider in ("google", "microsoft"):
         if path == f"/{provider}/oauth/authorize" and method == "GET":
             return _authorize(fake, provider, query)
@@ -222,6 +225,23 @@ def _route(
             return error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
         return api.graph(fake, account, method, path.removeprefix("/microsoft/v1.0"), query, raw)
     return error(404, "NotFound", f"The fake providers have no {method} {path}.")
+
+
+def _throttled(fake: Fake, method: str, path: str) -> Answer | None:
+    """A provider that is throttling (control /throttle): the next `times` calls whose path
+    holds `path` answer `status` with the Retry-After asked for, as Google and Graph do."""
+    for rule in fake.state.get("throttle", []):
+        if rule["times"] > 0 and path.startswith(f"/{rule['provider']}/") and rule["path"] in path:
+            rule["times"] -= 1
+            fake.state.setdefault("throttled", []).append(f"{method} {path}")
+            google = rule["provider"] == "google"
+            graph = {429: "TooManyRequests", 503: "ServiceNotAvailable"}
+            code = str(rule["status"]) if google else graph.get(rule["status"], "ServiceError")
+            status, headers, body = error(rule["status"], code, "Rate limit exceeded")
+            if rule.get("retry_after") is not None:
+                headers = {**headers, "Retry-After": str(rule["retry_after"])}
+            return status, headers, body
+    return None
 
 
 # --- OAuth -------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@
   POST /expire-sync-tokens          {provider, account}: sync tokens / delta links -> 410
   POST /revoke                      {provider, account}: refresh tokens -> invalid_grant
   POST /lifecycle                   {account, event}: a Graph lifecycle notification
+  POST /throttle                    {provider, times?, status?, retry_after?, path?}: the next
+                                    `times` (1) provider calls whose path holds `path` ("")
+                                    answer `status` (429) with `Retry-After` (seconds or an
+                                    HTTP date; none if null); /state lists them as "throttled"
   GET  /state                       the fake's whole state (debugging)
 Every change answers {"id", "webhooks": [{path, headers, body, status}]} with the
 notifications it delivered, so a test can deliver them again (duplicates, reordering).
@@ -38,6 +42,14 @@ def handle(fake: Fake, method: str, path: str, raw: bytes) -> Answer:
         account = fake.account("microsoft", body["account"])
         fake.lifecycle(account, str(body["event"]))
         return _json(200, {"webhooks": fake.deliveries})
+    if path == "/throttle":
+        rule = {
+            "provider": str(body["provider"]), "times": int(body.get("times", 1)),
+            "status": int(body.get("status", 429)), "retry_after": body.get("retry_after"),
+            "path": str(body.get("path", "")),
+        }  # fmt: skip
+        fake.state.setdefault("throttle", []).append(rule)
+        return _json(200, rule)
     account = fake.account(str(body["provider"]), str(body["account"]))
     if path == "/expire-sync-tokens":
         account["epoch"] += 1

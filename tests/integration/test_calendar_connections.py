@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from botocore.exceptions import ClientError
 
-from momentum.calendar import crypto, keys
+from momentum.calendar import keys
+from momentum.calendar.connections import crypto
 from momentum.core import clock
 from momentum.store import table
 from tests.support.calendar_providers import (
@@ -115,7 +116,7 @@ def test_a_revoked_grant_marks_the_connection_and_emails_once(
     ada, bob = users(api)
     connect(api, fakes, ada, "google")
     fakes.control("/revoke", {"provider": "google", "account": ada.email})
-    from momentum.calendar import tokens
+    from momentum.calendar.connections import tokens
 
     tokens.clear()  # a new container: the cached access token is gone
     base = {

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from momentum.calendar import keys as calendar_keys
-from momentum.calendar import tokens
+from momentum.calendar.connections import tokens
 from momentum.core import clock
 from momentum.store import table
 from momentum.store.keys import due_attributes

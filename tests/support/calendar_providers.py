@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
+import stamina
 from infra.local import calendar_fakes
 
-from momentum.calendar import config as calendar_config
-from momentum.calendar import http as calendar_http
-from momentum.calendar import tokens
+from momentum.calendar.connections import tokens
+from momentum.calendar.providers import config as calendar_config
+from momentum.calendar.providers import http as calendar_http
 from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
 from tests.support.harness import Actor, Api, InProcessApi, Reply
@@ -167,7 +168,9 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
     tokens.clear()
     providers = FakeProviders(api, tmp_path)
     calendar_http.use_transport(providers.transport)
-    yield providers
+    # Provider retries happen (up to their own attempts) but never sleep in tests.
+    with stamina.set_testing(True, attempts=calendar_http.ATTEMPTS, cap=True):
+        yield providers
     calendar_http.use_transport(None)
     for name, value in saved.items():
         if value is None:

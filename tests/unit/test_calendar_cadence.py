@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from momentum.calendar import cadence
 from momentum.calendar.cadence import Unsupported
-from momentum.calendar.zones import to_iana
 from momentum.one_on_ones import rules as one_on_one_rules
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -173,14 +172,6 @@ def test_graph_patterns_become_rules() -> None:
     assert local(found) == ["Mon 03-02 09:30", "Thu 03-05 09:30", "Mon 03-09 09:30"]
     with pytest.raises(Unsupported):
         cadence.graph_rrule({"pattern": {"type": "absoluteYearly", "interval": 1}})
-
-
-def test_windows_zone_names_map_to_iana() -> None:
-    assert to_iana("Pacific Standard Time") == "America/Los_Angeles"
-    assert to_iana("W. Europe Standard Time") == "Europe/Berlin"
-    assert to_iana("Europe/Paris") == "Europe/Paris"
-    assert to_iana("Not A Zone") == "UTC"
-    assert to_iana(None, "Europe/London") == "Europe/London"
 
 
 @given(

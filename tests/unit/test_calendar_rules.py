@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from momentum.calendar import rules
-from momentum.calendar.events import Attendee, CalendarEvent
+from momentum.calendar.providers.events import Attendee, CalendarEvent
 from momentum.calendar.rules import Add, Cancel, Existing, Skip, Slot, Update
 
 ME = "ada@acme.test"

@@ -1,6 +1,6 @@
 """The operations served by plain functions rather than a Powertools resolver, so no
 router describes them: the calendar change notifications (handlers/webhooks.py, checked
-in calendar/inbox.py) and the document and Swagger UI themselves (handlers/docs_api.py).
+in calendar/sync/inbox.py) and the document and Swagger UI themselves (handlers/docs_api.py).
 All public: Google and Microsoft prove themselves with the channel's or subscription's
 secret, not a user's token."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from momentum.api_contract.components import problem_content
-from momentum.calendar.inbox import GOOGLE_STATES
+from momentum.calendar.sync.inbox import GOOGLE_STATES
 
 CALENDAR_TAG, DOCS_TAG = "Calendar", "Documentation"
 

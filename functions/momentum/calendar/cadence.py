@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from momentum.calendar.zones import zone_info
+from momentum.calendar.providers.zones import zone_info
 
 Cadence = Literal["weekly", "biweekly", "triweekly", "monthly", "several_per_week"]
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -200,7 +200,8 @@ def _excluded(lines: Sequence[str], zone: tzinfo, first_start: datetime) -> list
         if not head.upper().startswith("EXDATE"):
             continue
         tzid = re.search(r"TZID=([^;:]+)", head)
-        line_zone = zone_info(tzid.group(1)) if tzid else zone
+        # A TZID no one knows falls back to the event's own zone (warned in zones.py).
+        line_zone = zone_info(tzid.group(1), getattr(zone, "key", "UTC")) if tzid else zone
         for value in values.split(","):
             found.append(_stamp(value, line_zone, first_start.astimezone(line_zone).time()))
     return found

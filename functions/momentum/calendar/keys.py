@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from momentum.calendar.events import PROVIDERS, Provider
+from momentum.calendar.providers.events import PROVIDERS, Provider
 from momentum.store.keys import key, org_prefix
 
 _ULID = r"[0-9A-HJKMNP-TV-Z]{26}"

@@ -71,9 +71,12 @@ def as_calendar_sees(meeting: Item) -> dict[str, Any]:
 # --- changes from the calendar ------------------------------------------------------------------
 
 
+# The sync hands over the meeting it read (`read`), so the 1:1s do not read it again.
+
+
 def update_meeting(
     org_id: str,
-    meeting_id: str,
+    meeting: Item,
     *,
     title: str,
     start: datetime,
@@ -82,13 +85,14 @@ def update_meeting(
     event_id: str | None = None,
 ) -> None:
     one_on_ones.update_meeting_from_calendar(
-        org_id, meeting_id, title=title, start=start, end=end, now=now, event_id=event_id
-    )
+        org_id, meeting["id"], title=title, start=start, end=end, now=now, event_id=event_id,
+        read=meeting,
+    )  # fmt: skip
 
 
 def restore_meeting(
     org_id: str,
-    meeting_id: str,
+    meeting: Item,
     *,
     title: str,
     start: datetime,
@@ -98,12 +102,13 @@ def restore_meeting(
 ) -> None:
     """A cancelled meeting the calendar has again (a decline taken back)."""
     one_on_ones.restore_meeting_from_calendar(
-        org_id, meeting_id, title=title, start=start, end=end, now=now, event_id=event_id
-    )
+        org_id, meeting["id"], title=title, start=start, end=end, now=now, event_id=event_id,
+        read=meeting,
+    )  # fmt: skip
 
 
-def cancel_meeting(org_id: str, meeting_id: str, now: datetime) -> None:
-    one_on_ones.cancel_meeting_from_calendar(org_id, meeting_id, now)
+def cancel_meeting(org_id: str, meeting: Item, now: datetime) -> None:
+    one_on_ones.cancel_meeting_from_calendar(org_id, meeting["id"], now, read=meeting)
 
 
 def add_occurrence(

@@ -12,8 +12,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from momentum.calendar import oauth, service
-from momentum.calendar.events import ProviderError, provider_unavailable
+from momentum.calendar import service
+from momentum.calendar.connections import oauth
 from momentum.calendar.models import (
     ConnectAnswer,
     ConnectionStatus,
@@ -22,6 +22,7 @@ from momentum.calendar.models import (
     ImportRequest,
     ProviderName,
 )
+from momentum.calendar.providers.events import ProviderError, provider_unavailable
 from momentum.calendar.repository import STATE_TTL
 from momentum.core.config import settings
 from momentum.core.problems import BadRequest

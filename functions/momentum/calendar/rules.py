@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from momentum.calendar.events import Attendee, CalendarEvent
+from momentum.calendar.providers.events import Attendee, CalendarEvent
 
 SCAN_WINDOW = timedelta(weeks=4)  # bulk create and create new look this far ahead
 HORIZON = timedelta(weeks=8)  # series meetings are kept true this far ahead

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from momentum.calendar import cadence, directory, keys, notices, repository, rules, tokens
+from momentum.calendar import cadence, directory, keys, repository, rules
 from momentum.calendar import one_on_ones_port as port
-from momentum.calendar.events import PROVIDERS, CalendarEvent, EventNotFound, GrantRevoked
+from momentum.calendar.connections import notices, tokens
 from momentum.calendar.models import (
     CalendarEventView,
     EventList,
@@ -15,9 +15,10 @@ from momentum.calendar.models import (
     LinkedTo,
     SkippedEvent,
 )
-from momentum.calendar.provider import Calendar, calendar_for
-from momentum.calendar.queue import enqueue_sync
-from momentum.calendar.zones import zone_info
+from momentum.calendar.providers.events import PROVIDERS, CalendarEvent, EventNotFound, GrantRevoked
+from momentum.calendar.providers.provider import Calendar, calendar_for
+from momentum.calendar.providers.zones import zone_info
+from momentum.calendar.sync.queue import enqueue_sync
 from momentum.core import clock
 from momentum.core.ids import is_id
 from momentum.core.problems import Conflict, Invalid, NotFound, field_error

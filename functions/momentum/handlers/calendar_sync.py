@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from momentum.calendar.sync import sync_connection
+from momentum.calendar.sync.worker import sync_connection
 from momentum.core import clock, config, observability
 
 logger = observability.logger

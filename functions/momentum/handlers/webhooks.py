@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.calendar import inbox
+from momentum.calendar.sync import inbox
 from momentum.core import config, edge, observability, problems
 
 logger = observability.logger

@@ -70,9 +70,11 @@ def update_meeting_from_calendar(
     end: datetime,
     now: datetime,
     event_id: str | None = None,
+    read: Item | None = None,
 ) -> Item | None:
-    """A renamed or moved calendar event (or instance) updates its 1:1 meeting."""
-    meeting = repository.meeting(org_id, meeting_id)
+    """A renamed or moved calendar event (or instance) updates its 1:1 meeting (`read`:
+    the meeting as the caller has just read it, so it is not read twice)."""
+    meeting = read if read is not None else repository.meeting(org_id, meeting_id)
     if meeting is None:
         return None
     changes = {
@@ -91,9 +93,10 @@ def restore_meeting_from_calendar(
     end: datetime,
     now: datetime,
     event_id: str | None = None,
+    read: Item | None = None,
 ) -> Item | None:
     """A cancelled meeting the calendar has again (a decline taken back) is scheduled."""
-    meeting = repository.meeting(org_id, meeting_id)
+    meeting = read if read is not None else repository.meeting(org_id, meeting_id)
     if meeting is None:
         return None
     changes = {
@@ -104,10 +107,12 @@ def restore_meeting_from_calendar(
     return meetings.apply_change(org_id, meeting, changes, None, now)
 
 
-def cancel_meeting_from_calendar(org_id: str, meeting_id: str, now: datetime) -> Item | None:
+def cancel_meeting_from_calendar(
+    org_id: str, meeting_id: str, now: datetime, read: Item | None = None
+) -> Item | None:
     """A deleted or declined event marks its meeting cancelled (content kept, carried
     unfinished entries move on). Repeats change nothing."""
-    meeting = repository.meeting(org_id, meeting_id)
+    meeting = read if read is not None else repository.meeting(org_id, meeting_id)
     if meeting is None:
         return None
     return meetings.apply_change(org_id, meeting, {"state": "cancelled"}, None, now)

@@ -16,17 +16,19 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from momentum.calendar import cadence, keys, notices, repository, rules, tokens
+from momentum.calendar import cadence, keys, repository, rules
 from momentum.calendar import one_on_ones_port as port
-from momentum.calendar.events import (
+from momentum.calendar.connections import notices, tokens
+from momentum.calendar.providers.events import (
     CalendarEvent,
     Changes,
     EventNotFound,
     GrantRevoked,
     SyncStateExpired,
 )
-from momentum.calendar.provider import Calendar, calendar_for
-from momentum.calendar.zones import zone_info
+from momentum.calendar.providers.provider import Calendar, calendar_for
+from momentum.calendar.providers.zones import zone_info
+from momentum.calendar.sync import pushes
 from momentum.core.clock import parse_instant
 from momentum.core.problems import Problem
 from momentum.store.codec import Item
@@ -95,8 +97,6 @@ def sync_connection(ref: str, *, reason: str, now: datetime) -> Outcome:
 def _lifecycle(run: _Run, collection: list[Item], event: str) -> None:
     """Graph lifecycle events: renew (reauthorizationRequired) or recreate (removed) the
     subscription; `missed` needs nothing more than the delta round that follows."""
-    from momentum.calendar import pushes
-
     current = repository.pushes(collection)
     if event == "reauthorizationRequired" and current:
         pushes.renew(run.connection, current[0], run.access, run.now)
@@ -173,19 +173,21 @@ def _existing(meeting: Item) -> rules.Existing:
     )
 
 
-def _apply(run: _Run, series_id: str | None, action: rules.Action) -> None:
+def _apply(run: _Run, series_id: str | None, action: rules.Action, read: dict[str, Item]) -> None:
+    """Carry out one action; `read` holds the meetings this sync read (by id), handed on
+    so the 1:1s do not read them again."""
     org_id, now = run.connection["org_id"], run.now
     try:
         if isinstance(action, rules.Cancel):
-            port.cancel_meeting(org_id, action.meeting_id, now)
+            port.cancel_meeting(org_id, read[action.meeting_id], now)
         elif isinstance(action, rules.Update) and action.restore:
             port.restore_meeting(
-                org_id, action.meeting_id, title=action.title, start=action.start,
+                org_id, read[action.meeting_id], title=action.title, start=action.start,
                 end=action.end, now=now, event_id=action.event_id or None,
             )  # fmt: skip
         elif isinstance(action, rules.Update):
             port.update_meeting(
-                org_id, action.meeting_id, title=action.title, start=action.start,
+                org_id, read[action.meeting_id], title=action.title, start=action.start,
                 end=action.end, now=now, event_id=action.event_id or None,
             )  # fmt: skip
         elif series_id is not None:
@@ -215,7 +217,7 @@ def _apply_single(run: _Run, event_id: str, event: CalendarEvent | None) -> None
         return
     action = rules.single_change(event, _existing(meeting))
     if action is not None:
-        _apply(run, None, action)
+        _apply(run, None, action, {meeting["id"]: meeting})
 
 
 def _reconcile_series(run: _Run, series_id: str) -> None:
@@ -270,8 +272,9 @@ def _reconcile_series(run: _Run, series_id: str) -> None:
         # Beyond what the series materialised, its own horizon sweep adds the meeting.
         return ended or bool(through and rules.slot_key(original) <= str(through))
 
+    read = {m["id"]: m for m in meetings}
     for action in rules.plan_series(slots, [_existing(m) for m in meetings], window, may_add):
-        _apply(run, series_id, action)
+        _apply(run, series_id, action, read)
     if title and title != series.get("title"):
         port.rename_series(org_id, series_id, title, now)
     if times is not None and series.get("time_shift"):

@@ -5,8 +5,10 @@ never leave the connection with a token that no longer works."""
 
 from __future__ import annotations
 
-from momentum.calendar import crypto, provider, repository
-from momentum.calendar.config import provider_config
+from momentum.calendar import repository
+from momentum.calendar.connections import crypto
+from momentum.calendar.providers import provider
+from momentum.calendar.providers.config import provider_config
 from momentum.core import clock
 from momentum.store.codec import Item
 

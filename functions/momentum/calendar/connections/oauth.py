@@ -20,12 +20,15 @@ import hashlib
 import secrets
 from urllib.parse import urlencode
 
-from momentum.calendar import crypto, keys, provider, pushes, repository, tokens
-from momentum.calendar.config import provider_config, redirect_uri
-from momentum.calendar.events import GrantRevoked, ProviderError
+from momentum.calendar import keys, repository
+from momentum.calendar.connections import crypto, tokens
 from momentum.calendar.models import ConnectionStatus
-from momentum.calendar.provider import calendar_for
-from momentum.calendar.queue import enqueue_sync
+from momentum.calendar.providers import provider
+from momentum.calendar.providers.config import provider_config, redirect_uri
+from momentum.calendar.providers.events import GrantRevoked, ProviderError
+from momentum.calendar.providers.provider import calendar_for
+from momentum.calendar.sync import pushes
+from momentum.calendar.sync.queue import enqueue_sync
 from momentum.core import clock
 from momentum.core.clock import parse_instant
 from momentum.core.config import settings

@@ -78,7 +78,7 @@ def microsoft() -> ProviderConfig:
         client_id=_clients()["microsoft_client_id"],
         authorize_url=f"{login}/authorize",
         token_url=f"{login}/token",
-        revoke_url=None,  # Graph has no per-grant revocation; see calendar/oauth.py
+        revoke_url=None,  # Graph has no per-grant revocation; see calendar/connections/oauth.py
         api_base=settings().microsoft_graph_base,
         userinfo_url=f"{settings().microsoft_graph_base}/me",
         scopes="offline_access openid email User.Read Calendars.Read",

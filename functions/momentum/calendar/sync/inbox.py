@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from momentum.calendar import keys
-from momentum.calendar.queue import enqueue_sync
+from momentum.calendar.sync.queue import enqueue_sync
 from momentum.store import table
 
 logger = logging.getLogger("momentum.webhooks")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from momentum.calendar import repository, tokens
+from momentum.calendar import repository
+from momentum.calendar.connections import tokens
 from momentum.core.config import settings
 from momentum.identity import service as identity
 from momentum.notify.service import Notification, deliver

@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from momentum.calendar import keys, notices, pushes, repository, tokens
-from momentum.calendar.events import GrantRevoked, ProviderError
-from momentum.calendar.queue import enqueue_sync
+from momentum.calendar import keys, repository
+from momentum.calendar.connections import notices, tokens
+from momentum.calendar.providers.events import GrantRevoked, ProviderError
+from momentum.calendar.sync import pushes
+from momentum.calendar.sync.queue import enqueue_sync
 from momentum.core.clock import key_instant
 from momentum.frame.sweeps import Budget, Summary, sweep_due
 from momentum.store import transactions

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from momentum.calendar import cadence, config, http
-from momentum.calendar.events import (
+from momentum.calendar import cadence
+from momentum.calendar.providers import config, http
+from momentum.calendar.providers.events import (
     Attendee,
     CalendarEvent,
     Changes,
@@ -19,8 +20,8 @@ from momentum.calendar.events import (
     ProviderError,
     Response,
 )
-from momentum.calendar.provider import Push, checked
-from momentum.calendar.zones import to_iana, zone_info
+from momentum.calendar.providers.provider import Push, checked
+from momentum.calendar.providers.zones import known, unknown_zone, zone_info
 
 PREFER = 'IdType="ImmutableId", odata.maxpagesize=100'
 MAX_PAGES = 200
@@ -40,7 +41,7 @@ def _instant(value: dict[str, Any] | None, zone: str) -> datetime | None:
     text = str(value["dateTime"]).replace("Z", "")
     head, _, fraction = text.partition(".")
     moment = datetime.fromisoformat(head + ("." + fraction[:6] if fraction else ""))
-    return moment.replace(tzinfo=zone_info(value.get("timeZone") or zone)).astimezone(UTC)
+    return moment.replace(tzinfo=zone_info(value.get("timeZone"), zone)).astimezone(UTC)
 
 
 def _original(raw: dict[str, Any]) -> datetime | None:
@@ -78,13 +79,19 @@ def _attendees(raw: dict[str, Any]) -> tuple[Attendee, ...]:
 
 
 def _event_zone(raw: dict[str, Any]) -> str:
+    """The first zone the event names that is known (the series' own zone first)."""
     span = (raw.get("recurrence") or {}).get("range") or {}
-    name = (
-        span.get("recurrenceTimeZone")
-        or raw.get("originalStartTimeZone")
-        or (raw.get("start") or {}).get("timeZone")
-    )
-    return to_iana(str(name) if name else None)
+    names = [
+        span.get("recurrenceTimeZone"),
+        raw.get("originalStartTimeZone"),
+        (raw.get("start") or {}).get("timeZone"),
+    ]
+    for name in [str(name) for name in names if name]:
+        found = known(name)
+        if found is not None:
+            return found
+        unknown_zone(name[:100], "the event's next zone, else UTC")
+    return "UTC"
 
 
 def parse_event(raw: dict[str, Any]) -> CalendarEvent:

@@ -13,8 +13,8 @@ import string
 from datetime import datetime, timedelta
 
 from momentum.calendar import keys, repository
-from momentum.calendar.events import ProviderError
-from momentum.calendar.provider import Push, calendar_for
+from momentum.calendar.providers.events import ProviderError
+from momentum.calendar.providers.provider import Push, calendar_for
 from momentum.core.clock import parse_instant
 from momentum.store import transactions
 from momentum.store.codec import Item

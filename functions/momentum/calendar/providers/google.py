@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from momentum.calendar import config, http
-from momentum.calendar.events import Attendee, CalendarEvent, Changes, EventKind, Response
-from momentum.calendar.provider import Push, checked
-from momentum.calendar.zones import to_iana
+from momentum.calendar.providers import config, http
+from momentum.calendar.providers.events import Attendee, CalendarEvent, Changes, EventKind, Response
+from momentum.calendar.providers.provider import Push, checked
+from momentum.calendar.providers.zones import known, to_iana, zone_info
 
 PAGE_SIZE = 250
 MAX_PAGES = 200
@@ -30,9 +30,7 @@ def _instant(value: dict[str, Any] | None, zone: str) -> tuple[datetime | None, 
     if value.get("dateTime"):
         moment = datetime.fromisoformat(str(value["dateTime"]).replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            from momentum.calendar.zones import zone_info
-
-            moment = moment.replace(tzinfo=zone_info(value.get("timeZone") or zone))
+            moment = moment.replace(tzinfo=zone_info(value.get("timeZone"), zone))
         return moment.astimezone(UTC), False
     if value.get("date"):
         day = datetime.fromisoformat(str(value["date"]))
@@ -67,7 +65,8 @@ def _attendees(raw: dict[str, Any]) -> tuple[Attendee, ...]:
 
 
 def parse_event(raw: dict[str, Any], calendar_zone: str = "UTC") -> CalendarEvent:
-    zone = to_iana((raw.get("start") or {}).get("timeZone") or calendar_zone)
+    # An event without a zone of its own (or with one nobody knows) is in its calendar's.
+    zone = to_iana((raw.get("start") or {}).get("timeZone"), known(calendar_zone) or "UTC")
     start, all_day = _instant(raw.get("start"), zone)
     end, _ = _instant(raw.get("end"), zone)
     original, _ = _instant(raw.get("originalStartTime"), zone)

@@ -1,6 +1,6 @@
 """What the calendar context needs from a provider, and the OAuth calls both share.
 
-Two implementations (google.py, microsoft.py) speak plain HTTP through calendar/http.py.
+Two implementations (google.py, microsoft.py) speak plain HTTP through providers/http.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from momentum.calendar import http
-from momentum.calendar.config import ProviderConfig, redirect_uri
-from momentum.calendar.events import (
+from momentum.calendar.providers import http
+from momentum.calendar.providers.config import ProviderConfig, redirect_uri
+from momentum.calendar.providers.events import (
     CalendarEvent,
     Changes,
     EventNotFound,
@@ -70,10 +70,10 @@ class Calendar(Protocol):
 
 def calendar_for(provider: str) -> Calendar:
     if provider == "google":
-        from momentum.calendar.google import GoogleCalendar
+        from momentum.calendar.providers.google import GoogleCalendar
 
         return GoogleCalendar()
-    from momentum.calendar.microsoft import GraphCalendar
+    from momentum.calendar.providers.microsoft import GraphCalendar
 
     return GraphCalendar()
 
