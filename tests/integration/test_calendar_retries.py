@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,15 +16,10 @@ import pytest
 import stamina
 
 from momentum.calendar.providers import http as calendar_http
-from tests.harness import Actor, InProcessApi
-from tests.integration.test_calendar_harness import FakeProviders, connect, fake_providers, instant
+from tests.support.calendar_providers import FakeProviders, connect, instant
+from tests.support.harness import Actor, InProcessApi
 
 NY = "America/New_York"
-
-
-@pytest.fixture
-def fakes(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
-    yield from fake_providers(api, tmp_path)
 
 
 def _connected(api: InProcessApi, fakes: FakeProviders, provider: str) -> tuple[Actor, Actor]:
