@@ -19,7 +19,7 @@ import httpx
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
 from moto import mock_aws
 from tests.support import events
-from tests.support.harness import InProcessApi
+from tests.support.harness import InProcessApi, fake_sign_in
 from tests.support.slack_web_api import slack_web_api
 
 from bench.counting import DynamoCounter
@@ -70,6 +70,7 @@ def bench(report: Report) -> None:
         os.environ["KMS_KEY_ID"] = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
         settings.cache_clear()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        fake_sign_in()
         api = InProcessApi()
         admin = api.new_org("Bench")
         eve = api.add_user(admin, "Eve Bench")

@@ -1,6 +1,8 @@
 """What other contexts may use of notify besides `service` (sending a notification):
 the Slack app's installation (per org, found by team) and its Web API client, which the
-Slack context drives for interactions and the OKR reminders consult."""
+Slack context drives for interactions and the OKR reminders consult. A caller that needs
+only the installations (the Slack receiver, on every request) imports `slack_install`,
+also published, and so pays for neither the Web API client nor the mailer."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from momentum.notify.api import Installation, installations_for_team
+# The installations alone: notify.api would bring the Web API client and the mailer.
+from momentum.notify.slack_install import Installation, installations_for_team
 from momentum.slack.signature import SignatureVerifier
 
 PATH = "/webhooks/slack/interactions"
