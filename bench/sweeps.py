@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 from moto import mock_aws
-from tests.support.harness import Actor, InProcessApi
+from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
 from bench.okrs import _seeded_goal
@@ -223,6 +223,7 @@ def bench(report: Report) -> None:
         org_cache.clear_cache()
         aws.dynamodb().create_table(**create_table_request(settings().table_name))
         aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
+        fake_sign_in()
         costs = _local_run(report)
         aws.reset_clients()
     for sweep, cost in costs.items():
