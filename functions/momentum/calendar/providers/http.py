@@ -21,12 +21,11 @@ tests put stamina in testing mode, so no retry sleeps.
 
 from __future__ import annotations
 
-import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from momentum.calendar.providers.events import ProviderError
-from momentum.core import outbound
+from momentum.core import clock, outbound
 
 if TYPE_CHECKING:
     import httpx
@@ -77,7 +76,7 @@ def retry_after(answer: httpx.Response, now: float | None = None) -> float | Non
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+    return max(0.0, moment.timestamp() - (clock.now().timestamp() if now is None else now))
 
 
 def _reason(answer: httpx.Response) -> str:
