@@ -8,15 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import tests.conftest  # noqa: F401  (test environment: fake credentials, table name)
-from moto import mock_aws
-from tests.support.harness import Actor, InProcessApi, fake_sign_in
+from tests.support.harness import Actor, InProcessApi, moto_account
 
 from bench.counting import DynamoCounter
-from momentum.core import aws, clock
-from momentum.core.config import settings
-from momentum.frame import org as org_cache
-from momentum.frame import principal
-from momentum.store.schema import create_table_request
+from momentum.core import clock
 
 Report = Callable[[str, float, str], None]
 SUBTREE = 50  # people below the moved manager: 5 leads of 9 each, and the leads
@@ -82,16 +77,6 @@ def _series_delete(api: InProcessApi, report: Report) -> None:
 
 
 def bench(report: Report) -> None:
-    with mock_aws():
-        aws.reset_clients()
-        principal.clear_cache()
-        org_cache.clear_cache()
-        aws.dynamodb().create_table(**create_table_request(settings().table_name))
-        aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
-        aws.client("sqs").create_queue(
-            QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
-        )
-        fake_sign_in()
-        api = InProcessApi()
+    with moto_account() as api:
         _reorganisation(api, report)
         _series_delete(api, report)

@@ -7,32 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from moto import mock_aws
 
-from momentum.core import aws, clock
-from momentum.core.config import settings
-from momentum.frame import org as org_cache
-from momentum.frame import principal
-from momentum.store.schema import create_table_request
+from momentum.core import clock
 from tests.support.calendar_providers import FakeProviders, fake_providers
-from tests.support.harness import InProcessApi, fake_sign_in
+from tests.support.harness import InProcessApi, moto_account
 from tests.support.one_on_ones import START, Clock
 
 
 @pytest.fixture
 def api() -> Iterator[InProcessApi]:
-    with mock_aws():
-        aws.reset_clients()
-        principal.clear_cache()
-        org_cache.clear_cache()
-        aws.dynamodb().create_table(**create_table_request(settings().table_name))
-        aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
-        aws.client("sqs").create_queue(
-            QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
-        )
-        fake_sign_in()
-        yield InProcessApi()
-        aws.reset_clients()
+    with moto_account() as api:
+        yield api
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import json
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,6 +249,33 @@ def fake_sign_in() -> None:
     cognito.create_user_pool_client(**create_client_request(pool))
     os.environ["USER_POOL_ID"] = pool
     settings.cache_clear()
+
+
+@contextmanager
+def moto_account() -> Iterator[InProcessApi]:
+    """moto holding what the stack creates (the table, the sender, the background queue,
+    the user pool), with every cache of the last account forgotten: the integration
+    tests' account, and the benches' that run in-process."""
+    from moto import mock_aws
+
+    from momentum.core import aws
+    from momentum.core.config import settings
+    from momentum.frame import org as org_cache
+    from momentum.frame import principal
+    from momentum.store.schema import create_table_request
+
+    with mock_aws():
+        aws.reset_clients()
+        principal.clear_cache()
+        org_cache.clear_cache()
+        aws.dynamodb().create_table(**create_table_request(settings().table_name))
+        aws.client("sesv2").create_email_identity(EmailIdentity=settings().sender_email)
+        aws.client("sqs").create_queue(
+            QueueName="momentum-background.fifo", Attributes={"FifoQueue": "true"}
+        )
+        fake_sign_in()
+        yield InProcessApi()
+        aws.reset_clients()
 
 
 _subs: dict[tuple[str, str], str] = {}
