@@ -74,14 +74,7 @@ def update_meeting_from_calendar(
 ) -> Item | None:
     """A renamed or moved calendar event (or instance) updates its 1:1 meeting (`read`:
     the meeting as the caller has just read it, so it is not read twice)."""
-    meeting = read if read is not None else repository.meeting(org_id, meeting_id)
-    if meeting is None:
-        return None
-    changes = {
-        **overrides.from_calendar(meeting, _incoming(title, start, end)),
-        **_follows(meeting, event_id),
-    }
-    return meetings.apply_change(org_id, meeting, changes, None, now)
+    return _follow_event(org_id, meeting_id, title, start, end, now, event_id, read, {})
 
 
 def restore_meeting_from_calendar(
@@ -96,13 +89,29 @@ def restore_meeting_from_calendar(
     read: Item | None = None,
 ) -> Item | None:
     """A cancelled meeting the calendar has again (a decline taken back) is scheduled."""
+    scheduled = {"state": "scheduled"}
+    return _follow_event(org_id, meeting_id, title, start, end, now, event_id, read, scheduled)
+
+
+def _follow_event(
+    org_id: str,
+    meeting_id: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    event_id: str | None,
+    read: Item | None,
+    also: dict[str, Any],
+) -> Item | None:
+    """The meeting takes the event's title and times (unless overridden here) and `also`."""
     meeting = read if read is not None else repository.meeting(org_id, meeting_id)
     if meeting is None:
         return None
     changes = {
         **overrides.from_calendar(meeting, _incoming(title, start, end)),
         **_follows(meeting, event_id),
-        "state": "scheduled",
+        **also,
     }
     return meetings.apply_change(org_id, meeting, changes, None, now)
 
