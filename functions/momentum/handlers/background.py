@@ -15,6 +15,7 @@ from typing import Any
 from momentum.core import config, observability
 from momentum.frame import background
 from momentum.frame.sweeps import Budget
+from momentum.handlers import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -54,3 +55,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "background job step done", extra={"kind": kind, "continued": bool(continuation)}
         )
     return {"batchItemFailures": failures}
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

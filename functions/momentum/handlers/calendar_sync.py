@@ -14,6 +14,7 @@ from typing import Any
 
 from momentum.calendar.sync.worker import sync_connection
 from momentum.core import clock, config, observability
+from momentum.handlers import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -58,3 +59,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             },
         )
     return {"batchItemFailures": failures}
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

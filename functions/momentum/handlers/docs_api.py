@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from momentum.core import config, edge, observability, problems
+from momentum.handlers import loaded
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
@@ -86,3 +87,6 @@ def _answered(event: dict[str, Any]) -> dict[str, Any]:
     if path == DOCUMENT_PATH:
         return _answer(_document(), "application/json")
     return _answer(_page(), "text/html; charset=utf-8")
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from momentum.frame.api import build_resolver, handle
+from momentum.handlers import loaded
 from momentum.one_on_ones.routes import router
 
 app = build_resolver(router)
@@ -10,3 +11,6 @@ app = build_resolver(router)
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(app, event, context)
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

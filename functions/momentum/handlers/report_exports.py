@@ -7,6 +7,7 @@ from typing import Any
 
 from momentum.core import config, observability
 from momentum.frame.sweeps import Budget
+from momentum.handlers import loaded
 from momentum.report_exports import worker
 
 logger = observability.logger
@@ -31,3 +32,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.exception("export step failed")
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

@@ -2,8 +2,12 @@
 
 from typing import Any
 
+from momentum.handlers import loaded
 from momentum.scim.http import handle
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(event, context)
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from momentum.core import problems
+from momentum.handlers import loaded
 from momentum.slack.receiver import PATH, Refused, interact, raw_body
 
 logger = logging.getLogger("momentum.slack")
@@ -43,3 +44,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except Exception:
         logger.exception("slack interaction failed")
         return problems.lambda_result(problems.for_status(500, "The interaction failed; retry."))
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

@@ -22,6 +22,7 @@ from momentum.core import aws, clock, config, observability
 from momentum.core.clock import api_instant, instant_from_event, parse_instant
 from momentum.core.config import settings
 from momentum.frame.sweeps import ALL_SHARDS, Budget, Summary, shards_due
+from momentum.handlers import loaded
 from momentum.notify.service import tally
 
 logger = observability.logger
@@ -108,3 +109,6 @@ def work_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.exception("sweep shard failed")
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)

@@ -11,6 +11,7 @@ from typing import Any
 
 from momentum.calendar.sync import inbox
 from momentum.core import config, edge, observability, problems
+from momentum.handlers import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -65,3 +66,6 @@ def _answered(event: dict[str, Any]) -> dict[str, Any]:
     except Exception:  # Google and Graph retry a 5xx: a transient failure is not lost
         logger.exception("notification failed")
         return _problem(500, "The notification could not be accepted; retry.")
+
+
+loaded()  # last: this entry point's modules are in (see momentum.handlers)
