@@ -44,3 +44,9 @@ def test_every_entry_point_resumes_the_collector_it_loaded_under() -> None:
     for module, enabled, froze in probe["seen"]:  # type: ignore[attr-defined]
         assert enabled, f"{module} leaves the garbage collector off"
         assert froze, f"{module} does not call momentum.handlers.loaded()"
+
+
+def test_no_entry_point_imports_boto3_only_botocore() -> None:
+    """boto3's package brings s3transfer and its resource layer; botocore's client suffices."""
+    modules = sorted({function.module for function in catalog.FUNCTIONS})
+    assert _cold_start(modules)["boto3"] is False

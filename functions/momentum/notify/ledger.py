@@ -20,7 +20,7 @@ from typing import Any
 
 from momentum.core.clock import api_instant, epoch_seconds, key_instant
 from momentum.store import table, transactions
-from momentum.store.codec import Item, as_bytes
+from momentum.store.codec import Item
 from momentum.store.keys import delivery_problems_partition, due_attributes
 from momentum.store.schema import GSI_BY_OWNER
 
@@ -194,8 +194,8 @@ def pack(parts: dict[str, str]) -> bytes:
     return zlib.compress(json.dumps(parts, separators=(",", ":")).encode())
 
 
-def unpack(payload: Any) -> dict[str, str]:
-    parts: dict[str, str] = json.loads(zlib.decompress(as_bytes(payload)))
+def unpack(payload: bytes) -> dict[str, str]:
+    parts: dict[str, str] = json.loads(zlib.decompress(payload))
     return parts
 
 
