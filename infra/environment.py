@@ -15,6 +15,13 @@ from momentum.core.config import ENVIRONMENT
 
 FUNCTION_SETTING = "MOMENTUM_FUNCTION"
 
+# Settings the libraries read, the same in every function; our code reads none of them.
+LIBRARY_SETTINGS = {
+    # No pydantic plugins are installed: without this, the first validator a cold start
+    # builds scans every installed distribution's entry points looking for one.
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",
+}
+
 
 def setting_names(function: catalog.Function) -> tuple[str, ...]:
     names = list(ENVIRONMENT["common"])
@@ -33,4 +40,4 @@ def function_environment(function: catalog.Function, values: Mapping[str, str]) 
     missing = [name for name in setting_names(function) if name not in given]
     if missing:
         raise ValueError(f"{function.name}: no value for {', '.join(missing)}")
-    return {name: given[name] for name in setting_names(function)}
+    return {**LIBRARY_SETTINGS, **{name: given[name] for name in setting_names(function)}}

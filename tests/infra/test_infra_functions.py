@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from infra.constructs.auth import MEMBER_ADMINISTRATION
-from infra.environment import setting_names
+from infra.environment import LIBRARY_SETTINGS, setting_names
 from infra.stack import MomentumStack
 
 from momentum import catalog
@@ -112,7 +112,8 @@ def test_environment_carries_exactly_the_needed_settings(
     function: catalog.Function, lambdas: dict[str, dict[str, Any]]
 ) -> None:
     environment = lambdas[function.name]["Environment"]["Variables"]
-    assert set(environment) == set(setting_names(function))
+    assert set(environment) == set(setting_names(function)) | set(LIBRARY_SETTINGS)
+    assert environment["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
     assert environment["MOMENTUM_FUNCTION"] == function.name
     assert environment["PRINCIPAL_CACHE_SECONDS"] == "60"
     assert environment["POWERTOOLS_SERVICE_NAME"] == "momentum"

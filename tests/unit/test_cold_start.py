@@ -43,7 +43,7 @@ def test_every_entry_point_resumes_the_collector_it_loaded_under() -> None:
     assert probe["paused"] is True  # the package pauses it before anything heavy loads
     for module, enabled, froze in probe["seen"]:  # type: ignore[attr-defined]
         assert enabled, f"{module} leaves the garbage collector off"
-        assert froze, f"{module} does not call momentum.handlers.loaded()"
+        assert froze, f"{module} does not call momentum.handlers.cold_start.loaded()"
 
 
 def test_no_entry_point_imports_boto3_only_botocore() -> None:

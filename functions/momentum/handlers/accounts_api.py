@@ -4,7 +4,7 @@ from typing import Any
 
 from momentum.accounts.routes import router
 from momentum.frame.api import build_resolver, handle
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 
 app = build_resolver(router)
 
@@ -13,4 +13,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(app, event, context)
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -15,7 +15,7 @@ from typing import Any
 from momentum.core import config, observability
 from momentum.frame import background
 from momentum.frame.sweeps import Budget
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -57,4 +57,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"batchItemFailures": failures}
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -14,7 +14,7 @@ from typing import Any
 
 from momentum.calendar.sync.worker import sync_connection
 from momentum.core import clock, config, observability
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -61,4 +61,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"batchItemFailures": failures}
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

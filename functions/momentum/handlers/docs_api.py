@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from momentum.core import config, edge, observability, problems
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 
 DOCUMENT_FILE = Path(__file__).parent.parent / "openapi.json"
 DOCUMENT_PATH, PAGE_PATH = "/v1/openapi.json", "/v1/docs"
@@ -89,4 +89,4 @@ def _answered(event: dict[str, Any]) -> dict[str, Any]:
     return _answer(_page(), "text/html; charset=utf-8")
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from momentum.frame.api import build_resolver, handle
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.identity.routes import router
 from momentum.notify.routes import router as delivery_problems
 
@@ -14,4 +14,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(app, event, context)
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -4,7 +4,7 @@ from typing import Any
 
 from momentum.audit.routes import router as audit_router
 from momentum.frame.api import build_resolver, handle
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.scim.directory_routes import router as directory_router
 from momentum.scim.token_routes import router as scim_token_router
 from momentum.webhooks_out.routes import router as webhooks_router
@@ -16,4 +16,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(app, event, context)
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

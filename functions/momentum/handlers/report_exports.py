@@ -7,7 +7,7 @@ from typing import Any
 
 from momentum.core import config, observability
 from momentum.frame.sweeps import Budget
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.report_exports import worker
 
 logger = observability.logger
@@ -34,4 +34,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"batchItemFailures": failures}
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.scim.http import handle
 
 
@@ -10,4 +10,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return handle(event, context)
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from momentum.core import problems
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.slack.receiver import PATH, Refused, interact, raw_body
 
 logger = logging.getLogger("momentum.slack")
@@ -46,4 +46,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return problems.lambda_result(problems.for_status(500, "The interaction failed; retry."))
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -22,7 +22,7 @@ from momentum.core import aws, clock, config, observability
 from momentum.core.clock import api_instant, instant_from_event, parse_instant
 from momentum.core.config import settings
 from momentum.frame.sweeps import ALL_SHARDS, Budget, Summary, shards_due
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 from momentum.notify.service import tally
 
 logger = observability.logger
@@ -111,4 +111,4 @@ def work_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"batchItemFailures": failures}
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)

@@ -11,7 +11,7 @@ from typing import Any
 
 from momentum.calendar.sync import inbox
 from momentum.core import config, edge, observability, problems
-from momentum.handlers import loaded
+from momentum.handlers.cold_start import loaded
 
 logger = observability.logger
 config.check_cold_start()
@@ -68,4 +68,4 @@ def _answered(event: dict[str, Any]) -> dict[str, Any]:
         return _problem(500, "The notification could not be accepted; retry.")
 
 
-loaded()  # last: this entry point's modules are in (see momentum.handlers)
+loaded()  # last: this entry point's modules are in (see momentum.handlers.cold_start)
