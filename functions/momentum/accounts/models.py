@@ -4,10 +4,8 @@ Internal fields (`internal_description`, owners' emails, the account's own notes
 MISSING, not null, in a customer's answer: projected out, so they are absent from the JSON.
 """
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     MISSING,
@@ -250,7 +248,7 @@ class TemplateCreate(Strict):
     plans: Annotated[list[TemplatePlanInput], Field(min_length=1, max_length=20)]
 
     @model_validator(mode="after")
-    def _bounded(self) -> TemplateCreate:
+    def _bounded(self) -> Self:
         _count_nodes(self.plans)
         return self
 
@@ -264,7 +262,7 @@ class TemplatePatch(Strict):
     version: StrictInt | None = None
 
     @model_validator(mode="after")
-    def _bounded(self) -> TemplatePatch:
+    def _bounded(self) -> Self:
         _count_nodes(self.plans)
         return self
 

@@ -1,7 +1,5 @@
 """Engage action plans as the API shows them (API.md "Engage action plans")."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Literal
 

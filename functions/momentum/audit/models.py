@@ -1,7 +1,5 @@
 """Audit log API models."""
 
-from __future__ import annotations
-
 from momentum.core.models import View
 
 

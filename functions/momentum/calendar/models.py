@@ -1,7 +1,5 @@
 """Calendar requests and answers as the API shows them (API.md "Calendar")."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

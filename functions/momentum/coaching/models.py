@@ -1,9 +1,7 @@
 """Coaching as the API shows it: templates, engagements, sessions, progress, report."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -59,7 +57,7 @@ class ProgressTrackingRequest(Strict):
     notify_off_track: StrictBool = True
 
     @model_validator(mode="after")
-    def _one_threshold(self) -> ProgressTrackingRequest:
+    def _one_threshold(self) -> Self:
         if self.threshold_days is not None and self.threshold_weeks is not None:
             raise ValueError("give threshold_days or threshold_weeks, not both")
         if self.enabled and self.days() is None:
@@ -81,7 +79,7 @@ class ProgressTrackingPatch(Strict):
     notify_off_track: StrictBool | None = None
 
     @model_validator(mode="after")
-    def _one_threshold(self) -> ProgressTrackingPatch:
+    def _one_threshold(self) -> Self:
         if self.threshold_days is not None and self.threshold_weeks is not None:
             raise ValueError("give threshold_days or threshold_weeks, not both")
         return self
@@ -183,7 +181,7 @@ class _SessionTime(Strict):
     )
 
     @model_validator(mode="after")
-    def _one_time(self) -> _SessionTime:
+    def _one_time(self) -> Self:
         if self.date is not None and self.start is not None:
             raise ValueError("give date or start, not both")
         return self
@@ -193,7 +191,7 @@ class SessionCreate(_SessionTime):
     status: SessionStatus = "scheduled"
 
     @model_validator(mode="after")
-    def _some_time(self) -> SessionCreate:
+    def _some_time(self) -> Self:
         if self.date is None and self.start is None:
             raise ValueError("give the session's date or start")
         return self

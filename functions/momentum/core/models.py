@@ -3,9 +3,12 @@
 Both defer building their validators until first use: a function imports every model
 its routes mention, but one request touches only a few of them, so a cold start
 should not pay for the rest.
-"""
 
-from __future__ import annotations
+Modules that define models do not write `from __future__ import annotations`: pydantic
+collects a model's fields when the class is created, and with postponed annotations it
+must compile and evaluate every annotation string to do so, which was a tenth of an API
+function's own import time. A validator that returns its own model says `-> Self`.
+"""
 
 from typing import Any
 

@@ -1,7 +1,5 @@
 """List answers: `{"items": [...], "next_cursor": ...}` with limit 1-100 (default 25)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Generic, TypeVar
 
 from aws_lambda_powertools.event_handler.openapi.params import Query

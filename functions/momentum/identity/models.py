@@ -1,7 +1,5 @@
 """Organisation, users, settings, companies and locations as the API shows them."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictInt, field_validator

@@ -3,8 +3,6 @@ delivered, still retrying or parked, for the org's admins. Served by identity-ap
 /v1/org; kinds are shown, never subject lines or bodies, because a 1:1's title is for its
 two participants only."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router

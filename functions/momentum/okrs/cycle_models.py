@@ -1,7 +1,5 @@
 """OKR cycles and goal history as the API shows them (API.md "Additions")."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """Objectives, key results and check-ins as the API shows them (API.md "OKRs")."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """1:1 requests and answers as the API shows them (API.md "1:1s")."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """What a client sends to ask for an export and what it reads back about the job."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 

@@ -1,8 +1,6 @@
 """`/v1/directory-groups`: the groups identity providers push, as Momentum shows them
 (admins: to filter reports by team or department)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router

@@ -1,7 +1,5 @@
 """`/v1/org/scim-tokens` (API.md "Additions"): admins create, list and revoke tokens."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,7 +1,5 @@
 """The Slack app's API models: what an admin sends to install it, and what is answered."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Webhook subscription API models."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, field_validator
