@@ -1,10 +1,12 @@
 """Cold import time of every Lambda entry point, relative to the bare boto3 floor.
 
-Each figure is the median of RUNS fresh interpreters. The floor is `import boto3;
+Each figure comes from RUNS fresh interpreters. The floor is `import boto3;
 boto3.client("dynamodb")`, measured in the same run on the same machine, so the ratio
 says what our code adds to the least any Python Lambda using DynamoDB pays. Each entry
-point's runs alternate with runs of the floor and its ratio is to that paired floor, so
-a machine whose load changes during the run (CI, other work) moves both alike.
+point's runs alternate with runs of the floor, and its ratio is the median of each run's
+ratio to its paired floor run, so a machine whose speed changes during the run (CI,
+other work, a shared VM) moves both alike. (Our functions import botocore, not boto3, and
+pause the garbage collector while they load: momentum.handlers.cold_start.)
 
 Both run as deployed: a CPython 3.12 virtualenv holding only what a deployed function
 has (the layer's packages plus boto3, with the bytecode pip compiles, as the layer
@@ -31,7 +33,7 @@ from momentum import catalog
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_VENV = ROOT / ".bench" / "runtime-3.12"
 ASSET = ROOT / ".bench" / "function"
-RUNS = 9
+RUNS = 15
 FLOOR = 'import boto3; boto3.client("dynamodb")'
 
 
@@ -99,14 +101,20 @@ def median_seconds(
 
 def paired_medians(
     python: Path, statement: str, settings: dict[str, str], runs: int = RUNS
-) -> tuple[float, float]:
-    """Medians of `statement` and of the floor, their runs interleaved."""
+) -> tuple[float, float, float]:
+    """(ratio, seconds, floor seconds): `statement` against the floor, runs interleaved.
+
+    The ratio is the median of each run's ratio to the floor run just before it. This
+    machine's speed drifts by a third within a minute (a shared VM), and a run and its
+    neighbour see the same speed, so their ratio holds still where either alone does not.
+    """
     _timed(python, statement, settings)  # warms the file cache, as a warm host has it
     subject, floor = [], []
     for _ in range(runs):
         floor.append(_timed(python, FLOOR))
         subject.append(_timed(python, statement, settings))
-    return statistics.median(subject), statistics.median(floor)
+    ratio = statistics.median(s / f for s, f in zip(subject, floor, strict=True))
+    return ratio, statistics.median(subject), statistics.median(floor)
 
 
 def deployed_settings(function: catalog.Function) -> dict[str, str]:
@@ -126,10 +134,10 @@ def deployed_settings(function: catalog.Function) -> dict[str, str]:
 def cold_import(python: Path, function_name: str) -> tuple[float, float]:
     """One entry point's import as deployed: (ratio to the paired floor, seconds)."""
     function = catalog.function_named(function_name)
-    seconds, floor = paired_medians(
+    ratio, seconds, _ = paired_medians(
         python, f"import {function.module}", deployed_settings(function)
     )
-    return seconds / floor, seconds
+    return ratio, seconds
 
 
 def handler_exists(function: catalog.Function) -> bool:
@@ -147,11 +155,11 @@ def bench(report: object) -> None:
         if not handler_exists(function):
             report(f"import {function.name}", float("nan"), "not built yet")  # type: ignore[operator]
             continue
-        seconds, paired_floor = paired_medians(
+        ratio, seconds, paired_floor = paired_medians(
             python, f"import {function.module}", deployed_settings(function)
         )
         report(
             f"import ratio {function.name}",
-            seconds / paired_floor,  # type: ignore[operator]
+            ratio,  # type: ignore[operator]
             f"x floor ({seconds * 1000:.0f} ms vs {paired_floor * 1000:.0f} ms)",
         )
