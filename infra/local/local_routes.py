@@ -75,7 +75,7 @@ def _create_org(stack: LocalStack, body: dict[str, Any]) -> Answer:
     from pydantic import ValidationError
 
     from momentum.identity import members, service
-    from momentum.identity.models import OrgCreate
+    from momentum.identity.org_models import OrgCreate
 
     password = body.pop("admin_password", None)
     if password is not None and (not isinstance(password, str) or len(password) > 256):

@@ -174,7 +174,7 @@ class InProcessApi(Api):
 
     def new_org(self, name: str = "Acme", time_zone: str = "UTC") -> Actor:
         from momentum.identity import members
-        from momentum.identity.models import OrgCreate
+        from momentum.identity.org_models import OrgCreate
 
         email = admin_email(name)
         org_id, admin_id = members.create_org(

@@ -16,7 +16,7 @@ from momentum.core.domain_events import ActivityAccess, ActivityShown, ask
 from momentum.core.ids import is_id
 from momentum.core.problems import NotFound
 from momentum.frame.principal import Principal
-from momentum.identity.models import ActivityEntry
+from momentum.identity.org_models import ActivityEntry
 from momentum.store import table
 from momentum.store.keys import activity_partition
 

@@ -15,15 +15,8 @@ from momentum.core.membership import is_active
 from momentum.core.problems import Invalid, NotFound, field_error
 from momentum.frame.principal import Principal, forget_cached
 from momentum.identity import keys, reorganising, repository, rules, sign_in
-from momentum.identity.models import (
-    CheckinReminders,
-    ModulesSettings,
-    OrgCreate,
-    User,
-    UserCreate,
-    UserPatch,
-    UserSettings,
-)
+from momentum.identity.models import User, UserCreate, UserPatch, UserSettings
+from momentum.identity.org_models import CheckinReminders, ModulesSettings, OrgCreate
 from momentum.identity.service import _email_taken, org_or_404, user_view
 from momentum.store import activity, transactions
 from momentum.store.codec import Item

@@ -7,7 +7,7 @@ from momentum.core.ids import is_id, new_id
 from momentum.core.problems import NotFound
 from momentum.frame.principal import Principal
 from momentum.identity import keys, repository
-from momentum.identity.models import Company, CompanyCreate, Location, LocationCreate
+from momentum.identity.org_models import Company, CompanyCreate, Location, LocationCreate
 from momentum.store import transactions
 
 

@@ -12,19 +12,15 @@ from momentum.core.pages import DEFAULT_LIMIT, Cursor, Limit, Page
 from momentum.frame.idempotency import create_once
 from momentum.frame.principal import current_principal
 from momentum.identity import activity_log, members, places, service, settings
-from momentum.identity.models import (
+from momentum.identity.models import Me, User, UserCreate, UserPatch, UserSettingsPatch
+from momentum.identity.org_models import (
     ActivityEntry,
     Company,
     CompanyCreate,
     Location,
     LocationCreate,
-    Me,
     OrgSettings,
     OrgSettingsPatch,
-    User,
-    UserCreate,
-    UserPatch,
-    UserSettingsPatch,
 )
 
 router = Router()

@@ -11,15 +11,13 @@ from momentum.core.problems import NotFound
 from momentum.frame import org as org_cache
 from momentum.frame.principal import Principal, forget_cached
 from momentum.identity import repository, rules, service
-from momentum.identity.models import (
+from momentum.identity.models import Me, UserSettings, UserSettingsPatch
+from momentum.identity.org_models import (
     CheckinReminders,
-    Me,
     ModulesSettings,
     OrgSettings,
     OrgSettingsPatch,
     SlackSettingsView,
-    UserSettings,
-    UserSettingsPatch,
 )
 from momentum.store import activity, transactions
 from momentum.store.codec import Item

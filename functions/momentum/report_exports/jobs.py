@@ -12,7 +12,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from momentum.core import clock
+from momentum.core import aws, clock
+from momentum.core.config import settings
 from momentum.store import table, transactions
 from momentum.store.codec import Item
 from momentum.store.keys import key, org_prefix
@@ -21,6 +22,16 @@ from momentum.store.schema import TTL_ATTRIBUTE
 # Jobs (and their files, through the bucket's lifecycle rule) are kept a week.
 KEEP_FOR = timedelta(days=7)
 FINISHED = ("done", "failed")
+
+
+def enqueue(org_id: str, export_id: str, step: int, *, delay: int = 0) -> None:
+    """Ask the worker to run the job's `step`. Here rather than in the worker, so asking
+    for an export does not load the report readers the worker writes files with."""
+    aws.client("sqs").send_message(
+        QueueUrl=settings().export_queue_url,
+        MessageBody=json.dumps({"org_id": org_id, "export_id": export_id, "step": step}),
+        DelaySeconds=delay,
+    )
 
 
 def job_key(org_id: str, export_id: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from momentum.core.ids import is_id, new_id
 from momentum.core.problems import NotFound
 from momentum.frame.principal import Principal
 from momentum.one_on_ones import report as one_on_ones_report
-from momentum.report_exports import jobs, storage, worker
+from momentum.report_exports import jobs, storage
 from momentum.report_exports.models import (
     EngagementsExport,
     ExportFile,
@@ -59,7 +59,7 @@ def request_export(principal: Principal, request: ExportRequest) -> ExportJob:
         principal.org_id, export_id, request.report, filters, principal.user_id, clock.now()
     )
     jobs.create(item)
-    worker.enqueue(principal.org_id, export_id, 0)
+    jobs.enqueue(principal.org_id, export_id, 0)
     return view(item)
 
 

@@ -14,8 +14,7 @@ import io
 import json
 from typing import Any
 
-from momentum.core import aws, clock, observability
-from momentum.core.config import settings
+from momentum.core import clock, observability
 from momentum.frame.sweeps import Budget
 from momentum.report_exports import jobs, storage
 from momentum.report_exports.sources import Context, source_of
@@ -32,14 +31,6 @@ MAX_ATTEMPTS = 3
 
 class NotYet(Exception):
     """The message is ahead of the job's checkpoint: retry it later."""
-
-
-def enqueue(org_id: str, export_id: str, step: int, *, delay: int = 0) -> None:
-    aws.client("sqs").send_message(
-        QueueUrl=settings().export_queue_url,
-        MessageBody=json.dumps({"org_id": org_id, "export_id": export_id, "step": step}),
-        DelaySeconds=delay,
-    )
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
@@ -133,7 +124,7 @@ def _pause(job: Item, ctx: Context, progress: dict[str, Any], pending: bytes) ->
     step = int(job["step"]) + 1
     # Sent before the checkpoint: if the checkpoint then fails, this invocation fails and
     # its own message comes back to redo the step; the early one waits (NotYet) meanwhile.
-    enqueue(job["org_id"], job["id"], step, delay=CONTINUE_DELAY_SECONDS)
+    jobs.enqueue(job["org_id"], job["id"], step, delay=CONTINUE_DELAY_SECONDS)
     jobs.checkpoint(
         job,
         {
