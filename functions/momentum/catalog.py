@@ -10,9 +10,10 @@ problem+json 404 for anything it does not know.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
+
+import msgspec
 
 Capability = Literal[
     "table",
@@ -30,8 +31,7 @@ Capability = Literal[
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Function:
+class Function(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     handler: str  # module:attribute, relative to functions/
     description: str
@@ -54,15 +54,14 @@ class Function:
         return self.handler.split(":")[1]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Schedule:
+class Schedule(msgspec.Struct, frozen=True, kw_only=True):
     """A sweep fired by EventBridge Scheduler with the scheduled time as the event's `time`."""
 
     sweep: str  # the name used by POST /local/sweeps/{sweep}
     expression: str  # EventBridge Scheduler expression, UTC
     description: str
     runs: str  # "module:function" taking (now, budget) and returning a sweep Summary
-    function: str = field(default="sweeps")
+    function: str = "sweeps"
 
 
 API_FUNCTIONS: tuple[Function, ...] = (
@@ -182,8 +181,7 @@ API_FUNCTIONS: tuple[Function, ...] = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class CorsPolicy:
+class CorsPolicy(msgspec.Struct, frozen=True, kw_only=True):
     """What a browser on an allowed origin may send. API Gateway (corsPreflight) and the
     local gateway both answer preflights from this, before any authorizer runs."""
 

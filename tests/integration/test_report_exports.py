@@ -23,12 +23,10 @@ YEAR = {"report": "one-on-ones", "from": "2025-01-01", "to": "2025-12-31"}
 REPORT = "/v1/reports/one-on-ones?from=2025-01-01&to=2025-12-31"
 
 
-class CutShort(Budget):
-    """A budget that runs out after every `checks` looks: many short invocations."""
+class CutShort(Budget, kw_only=True):
+    """A budget that runs out after every `left` looks: many short invocations."""
 
-    def __init__(self, checks: int) -> None:
-        super().__init__(None)
-        self.left = checks
+    left: int
 
     def exhausted(self) -> bool:
         self.left -= 1
@@ -104,7 +102,7 @@ def test_an_export_cut_short_again_and_again_writes_the_same_file(
     admin, _ = _seeded_org(exports_api, "Resumed", 40)
     _, straight = _export(exports_api, admin)
     steps_before = run_queue()
-    _, resumed = _export(exports_api, admin, lambda: CutShort(1))
+    _, resumed = _export(exports_api, admin, lambda: CutShort(left=1))
     assert steps_before == 0
     assert resumed == straight
     assert len(straight.encode()) > 3 * storage.PART_BYTES  # several parts, some pending
@@ -163,7 +161,7 @@ def test_the_engagements_export_is_the_askers_report_as_a_file(
     assert inline.status == 200
     monkeypatch.setattr("momentum.coaching.listing.REPORT_PAGE", 2)
     job = api.post(coach, "/v1/report-exports", {"report": "engagements"}).ok()
-    run_queue(lambda: CutShort(1))
+    run_queue(lambda: CutShort(left=1))
     done = api.get(coach, f"/v1/report-exports/{job['id']}").ok()
     assert done["status"] == "done", done
     text = download(done["file"]["url"]).decode()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from momentum import wiring
@@ -24,13 +22,11 @@ from momentum.core.domain_events import (
 )
 
 
-@dataclass(frozen=True)
-class Waved(DomainEvent):
+class Waved(DomainEvent, frozen=True):
     by: str
 
 
-@dataclass(frozen=True)
-class KindAsked(DomainEvent):
+class KindAsked(DomainEvent, frozen=True):
     kind: str
 
     @property
@@ -49,8 +45,7 @@ def test_a_published_event_reaches_every_subscriber_in_order() -> None:
 
 
 def test_a_subscriber_failure_reaches_the_publisher() -> None:
-    @dataclass(frozen=True)
-    class Refused(DomainEvent):
+    class Refused(DomainEvent, frozen=True):
         pass
 
     def refuse(event: Refused) -> None:

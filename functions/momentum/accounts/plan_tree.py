@@ -9,8 +9,9 @@ levels (accounts/plans.py names them). Every write reads the account's collectio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from momentum.accounts import keys, repository, rules
 from momentum.accounts.keys import NodeKind
@@ -36,8 +37,7 @@ from momentum.store.codec import Item
 REQUIRED_FIELDS = ("title", "show_customer", "status")
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(msgspec.Struct, frozen=True):
     kind: NodeKind
     noun: str
     parent_field: str | None  # the field naming the parent, None for plans

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 from pydantic import MISSING
 
 from momentum.accounts.models import (
@@ -140,8 +140,7 @@ def due_date_from(start: date, offset_days: int | None) -> date | None:
 # --- the tree ----------------------------------------------------------------------------
 
 
-@dataclass
-class Tree:
+class Tree(msgspec.Struct):
     """An account's items grouped by parent, in order."""
 
     account: Item | None
@@ -281,17 +280,15 @@ def overdue_count(plans: list[PlanNode]) -> int:
 # --- template launches ------------------------------------------------------------------
 
 
-@dataclass
-class ChosenObjective:
+class ChosenObjective(msgspec.Struct):
     objective: Item  # the template's objective
     actions: list[Item]
 
 
-@dataclass
-class ChosenPlan:
+class ChosenPlan(msgspec.Struct):
     plan: Item  # the template's plan
     existing_plan_id: str | None  # the account's plan of the same title, if any
-    objectives: list[ChosenObjective] = field(default_factory=list)
+    objectives: list[ChosenObjective] = msgspec.field(default_factory=list)
 
 
 def choose_from_template(

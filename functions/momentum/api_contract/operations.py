@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import inspect
 import typing
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from aws_lambda_powertools.event_handler import Response
 
 from momentum import catalog
@@ -28,8 +28,7 @@ from momentum.api_contract.examples import CREATE_EXAMPLES
 from momentum.api_contract.names import operation_id, summary_of
 
 
-@dataclass(frozen=True)
-class RouteFacts:
+class RouteFacts(msgspec.Struct, frozen=True):
     method: str  # lower case, as the document keys it
     path: str  # OpenAPI form: /v1/goals/{goal_id}
     context: str  # the package of its routes module: "okrs"

@@ -8,9 +8,10 @@ short (or empty at a quiet month) but never costs a second round trip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from momentum.core import clock, cursors
 from momentum.core.problems import BadRequest
@@ -24,8 +25,7 @@ MAX_RANGE = timedelta(days=366)
 DEFAULT_RANGE = timedelta(days=30)
 
 
-@dataclass(frozen=True)
-class AuditQuery:
+class AuditQuery(msgspec.Struct, frozen=True):
     start: datetime  # inclusive
     end: datetime  # inclusive
     actor_id: str | None = None

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
+import msgspec
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from momentum.calendar.providers.zones import zone_info
@@ -35,8 +35,7 @@ class Unsupported(ValueError):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class Recurring:
+class Recurring(msgspec.Struct, frozen=True):
     cadence: Cadence
     rule: str  # RRULE body a 1:1 series accepts: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;WKST=SU
     days: tuple[str, ...]  # weekdays (weekly kinds) or e.g. ("1MO",) for monthly

@@ -6,9 +6,10 @@ them, and each one is a one_on_ones.service function.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from momentum.frame.principal import Principal
 from momentum.one_on_ones import service as one_on_ones
@@ -29,7 +30,7 @@ def import_event(
     """A series (recurring event) or meeting linked to (provider, event id). The series
     expands its rule in the event's own zone, so its slots match the calendar's across
     DST whatever the importing user's zone is."""
-    in_event_zone = dataclasses.replace(principal, time_zone=time_zone)
+    in_event_zone = msgspec.structs.replace(principal, time_zone=time_zone)
     return one_on_ones.import_from_calendar(
         in_event_zone, request, provider=provider, event_id=event_id
     )

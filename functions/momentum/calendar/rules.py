@@ -4,8 +4,9 @@ meetings are brought in line with what the calendar says. No I/O, no clock."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+import msgspec
 
 from momentum.calendar.providers.events import Attendee, CalendarEvent
 
@@ -27,8 +28,7 @@ SKIP_REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(msgspec.Struct, frozen=True):
     reason: str  # a key of SKIP_REASONS
     detail: str
 
@@ -95,8 +95,7 @@ def is_live(event: CalendarEvent) -> bool:
 # --- keeping a series true ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(msgspec.Struct, frozen=True):
     """What the calendar says about one occurrence of a linked recurring event."""
 
     original_start: datetime
@@ -107,8 +106,7 @@ class Slot:
     event_id: str = ""  # the recurring event it belongs to (a series may follow several)
 
 
-@dataclass(frozen=True)
-class Existing:
+class Existing(msgspec.Struct, frozen=True):
     """A 1:1 meeting of the series, as far as the calendar is concerned."""
 
     id: str
@@ -120,8 +118,7 @@ class Existing:
     event_id: str = ""
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(msgspec.Struct, frozen=True):
     meeting_id: str
     title: str
     start: datetime
@@ -130,13 +127,11 @@ class Update:
     event_id: str = ""
 
 
-@dataclass(frozen=True)
-class Cancel:
+class Cancel(msgspec.Struct, frozen=True):
     meeting_id: str
 
 
-@dataclass(frozen=True)
-class Add:
+class Add(msgspec.Struct, frozen=True):
     original_start: datetime
     start: datetime
     end: datetime

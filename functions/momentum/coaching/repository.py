@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from momentum.coaching import keys
 from momentum.store import table
@@ -41,11 +42,10 @@ def templates_page(org_id: str, limit: int, cursor: str | None) -> tuple[list[It
 # --- engagements ----------------------------------------------------------------------
 
 
-@dataclass
-class Collection:
+class Collection(msgspec.Struct):
     engagement: Item
-    sessions: list[Item] = field(default_factory=list)
-    calls: list[Item] = field(default_factory=list)
+    sessions: list[Item] = msgspec.field(default_factory=list)
+    calls: list[Item] = msgspec.field(default_factory=list)
 
 
 def engagement(org_id: str, engagement_id: str) -> Item | None:

@@ -22,9 +22,10 @@ flip engagements whose `due_by` arrived (`status_on`), without reading their ses
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
+
+import msgspec
 
 from momentum.core.clock import zone
 from momentum.core.membership import is_active
@@ -50,15 +51,13 @@ _TIE_ORDER: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
-class Tracking:
+class Tracking(msgspec.Struct, frozen=True):
     enabled: bool
     threshold_days: int | None
     notify_off_track: bool
 
 
-@dataclass(frozen=True)
-class ProgressFacts:
+class ProgressFacts(msgspec.Struct, frozen=True):
     """What progress depends on besides the dated events."""
 
     engagement_type: EngagementType
@@ -68,8 +67,7 @@ class ProgressFacts:
     clock_start_kind: ClockStartKind = "activation"
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(msgspec.Struct, frozen=True):
     status: ProgressStatus
     off_track_since: date | None = None
     reference_kind: ReferenceKind | None = None
@@ -121,8 +119,8 @@ def status_on(current: Progress, today: date) -> Progress:
     if current.status == "not_tracking" or current.due_by is None:
         return current
     if today >= current.due_by:
-        return replace(current, status="off_track", off_track_since=current.due_by)
-    return replace(current, status="on_track", off_track_since=None)
+        return msgspec.structs.replace(current, status="off_track", off_track_since=current.due_by)
+    return msgspec.structs.replace(current, status="on_track", off_track_since=None)
 
 
 def start_of_day(day: date, time_zone: str | None) -> datetime:
@@ -171,16 +169,14 @@ def coach_selection(status: EngagementStatus, engagement_type: EngagementType) -
 # --- who sees what --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Viewer:
+class Viewer(msgspec.Struct, frozen=True):
     user_id: str
     roles: frozenset[str]
     company_id: str | None = None
     admin_location_ids: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(msgspec.Struct, frozen=True):
     """The people and placement of one engagement, as visibility needs them."""
 
     owner_id: str

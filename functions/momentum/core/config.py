@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache, cached_property
+
+import msgspec
 
 # The environment of each capability (the keys of catalog.Capability, plus "common").
 ENVIRONMENT: dict[str, tuple[str, ...]] = {
@@ -87,8 +88,7 @@ class MissingSettings(RuntimeError):
     """The function's environment lacks values its code reads (a deployment defect)."""
 
 
-@dataclass(frozen=True)
-class Common:
+class Common(msgspec.Struct, frozen=True):
     table_name: str
     app_url: str
     cursor_secret: str | None  # tests and tools may give the key itself ...

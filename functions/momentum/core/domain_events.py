@@ -12,19 +12,22 @@ Who subscribes to what is written once, in `momentum.wiring` (which every Lambda
 handler package imports): each subscription there imports its context inside the
 handler, so a function pays for a context only when it has to tell it something.
 
-Events are plain frozen dataclasses, so the outbound events of `momentum.events` can
-reuse them later; `subject` narrows a topic to one entity kind where the answer differs
-per kind (activity of a goal goes to OKRs, of a meeting to 1:1s). Questions carry the
-reader as `Any`: core's base sits below the request frame that defines the principal.
+Events are plain frozen `msgspec.Struct`s (value classes are Structs, not dataclasses,
+for their creation cost at cold start: docs/decisions.md, "Value classes"), so the
+outbound events of `momentum.events` can reuse them later; `subject` narrows a topic to
+one entity kind where the answer differs per kind (activity of a goal goes to OKRs, of a
+meeting to 1:1s). Questions carry the reader as `Any`: core's base sits below the
+request frame that defines the principal.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
+
+import msgspec
 
 E = TypeVar("E", bound="DomainEvent")
 R = TypeVar("R")
@@ -34,8 +37,7 @@ Topic = tuple[type["DomainEvent"], str | None]
 _handlers: dict[Topic, list[Handler]] = defaultdict(list)
 
 
-@dataclass(frozen=True)
-class DomainEvent:
+class DomainEvent(msgspec.Struct, frozen=True):
     org_id: str
 
     @property
@@ -47,32 +49,28 @@ class DomainEvent:
 # --- identity's facts -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UserRenamed(DomainEvent):
+class UserRenamed(DomainEvent, frozen=True):
     user_id: str
     name: str
 
 
-@dataclass(frozen=True)
-class UserReorganised(DomainEvent):
+class UserReorganised(DomainEvent, frozen=True):
     """The user's manager chain (nearest first) changed: a new manager, or one above."""
 
     user_id: str
-    manager_chain: list[str] = field(default_factory=list)
+    manager_chain: list[str] = msgspec.field(default_factory=list)
 
 
 # --- questions (answered by the context that owns the entity) -------------------------
 
 
-@dataclass(frozen=True)
-class AccountsKnown(DomainEvent):
+class AccountsKnown(DomainEvent, frozen=True):
     """Which of these account ids are the org's accounts? Answer: a set of ids."""
 
     account_ids: list[str]
 
 
-@dataclass(frozen=True)
-class ActivityAccess(DomainEvent):
+class ActivityAccess(DomainEvent, frozen=True):
     """May this reader (a frame.principal.Principal) see the entity's activity? A bool."""
 
     reader: Any
@@ -84,8 +82,7 @@ class ActivityAccess(DomainEvent):
         return self.kind
 
 
-@dataclass(frozen=True)
-class ActivityShown(DomainEvent):
+class ActivityShown(DomainEvent, frozen=True):
     """The entries of the entity this reader may see, dropped or redacted per reader."""
 
     reader: Any
@@ -98,8 +95,7 @@ class ActivityShown(DomainEvent):
         return self.kind
 
 
-@dataclass(frozen=True)
-class EntityVisibility(DomainEvent):
+class EntityVisibility(DomainEvent, frozen=True):
     """How visible is this entity: "public", "private", or None when it no longer
     exists? Answered by the kind's context (goals may be private)."""
 
@@ -111,16 +107,14 @@ class EntityVisibility(DomainEvent):
         return self.kind
 
 
-@dataclass(frozen=True)
-class DirectoryGroupMembers(DomainEvent):
+class DirectoryGroupMembers(DomainEvent, frozen=True):
     """The user ids in a directory group an identity provider pushed (a set), or None
     when there is no such group. Answered by SCIM."""
 
     group_id: str
 
 
-@dataclass(frozen=True)
-class EventGoingOut(DomainEvent):
+class EventGoingOut(DomainEvent, frozen=True):
     """An outbound event (momentum.events) about to be published. Answer: the writes
     (store transaction ops) to commit with it, such as one pending webhook delivery per
     matching subscription."""

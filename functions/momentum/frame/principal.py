@@ -10,8 +10,9 @@ PRINCIPAL_CACHE_SECONDS (60 s deployed), so a user made inactive loses access wi
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from momentum.core import clock
 from momentum.core.config import settings
@@ -24,8 +25,7 @@ from momentum.store.keys import sign_in_key, user_key
 ORG_CLAIM = "custom:org_id"
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(msgspec.Struct, frozen=True):
     org_id: str
     user_id: str
     name: str
@@ -39,7 +39,7 @@ class Principal:
     location_id: str | None = None
     location_ids: tuple[str, ...] = ()  # locations a location_admin administers
     account_ids: tuple[str, ...] = ()
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def is_admin(self) -> bool:

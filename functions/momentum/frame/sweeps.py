@@ -21,10 +21,10 @@ entry's ids (never its content), counted as `failed`, and the entry is re-armed 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from aws_lambda_powertools import Logger
 
 from momentum.core.clock import key_instant, monotonic
@@ -45,14 +45,13 @@ FAILURE_BACKOFF = (
 logger = Logger(service="momentum")
 
 
-@dataclass
-class Summary:
+class Summary(msgspec.Struct):
     due: int = 0
     done: int = 0
     skipped: int = 0
     failed: int = 0
     more: bool = False
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = msgspec.field(default_factory=dict)
     unfinished_shards: tuple[int, ...] = ()  # when `more`: what a continuation must cover
 
     def as_dict(self) -> dict[str, Any]:
@@ -66,8 +65,7 @@ class Summary:
         }
 
 
-@dataclass
-class Budget:
+class Budget(msgspec.Struct):
     """This invocation's share of a sweep: which due-index shards, and until when
     (seconds, monotonic clock)."""
 

@@ -14,9 +14,10 @@ webhook or one refused address never fails a request or another recipient's swee
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
+
+import msgspec
 
 from momentum.core import observability
 from momentum.notify import ledger
@@ -37,8 +38,7 @@ DIRECT_MESSAGE_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notification:
+class Notification(msgspec.Struct, frozen=True, kw_only=True):
     org_id: str
     kind: str  # template name and ledger kind, e.g. "one_on_one_created"
     recipient_id: str  # user id (or another stable recipient key, e.g. an org for Slack)
@@ -46,7 +46,7 @@ class Notification:
     occurrence: str  # which time: "2026-11-23", the meeting start, the spell start...
     subject: str  # email subject line
     why: str  # "you are a participant of this 1:1"
-    context: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = msgspec.field(default_factory=dict)
     opt_out: str | None = None  # the setting's label, if the user may turn this off
     channel: Channel = "email"
     to_email: str | None = None
@@ -55,8 +55,7 @@ class Notification:
     email_opt_out: str | None = None  # slack_dm: the email's switch, if not `opt_out`
 
 
-@dataclass
-class DeliveryTally:
+class DeliveryTally(msgspec.Struct):
     """Failed attempts in this process, so a sweep's summary can count its own."""
 
     failed: int = 0
@@ -90,7 +89,7 @@ def _routed(n: Notification) -> Notification:
     """A personal email becomes a Slack DM when the org has the Slack app."""
     personal = n.channel == "email" and n.kind in DIRECT_MESSAGE_KINDS and bool(n.to_email)
     if personal and installation(n.org_id) is not None:
-        return replace(n, channel="slack_dm")
+        return msgspec.structs.replace(n, channel="slack_dm")
     return n
 
 

@@ -10,7 +10,8 @@ CACHE_SECONDS, so a warm sweep or receiver pays no KMS call per message.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+import msgspec
 
 from momentum.core import clock, envelope
 from momentum.store import table
@@ -23,8 +24,7 @@ LABEL = "momentum-slack-app"
 SORT_KEY = "SLACKAPP"
 
 
-@dataclass(frozen=True)
-class Installation:
+class Installation(msgspec.Struct, frozen=True):
     org_id: str
     team_id: str
     bot_user_id: str

@@ -6,8 +6,9 @@ when it is written (see `owner_facts`), so deciding costs no extra round trip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from momentum.core.ids import is_id
 from momentum.core.membership import is_active
@@ -87,8 +88,7 @@ def parent_to_contribute(principal: Principal, parent_id: str) -> Item:
     return parent
 
 
-@dataclass(frozen=True)
-class OwnerFacts:
+class OwnerFacts(msgspec.Struct, frozen=True):
     """What a goal keeps about its owner: permissions, type-ahead and reminders need it."""
 
     owner_id: str

@@ -9,9 +9,10 @@ period began; the period's first day is the reminder's occurrence (exactly once)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+
+import msgspec
 
 from momentum.core.clock import zone
 
@@ -19,8 +20,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 BIWEEKLY_ANCHOR = date(1970, 1, 5)  # a Monday
 
 
-@dataclass(frozen=True)
-class Cadence:
+class Cadence(msgspec.Struct, frozen=True):
     every: str = "weekly"  # weekly | biweekly | monthly
     weekday: str = "monday"
     hour: int = 9

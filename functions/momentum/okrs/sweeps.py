@@ -15,9 +15,10 @@ goals due, not the size of the table.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from momentum.core import clock
 from momentum.core.membership import is_active
@@ -174,20 +175,22 @@ def _deliver(
     wants_slack = "slack" in channels and switches.get("checkin_reminder_slack", True)
     if wants_slack and owner.get("email") and installation(org["org_id"]) is not None:
         # The Slack app: a DM to the owner naming every goal (email if Slack lacks them)
-        dm = replace(
+        dm = msgspec.structs.replace(
             base, channel="slack_dm", to_email=owner["email"], email_fallback=bool(wants_email),
             opt_out="Check-in reminders on Slack", email_opt_out="Check-in reminder emails",
         )  # fmt: skip
         return deliver(dm, now)
     sent = False
     if "email" in channels and wants_email:
-        email = replace(base, to_email=owner["email"], opt_out="Check-in reminder emails")
+        email = msgspec.structs.replace(
+            base, to_email=owner["email"], opt_out="Check-in reminder emails"
+        )
         sent = deliver(email, now) or sent
     webhook = org.get("slack_webhook_url")
     if wants_slack and webhook:
         # the org's webhook posts to a shared channel: private goals are counted, not named
         public = [g for g in goals if g.get("visibility") == "public"]
-        slack = replace(
+        slack = msgspec.structs.replace(
             base,
             channel="slack",
             slack_webhook_url=webhook,

@@ -12,9 +12,10 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+import msgspec
 
 from momentum.core import clock
 from momentum.core.domain_events import DirectoryGroupMembers, ask
@@ -37,8 +38,7 @@ COLUMNS = ["user_a_id", "user_a_name", "user_b_id", "user_b_name", "from", "to",
 Pairs = dict[tuple[str, str], dict[str, int]]
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(msgspec.Struct, frozen=True):
     from_date: date
     to_date: date
     low_key: str  # the first instant, in the org's zone, as a sort key

@@ -4,9 +4,10 @@ index and due attributes, and the reads the use cases need (each one round trip)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from momentum.core.clock import key_instant, parse_instant, zone
 from momentum.core.problems import Conflict, Problem
@@ -28,8 +29,7 @@ MEETING_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(msgspec.Struct, frozen=True):
     """Agenda topics and action items share every rule but who may delete or edit."""
 
     name: str  # "topic" | "action_item"

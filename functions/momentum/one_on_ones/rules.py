@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from itertools import islice
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import msgspec
 from dateutil.rrule import rrule, rrulestr
 
 from momentum.core.problems import Conflict, Invalid, field_error
@@ -133,8 +133,8 @@ def normalise_recurrence(text: str, first_start: datetime, zone: tzinfo) -> str:
     return normalised
 
 
-@dataclass(frozen=True)
-class Recurrence:
+# dict=True gives instances a __dict__ (Structs have slots only), where _rrule is cached.
+class Recurrence(msgspec.Struct, frozen=True, dict=True):
     """A series' rule with DTSTART in the owner's zone, so wall-clock time survives DST."""
 
     rule: str
@@ -172,9 +172,8 @@ class Recurrence:
         return None if last is None else last + self.duration
 
 
-@dataclass
-class Extension:
-    starts: list[datetime] = field(default_factory=list)  # occurrences to materialise
+class Extension(msgspec.Struct):
+    starts: list[datetime] = msgspec.field(default_factory=list)  # occurrences to materialise
     look_again_at: datetime | None = None  # when the horizon next needs the series
     more: bool = False  # the chunk filled up: call again right away
 

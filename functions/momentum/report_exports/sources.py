@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from momentum.audit import export as audit_export
 from momentum.audit import service as audit
@@ -34,28 +35,25 @@ PAGE_ITEMS: int | None = None  # items per Query; None = DynamoDB's 1 MB pages
 Cursor = dict[str, Any] | None
 
 
-@dataclass
-class Chunk:
+class Chunk(msgspec.Struct):
     rows: list[list[Any]]
     cursor: Cursor  # where the rows after this chunk start
 
 
-@dataclass
-class Context:
+class Context(msgspec.Struct):
     org_id: str
     export_id: str
     filters: dict[str, Any]
     requested_at: str  # the job's "now": what counts as held does not move between runs
     budget: Budget
     requested_by: str  # whose view of the report (engagements) the file is
-    reads: int = field(default=0)  # items read, for the benchmark's cost per row
+    reads: int = 0  # items read, for the benchmark's cost per row
 
     def scratch(self, name: str) -> str:
         return jobs.scratch_key(self.org_id, self.export_id, name)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     columns: list[str]
     chunks: Callable[[Context, Cursor], Iterator[Chunk]]
     scratch: tuple[str, ...] = ()  # scratch objects to delete once the file is complete

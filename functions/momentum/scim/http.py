@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
@@ -151,8 +151,7 @@ def _groups_route(request: _Request) -> dict[str, Any]:
     raise ScimError(405, f"{method} is not supported on {BASE}{path}.")
 
 
-@dataclass(frozen=True)
-class _Request:
+class _Request(msgspec.Struct, frozen=True):
     caller: tokens.ScimCaller
     method: str
     path: str

@@ -7,8 +7,9 @@ never writes an attribute that would be silently dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -180,13 +181,12 @@ RESOURCE_TYPES["Group"] = {
 }
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(msgspec.Struct, frozen=True):
     """A resource type's attributes, as PATCH and validation walk them."""
 
     attributes: list[dict[str, Any]]
     extension: str | None = None
-    extension_attributes: list[dict[str, Any]] = field(default_factory=list)
+    extension_attributes: list[dict[str, Any]] = msgspec.field(default_factory=list)
     read_only: frozenset[str] = frozenset({"id", "meta", "schemas"})
 
     @property

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+import msgspec
 
 from momentum.core import clock
 from momentum.core.ids import is_id, new_id
@@ -114,8 +115,7 @@ def revoke(principal: Principal, token_id: str) -> None:
     )
 
 
-@dataclass(frozen=True)
-class ScimCaller:
+class ScimCaller(msgspec.Struct, frozen=True):
     org_id: str
     token_id: str
     description: str

@@ -15,11 +15,10 @@ tenants. Four GSIs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(msgspec.Struct, frozen=True):
     name: str
     partition_key: str
     sort_key: str

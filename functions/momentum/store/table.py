@@ -6,8 +6,9 @@ Round trips are what requests pay for, so every helper here is exactly one call.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from momentum.core import aws, cursors
 from momentum.core.config import settings
@@ -57,8 +58,7 @@ def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[I
     return found
 
 
-@dataclass
-class Page:
+class Page(msgspec.Struct):
     items: list[Item]
     last_key: dict[str, Any] | None
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from botocore.exceptions import ClientError
 
 from momentum.core import aws
@@ -27,11 +27,10 @@ def _stale() -> Problem:
     return Conflict("The item changed since it was read; reload and try again.")
 
 
-@dataclass
-class Op:
+class Op(msgspec.Struct):
     kind: str  # Put | Update | Delete | ConditionCheck
     params: dict[str, Any]
-    on_condition_failed: Callable[[], Problem] = field(default=_stale)
+    on_condition_failed: Callable[[], Problem] = _stale
 
     def request(self) -> dict[str, Any]:
         return {self.kind: {"TableName": table_name(), **self.params}}

@@ -9,8 +9,9 @@ SECRET_KEYS, filled by an operator after the first deploy (README, "Deploy to AW
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
+
+import msgspec
 
 from momentum.core import aws
 from momentum.core.config import MissingSettings, settings
@@ -23,8 +24,7 @@ SECRET_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class ProviderConfig:
+class ProviderConfig(msgspec.Struct, frozen=True):
     name: str
     client_id: str
     authorize_url: str

@@ -6,9 +6,10 @@ already mapped), which recurrence expansion uses so wall-clock times survive DST
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+import msgspec
 
 Provider = Literal["google", "microsoft"]
 PROVIDERS: tuple[Provider, ...] = ("google", "microsoft")
@@ -16,8 +17,7 @@ EventKind = Literal["single", "master", "instance"]
 Response = Literal["accepted", "declined", "tentative", "needs_action"]
 
 
-@dataclass(frozen=True)
-class Attendee:
+class Attendee(msgspec.Struct, frozen=True):
     email: str  # lower-cased
     response: Response = "needs_action"
     is_self: bool = False
@@ -25,8 +25,7 @@ class Attendee:
     organizer: bool = False
 
 
-@dataclass(frozen=True)
-class CalendarEvent:
+class CalendarEvent(msgspec.Struct, frozen=True):
     id: str
     kind: EventKind
     title: str = ""
@@ -46,13 +45,12 @@ class CalendarEvent:
         return self.master_id or self.id
 
 
-@dataclass
-class Changes:
+class Changes(msgspec.Struct):
     """One round of incremental sync: what changed, and the state to resume from."""
 
-    events: list[CalendarEvent] = field(default_factory=list)
-    removed_ids: list[str] = field(default_factory=list)  # Graph @removed (ids only)
-    next_state: dict[str, str] = field(default_factory=dict)
+    events: list[CalendarEvent] = msgspec.field(default_factory=list)
+    removed_ids: list[str] = msgspec.field(default_factory=list)  # Graph @removed (ids only)
+    next_state: dict[str, str] = msgspec.field(default_factory=dict)
     full: bool = False  # the provider's token had expired: this was a full resync
 
 

@@ -6,9 +6,10 @@ Two implementations (google.py, microsoft.py) speak plain HTTP through providers
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from momentum.calendar.providers import http
 from momentum.calendar.providers.config import ProviderConfig, redirect_uri
@@ -25,15 +26,13 @@ if TYPE_CHECKING:
     import httpx
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(msgspec.Struct, frozen=True):
     access_token: str
     expires_in: int
     refresh_token: str | None  # Microsoft rotates it on every refresh; Google keeps it
 
 
-@dataclass(frozen=True)
-class Push:
+class Push(msgspec.Struct, frozen=True):
     """A Google channel or a Graph subscription as the provider granted it."""
 
     id: str

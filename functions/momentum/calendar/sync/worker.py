@@ -11,9 +11,9 @@ creating a second meeting for one slot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 from aws_lambda_powertools import Logger
 
 from momentum.calendar import cadence, keys, repository, rules
@@ -36,16 +36,14 @@ from momentum.store.codec import Item
 logger = Logger(service="momentum")
 
 
-@dataclass
-class Outcome:
+class Outcome(msgspec.Struct):
     status: str  # synced | not_connected | needs_reauth | unknown
     full: bool = False
     series_checked: int = 0
     meetings_changed: int = 0
 
 
-@dataclass
-class _Run:
+class _Run(msgspec.Struct):
     connection: Item
     access: str
     calendar: Calendar
