@@ -49,14 +49,7 @@ def delete_series(principal: Principal, series_id: str) -> None:
             for uid in series["participant_ids"]
         ],
     ]
-    owner, other = series["participant_ids"]
-    ops.append(
-        transactions.delete(
-            keys.pair_key(org_id, owner, other),
-            condition=("attribute_not_exists(pk) OR series_id = :id"),
-            values={":id": series_id},
-        )
-    )
+    ops.append(repository.release_pair_marker_op(org_id, series))
     if series.get("calendar"):
         link = series["calendar"]
         ops.append(

@@ -223,6 +223,16 @@ def pair_marker_op(org_id: str, series: Item) -> transactions.Op:
     )
 
 
+def release_pair_marker_op(org_id: str, series: Item) -> transactions.Op:
+    """The pair is free for a new series again (unless another series holds it now)."""
+    owner, other = series["participant_ids"]
+    return transactions.delete(
+        keys.pair_key(org_id, owner, other),
+        condition="attribute_not_exists(pk) OR series_id = :id",
+        values={":id": series["id"]},
+    )
+
+
 def horizon_due(org_id: str, series_id: str, at: datetime | None) -> dict[str, str | None]:
     if at is None:
         return {"due_pk": None, "due_sk": None}

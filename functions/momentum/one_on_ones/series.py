@@ -12,7 +12,6 @@ from momentum.core.problems import Conflict, Invalid, field_error
 from momentum.frame.principal import Principal
 from momentum.one_on_ones import (
     carry,
-    keys,
     linked_series,
     materialise,
     meetings,
@@ -211,14 +210,7 @@ def archive_series(principal: Principal, series_id: str, archived: bool) -> None
                 "Only a series whose meetings are all past can be archived; this "
                 "one still has upcoming meetings."
             )
-        owner, other = series["participant_ids"]
-        ops.append(
-            transactions.delete(
-                keys.pair_key(org_id, owner, other),
-                condition=("attribute_not_exists(pk) OR series_id = :id"),
-                values={":id": series_id},
-            )
-        )
+        ops.append(repository.release_pair_marker_op(org_id, series))
         changes: dict[str, Any] = {"archived": True, "archived_at": clock.api_instant(now)}
     else:
         ops.append(repository.pair_marker_op(org_id, series))
