@@ -117,14 +117,9 @@ def checkpoint(job: Item, progress: dict[str, Any]) -> bool:
 
 
 def finish(job: Item, values: dict[str, Any]) -> bool:
-    """done or failed, once: the step moves on so no later message touches the job."""
-    return _update(
-        job["org_id"],
-        job["id"],
-        {**values, "step": int(job["step"]) + 1, "lease_until": 0},
-        "#step = :step",
-        {":step": job["step"]},
-    )
+    """done or failed, once: written as a checkpoint is, so the step moves on and no later
+    message touches the job."""
+    return checkpoint(job, values)
 
 
 def release(job: Item) -> None:

@@ -21,7 +21,9 @@ from momentum.report_exports.sources import Context, source_of
 from momentum.store.codec import Item
 
 logger = observability.logger
-PENDING = "pending.csv"
+# The rows written since the last uploaded part (parts are storage.PART_BYTES), kept
+# between invocations as a scratch object.
+UNUPLOADED_ROWS = "pending.csv"
 # A continuation waits this long, so the checkpoint written after sending it is visible.
 CONTINUE_DELAY_SECONDS = 2
 # A job whose worker failed this many deliveries is failed for good (the queue's DLQ
@@ -80,7 +82,7 @@ def run(job: Item, budget: Budget) -> str:
         }
         buffer = bytearray(_csv([source.columns]))
     elif progress["pending"]:
-        buffer = bytearray(storage.get_scratch(ctx.scratch(PENDING)))
+        buffer = bytearray(storage.get_scratch(ctx.scratch(UNUPLOADED_ROWS)))
     else:
         buffer = bytearray()
     for chunk in source.chunks(ctx, progress["cursor"]):
@@ -101,7 +103,7 @@ def run(job: Item, budget: Budget) -> str:
         progress["etags"].append(storage.upload_part(key, progress["upload_id"], number, data))
         progress["bytes"] += len(data)
     storage.complete_upload(key, progress["upload_id"], progress["etags"])
-    storage.delete_scratch([ctx.scratch(name) for name in (PENDING, *source.scratch)])
+    storage.delete_scratch([ctx.scratch(name) for name in (UNUPLOADED_ROWS, *source.scratch)])
     jobs.finish(
         job,
         {
@@ -119,7 +121,7 @@ def run(job: Item, budget: Budget) -> str:
 
 def _pause(job: Item, ctx: Context, progress: dict[str, Any], pending: bytes) -> str:
     """Save what is not uploaded yet and where the rows continue; the queue does the rest."""
-    storage.put_scratch(ctx.scratch(PENDING), pending)
+    storage.put_scratch(ctx.scratch(UNUPLOADED_ROWS), pending)
     progress["pending"] = True
     step = int(job["step"]) + 1
     # Sent before the checkpoint: if the checkpoint then fails, this invocation fails and
