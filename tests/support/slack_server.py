@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from unittest import mock
 
 from momentum.core import outbound
 from momentum.core.config import settings
+from tests.support.loopback import QuietHandler, serving
 
 ANSWERS = {"/refuse": (403, "invalid_token"), "/gone": (404, "no_service")}
 
@@ -32,7 +32,7 @@ class SlackServer:
 def slack_server() -> Iterator[SlackServer]:
     server_state = SlackServer("")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             server_state.posts.append((self.path, json.loads(self.rfile.read(length) or b"{}")))
@@ -42,27 +42,14 @@ def slack_server() -> Iterator[SlackServer]:
             self.end_headers()
             self.wfile.write(body.encode())
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server_state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    # Allowed as the local stack allows its receivers: by the environment's allow-list.
-    variable = f"{outbound.SLACK_WEBHOOK}_ALLOWED_PREFIXES"
-    before = os.environ.get(variable)
-    os.environ[variable] = f"{server_state.url}/"
-    outbound.allowed_prefixes.cache_clear()
-    settings.cache_clear()
-    try:
-        yield server_state
-    finally:
-        if before is None:
-            os.environ.pop(variable, None)
-        else:
-            os.environ[variable] = before
-        outbound.allowed_prefixes.cache_clear()
-        settings.cache_clear()
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(Handler) as server_state.url:
+        # Allowed as the local stack allows its receivers: by the environment's allow-list.
+        allowed = {f"{outbound.SLACK_WEBHOOK}_ALLOWED_PREFIXES": f"{server_state.url}/"}
+        try:
+            with mock.patch.dict(os.environ, allowed):
+                outbound.allowed_prefixes.cache_clear()
+                settings.cache_clear()
+                yield server_state
+        finally:
+            outbound.allowed_prefixes.cache_clear()
+            settings.cache_clear()

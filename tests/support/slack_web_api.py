@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import httpx
 from infra.local import slack_fake
 
 from momentum.core.config import settings
 from momentum.notify import slack_install
+from tests.support.loopback import QuietHandler, serving
 
 
 @dataclass
@@ -45,7 +45,7 @@ class SlackWebApi:
 def slack_web_api(data_dir: Path) -> Iterator[SlackWebApi]:
     fake = SlackWebApi("", data_dir)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             status, headers, body = slack_fake.handle(
@@ -60,25 +60,12 @@ def slack_web_api(data_dir: Path) -> Iterator[SlackWebApi]:
 
         do_GET = do_POST = _answer
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    saved = os.environ.get("SLACK_API_BASE")
-    os.environ["SLACK_API_BASE"] = f"{fake.url}/local/slack/api/"
-    settings.cache_clear()
-    slack_install.clear_cache()
-    try:
-        yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        if saved is None:
-            os.environ.pop("SLACK_API_BASE", None)
-        else:
-            os.environ["SLACK_API_BASE"] = saved
-        settings.cache_clear()
-        slack_install.clear_cache()
+    with serving(Handler) as fake.url:
+        try:
+            with mock.patch.dict(os.environ, SLACK_API_BASE=f"{fake.url}/local/slack/api/"):
+                settings.cache_clear()
+                slack_install.clear_cache()
+                yield fake
+        finally:
+            settings.cache_clear()
+            slack_install.clear_cache()
