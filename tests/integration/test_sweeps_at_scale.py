@@ -44,21 +44,6 @@ ORGS = [f"01JORG{n:02d}" for n in range(6)]
 PER_ORG = 15
 
 
-class _Context:
-    """A Lambda context with a chosen amount of time left."""
-
-    function_name = "sweeps"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:sweeps"
-    aws_request_id = "test-request"
-
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 @pytest.fixture
 def queued(api: InProcessApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The sweep workers' queue, as the stack configures it."""
@@ -89,7 +74,7 @@ def _retry_waiting(org_id: str, n: int) -> dict[str, Any]:
     }
 
 
-_LIVE = _Context(remaining_ms=300_000)
+_LIVE = LambdaContext(remaining_ms=300_000)
 
 
 def _key(item: dict[str, Any]) -> dict[str, str]:
@@ -163,7 +148,7 @@ def test_a_run_out_of_time_continues_every_unfinished_shard_in_parallel(
     items = _seed_retries()
     event = events.scheduled(ledger.RETRY_SWEEP, "2026-11-23T09:00:00Z", inline=True)
     # 30 s left is all reserve: the run stops after its first page of the first shard.
-    first = sweeps.handler(event, _Context(remaining_ms=30_000))
+    first = sweeps.handler(event, LambdaContext(remaining_ms=30_000))
     assert first["more"] is True
     assert 0 < first["done"] < len(items)
     left = [i for i in items if (table.get(_key(i), consistent=True) or {})["state"] != "sent"]

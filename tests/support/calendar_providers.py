@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
+from unittest import mock
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,7 @@ from momentum.calendar.providers import config as calendar_config
 from momentum.calendar.providers import http as calendar_http
 from momentum.core import aws, clock, outbound
 from momentum.core.config import settings
-from tests.support.harness import Actor, Api, InProcessApi, Reply
+from tests.support.harness import Actor, Api, InProcessApi, LambdaContext, Reply
 
 FAKE = "http://fake.local/local/calendar"
 ENVIRONMENT = {
@@ -129,29 +130,17 @@ class FakeProviders:
                 }
                 for m in messages
             ]
-            result = calendar_sync.handler({"Records": records}, _Context())
+            result = calendar_sync.handler(
+                {"Records": records}, LambdaContext("calendar-sync", 120_000)
+            )
             assert result["batchItemFailures"] == [], result
             for message in messages:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         raise AssertionError("the sync queue never emptied")
 
 
-class _Context:
-    function_name = "calendar-sync"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:calendar-sync"
-    aws_request_id = "calendar-test"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 120_000
-
-
 def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]:
     """The body of each calendar test module's `fakes` fixture (moto is already on)."""
-    saved = {
-        name: os.environ.get(name)
-        for name in [*ENVIRONMENT, "KMS_KEY_ID", "CALENDAR_QUEUE_URL", "CALENDAR_SECRETS_ARN"]
-    }
     key_id = aws.client("kms").create_key(Description="calendar")["KeyMetadata"]["KeyId"]
     queue = aws.client("sqs").create_queue(
         QueueName="momentum-calendar-sync.fifo", Attributes={"FifoQueue": "true"}
@@ -159,24 +148,23 @@ def fake_providers(api: InProcessApi, tmp_path: Path) -> Iterator[FakeProviders]
     secret = aws.client("secretsmanager").create_secret(
         Name="momentum-calendar-oauth", SecretString=json.dumps(OAUTH_CLIENTS)
     )["ARN"]
-    os.environ.update(
-        ENVIRONMENT, KMS_KEY_ID=key_id, CALENDAR_QUEUE_URL=queue, CALENDAR_SECRETS_ARN=secret
-    )
-    settings.cache_clear()
-    calendar_config.clear()
-    outbound.clear()
-    tokens.clear()
-    providers = FakeProviders(api, tmp_path)
-    calendar_http.use_transport(providers.transport)
+    environment = {
+        **ENVIRONMENT,
+        "KMS_KEY_ID": key_id,
+        "CALENDAR_QUEUE_URL": queue,
+        "CALENDAR_SECRETS_ARN": secret,
+    }
     # Provider retries happen (up to their own attempts) but never sleep in tests.
-    with stamina.set_testing(True, attempts=calendar_http.ATTEMPTS, cap=True):
+    testing = stamina.set_testing(True, attempts=calendar_http.ATTEMPTS, cap=True)
+    with mock.patch.dict(os.environ, environment), testing:
+        settings.cache_clear()
+        calendar_config.clear()
+        outbound.clear()
+        tokens.clear()
+        providers = FakeProviders(api, tmp_path)
+        calendar_http.use_transport(providers.transport)
         yield providers
     calendar_http.use_transport(None)
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
     settings.cache_clear()
     calendar_config.clear()
     outbound.clear()

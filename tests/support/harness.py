@@ -297,12 +297,18 @@ def _sign_in_sub(actor: Actor) -> str:
 
 
 class LambdaContext:
-    """The parts of Lambda's context object handlers and Powertools read."""
+    """The parts of Lambda's context object handlers and Powertools read, with the time
+    a test wants left (a sweep or worker plans its budget by it)."""
 
-    function_name = "sweeps"
     memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:sweeps"
     aws_request_id = "test-request"
 
+    def __init__(self, function_name: str = "sweeps", remaining_ms: int = 300_000) -> None:
+        self.function_name = function_name
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        )
+        self.remaining_ms = remaining_ms
+
     def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+        return self.remaining_ms
