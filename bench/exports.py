@@ -60,23 +60,28 @@ def prepare_aws() -> None:
     aws.client("sqs").create_queue(QueueName=settings().export_queue_url.rsplit("/", 1)[-1])
 
 
-def seed_people(org_id: str, admin_id: str, count: int) -> list[str]:
-    """`count` members cloned from the org's admin, written in batches; their ids."""
+def seed_members(org_id: str, admin_id: str, count: int, **fields: Any) -> list[Item]:
+    """`count` members cloned from the org's admin (with `fields` on top), written in
+    batches; their user bodies."""
     template = table.get(user_key(org_id, admin_id)) or {}
-    ids, items = [], []
-    for n in range(count):
-        user_id = new_id()
-        body = {
+    bodies = [
+        {
             **{k: v for k, v in template.items() if k not in ("pk", "sk")},
-            "id": user_id,
+            "id": new_id(),
             "name": f"Person {n:05d}",
             "email": f"person{n}@bench.example",
             "roles": ["member"],
+            **fields,
         }
-        items.append(identity_repository.user_item(org_id, body))
-        ids.append(user_id)
-    table.batch_put(items)
-    return ids
+        for n in range(count)
+    ]
+    table.batch_put(identity_repository.user_item(org_id, body) for body in bodies)
+    return bodies
+
+
+def seed_people(org_id: str, admin_id: str, count: int) -> list[str]:
+    """The ids of `count` members cloned from the org's admin (seed_members)."""
+    return [str(body["id"]) for body in seed_members(org_id, admin_id, count)]
 
 
 def seed_meetings(

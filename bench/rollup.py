@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from unittest import mock
 
 import tests.conftest  # noqa: F401  (the test environment: table name, fake credentials)
 
@@ -167,33 +168,28 @@ def flat(report: Report, dynamodb_url: str, org_id: str, user_id: str) -> None:
     from momentum.okrs import service
     from momentum.okrs.models import CheckInCreate, GoalCreate
 
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL_DYNAMODB", "TABLE_NAME")}
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_url
-    aws.reset_clients()
-    [os.environ["TABLE_NAME"]] = aws.dynamodb().list_tables()["TableNames"]
-    settings.cache_clear()
-    org_cache.clear_cache()
-    try:
-        user = identity.user_item(org_id, user_id)
-        assert user is not None
-        principal = principal_from_item(org_id, user)
-        for children in (10, 10_000):
-            request = GoalCreate(kind="objective", title=f"{children} children")
-            parent = service.create_goal(principal, request).model_dump(mode="json")
-            first, second = seed_children(org_id, principal, parent, children)[:2]
-            service.check_in(principal, second, CheckInCreate(value=10, status="on_track"))
-            with DynamoCounter() as counter:
-                started = time.perf_counter()
-                service.check_in(principal, first, CheckInCreate(value=75, status="behind"))
-                elapsed = time.perf_counter() - started
-            report(f"rollup: check-in round trips at {children} children", counter.calls, "calls")
-            report(f"rollup: check-in time at {children} children", elapsed * 1000, "ms")
+    try:  # TABLE_NAME is set inside too: the patch puts the environment back as it was
+        with mock.patch.dict(os.environ, AWS_ENDPOINT_URL_DYNAMODB=dynamodb_url):
+            aws.reset_clients()
+            [os.environ["TABLE_NAME"]] = aws.dynamodb().list_tables()["TableNames"]
+            settings.cache_clear()
+            org_cache.clear_cache()
+            user = identity.user_item(org_id, user_id)
+            assert user is not None
+            principal = principal_from_item(org_id, user)
+            for children in (10, 10_000):
+                request = GoalCreate(kind="objective", title=f"{children} children")
+                parent = service.create_goal(principal, request).model_dump(mode="json")
+                first, second = seed_children(org_id, principal, parent, children)[:2]
+                service.check_in(principal, second, CheckInCreate(value=10, status="on_track"))
+                with DynamoCounter() as counter:
+                    started = time.perf_counter()
+                    service.check_in(principal, first, CheckInCreate(value=75, status="behind"))
+                    elapsed = time.perf_counter() - started
+                at = f"at {children} children"
+                report(f"rollup: check-in round trips {at}", counter.calls, "calls")
+                report(f"rollup: check-in time {at}", elapsed * 1000, "ms")
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         aws.reset_clients()
         settings.cache_clear()
         org_cache.clear_cache()

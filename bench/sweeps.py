@@ -21,22 +21,19 @@ from moto import mock_aws
 from tests.support.harness import Actor, InProcessApi, fake_sign_in
 
 from bench.counting import DynamoCounter
-from bench.exports import dynamodb_local
+from bench.exports import dynamodb_local, seed_members
 from bench.okrs import _seeded_goal
 from bench.one_on_ones import _meeting_items
 from bench.sweep_peak import index_entry_wcu, peak
 from momentum import catalog
 from momentum.core import aws, clock
 from momentum.core.config import settings
-from momentum.core.ids import new_id
 from momentum.frame import org as org_cache
 from momentum.frame import principal as principal_module
 from momentum.frame.sweeps import shards_due
 from momentum.handlers import sweeps
-from momentum.identity import repository as identity_repository
 from momentum.okrs import cadence
 from momentum.store import table
-from momentum.store.keys import user_key
 from momentum.store.schema import DUE_SHARDS, create_table_request
 
 Report = Callable[[str, float, str], None]
@@ -52,24 +49,13 @@ API_CHECKINS_PER_SECOND = 300.0  # a Monday-morning peak of check-ins at 1M user
 def _people(api: InProcessApi) -> list[Actor]:
     """USERS users across orgs of unequal size, cloned from each org's first admin."""
     people: list[Actor] = []
-    items = []
     for size in ORG_SIZES:
         admin = api.new_org(f"Org of {size}")
-        template = table.get(user_key(admin.org_id, admin.user_id)) or {}
         people.append(admin)
-        for n in range(size - 1):
-            user_id = new_id()
-            body = {
-                **{k: v for k, v in template.items() if k not in ("pk", "sk")},
-                "id": user_id,
-                "name": f"Person {n}",
-                "email": f"person{len(people)}@bench.example",
-                "roles": ["member"],
-                "time_zone": "UTC",
-            }
-            items.append(identity_repository.user_item(admin.org_id, body))
-            people.append(Actor(admin.org_id, user_id, "", body["email"], body["name"]))
-    table.batch_put(items)
+        people += [
+            Actor(admin.org_id, str(body["id"]), "", str(body["email"]), str(body["name"]))
+            for body in seed_members(admin.org_id, admin.user_id, size - 1, time_zone="UTC")
+        ]
     return people
 
 

@@ -46,7 +46,7 @@ def test_a_published_event_reaches_every_subscriber_in_order() -> None:
 
 def test_a_subscriber_failure_reaches_the_publisher() -> None:
     class Refused(DomainEvent, frozen=True):
-        pass
+        """An event with nothing but its org."""
 
     def refuse(event: Refused) -> None:
         raise ValueError("no")
